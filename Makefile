@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8050
+SAMPLES_DIR ?= data/samples
+
+.PHONY: run test samples bench evaluate screenshots clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+$(SAMPLES_DIR)/normal_star.csv: | $(VENV)/.runtime-installed
+	$(PY) -m core samples --format both --n-samples 5 --out $(SAMPLES_DIR)
+
+samples: $(SAMPLES_DIR)/normal_star.csv
+
+run: $(VENV)/.runtime-installed samples
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py dashapp.app:server
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.runtime-installed
+	$(PY) -m core bench
+
+evaluate: $(VENV)/.runtime-installed
+	$(PY) -m core evaluate
+
+clean:
+	rm -rf $(VENV) .pytest_cache

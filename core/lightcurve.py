@@ -1,0 +1,148 @@
+"""The light-curve value type shared by readers, detectors and the dashboard."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Quality bits treated as bad by default. This mirrors what lightkurve calls the
+# "default" bitmask for Kepler/K2/TESS: attitude tweaks, safe modes, coarse point,
+# Earth point, desaturation events, argabrightening, manual exclude, impulsive
+# outlier is *not* included (those are exactly the events we want to find), nor
+# are cosmic rays in the collateral data.
+DEFAULT_QUALITY_BITMASK = (
+    1        # attitude tweak
+    | 2      # safe mode
+    | 4      # coarse point
+    | 8      # earth point
+    | 16     # Argabrightening (Kepler) / reaction-wheel zero crossing
+    | 32     # desaturation / reaction-wheel desaturation event
+    | 128    # manual exclude
+    | 2048   # (K2/TESS) straylight / impulsive thruster; Kepler: sudden sensitivity dropout
+    | 8192   # scattered light (Kepler) / momentum dump scatter
+    | 32768  # (TESS) insufficient targets / no fine point
+    | 65536  # (Kepler) no data
+)
+
+
+@dataclass(frozen=True)
+class LightCurve:
+    """Time-ordered photometry of one target.
+
+    Arrays hold only rows with finite time and flux, sorted by time with
+    duplicate times removed; how many rows were dropped and why is in `meta`.
+    `quality` is the mission's bitmask (0 = good) or zeros when the file had none.
+    Methods return new objects; the arrays are never modified in place.
+    """
+
+    time: np.ndarray
+    flux: np.ndarray
+    flux_err: np.ndarray
+    quality: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.time)
+        for name in ("flux", "flux_err", "quality"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"LightCurve.{name} has {len(getattr(self, name))} values, time has {n}")
+        for name in ("time", "flux", "flux_err", "quality"):
+            getattr(self, name).flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    @property
+    def cadence_days(self) -> float:
+        """Median spacing of the samples (days); NaN for fewer than two points."""
+        if len(self.time) < 2:
+            return float("nan")
+        return float(np.median(np.diff(self.time)))
+
+    def good_mask(self, bitmask: int | str | None = "default") -> np.ndarray:
+        """True where no bit of `bitmask` is set in QUALITY.
+
+        "default" uses the mission's bitmask that the reader stored in
+        meta["quality_bitmask"] (falling back to DEFAULT_QUALITY_BITMASK);
+        None keeps every point.
+        """
+        if bitmask is None:
+            return np.ones(len(self), dtype=bool)
+        if bitmask == "default":
+            bitmask = self.meta.get("quality_bitmask", DEFAULT_QUALITY_BITMASK)
+        return (self.quality.astype(np.int64) & int(bitmask)) == 0
+
+    def select(self, mask: np.ndarray) -> "LightCurve":
+        """A new light curve with only the rows where `mask` is True."""
+        mask = np.asarray(mask, dtype=bool)
+        return replace(
+            self,
+            time=self.time[mask].copy(),
+            flux=self.flux[mask].copy(),
+            flux_err=self.flux_err[mask].copy(),
+            quality=self.quality[mask].copy(),
+            meta=dict(self.meta),
+        )
+
+    def normalized(self) -> "LightCurve":
+        """Flux and error divided by the median flux, so the baseline sits at 1."""
+        median = float(np.nanmedian(self.flux)) if len(self) else 1.0
+        if not np.isfinite(median) or median == 0:
+            median = 1.0
+        return replace(
+            self,
+            flux=self.flux / median,
+            flux_err=self.flux_err / abs(median),
+            meta={**self.meta, "normalized_by": median},
+        )
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Columns time, flux, flux_err, quality (the seed app's table shape plus quality)."""
+        return pd.DataFrame(
+            {"time": self.time, "flux": self.flux, "flux_err": self.flux_err, "quality": self.quality}
+        )
+
+
+def from_arrays(
+    time: Any, flux: Any, flux_err: Any = None, quality: Any = None, meta: dict[str, Any] | None = None
+) -> LightCurve:
+    """Build a LightCurve from raw arrays: drops non-finite rows, sorts, removes duplicate times.
+
+    This is the one place that cleans arrays, so every reader and generator
+    produces curves with the same guarantees. Counts go into meta.
+    """
+    time = np.asarray(time, dtype=np.float64).ravel()
+    flux = np.asarray(flux, dtype=np.float64).ravel()
+    n = len(time)
+    flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=np.float64).ravel()
+    quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality).astype(np.int32).ravel()
+    meta = dict(meta or {})
+
+    finite_time = np.isfinite(time)
+    finite_flux = np.isfinite(flux)
+    keep = finite_time & finite_flux
+    meta["n_input_rows"] = int(n)
+    meta["n_nan_time"] = int((~finite_time).sum())
+    meta["n_nan_flux"] = int((finite_time & ~finite_flux).sum())
+    time, flux, flux_err, quality = time[keep], flux[keep], flux_err[keep], quality[keep]
+
+    order = np.argsort(time, kind="stable")
+    meta["was_sorted"] = bool(np.all(order == np.arange(len(order))))
+    time, flux, flux_err, quality = time[order], flux[order], flux_err[order], quality[order]
+
+    # Duplicate timestamps: keep the first row of each time (a re-export or an
+    # overlap between stitched files), and say how many were dropped.
+    if len(time) > 1:
+        unique = np.concatenate(([True], np.diff(time) > 0))
+    else:
+        unique = np.ones(len(time), dtype=bool)
+    meta["n_duplicate_times"] = int((~unique).sum())
+    time, flux, flux_err, quality = time[unique], flux[unique], flux_err[unique], quality[unique]
+
+    lc = LightCurve(time=time, flux=flux, flux_err=flux_err, quality=quality, meta=meta)
+    if len(lc) >= 2:
+        meta["cadence_min"] = round(lc.cadence_days * 24 * 60, 4)
+        meta["time_span_days"] = float(time[-1] - time[0])
+    return lc
