@@ -1,0 +1,377 @@
+"""Periodic transit search: astropy BoxLeastSquares on a duration-aware period grid.
+
+The cost of BLS is the size of the period grid. A grid whose step grows with the
+expected transit duration (Ofir 2014) needs far fewer periods than a uniform
+frequency grid, and binning dense data to a fraction of the shortest duration
+cuts the work again. Candidates are vetted on the unbinned flux.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from astropy.timeseries import BoxLeastSquares
+from scipy.ndimage import median_filter
+
+from core.preprocess import point_to_point_std, robust_std
+from core.result import Event, Periodogram, TransitCandidate
+
+DURATIONS_HOURS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
+MAX_DUTY_CYCLE = 0.15  # longest duration tried at a period, as a fraction of it
+PHASE_DRIFT = 0.5  # allowed drift of the transit phase across the data, in durations (peaks are refined)
+MIN_PERIOD_DAYS = 0.3
+SINGLE_EVENT_SHARE = 0.8  # one transit may carry at most this share of the total SNR^2
+ODD_EVEN_SIGMA = 3.0
+TRANSIT_MASK_FACTOR = 1.5  # mask this many durations around a found transit
+CHUNK_RATIO = 1.5  # periods searched together differ by at most this factor
+REFINE_STEPS = 3
+MIN_RED_SNR = 7.0  # depth over the folded curve's own scatter
+MAX_SHOULDER_FRACTION = 0.35
+MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
+
+
+@dataclass
+class TransitSearch:
+    """What the search found: vetted candidates, their transits as events, a mask of in-transit points."""
+
+    candidates: list[TransitCandidate]
+    events: list[Event]
+    in_transit: np.ndarray
+    periodogram: Periodogram | None
+    rejected: list[dict] = field(default_factory=list)
+
+
+def expected_duration(period: np.ndarray | float) -> np.ndarray | float:
+    """A short plausible central-transit duration (days) at `period` days.
+
+    Half the duration of a central transit of a Sun-like star (13 h at 365 d,
+    scaling as P^(1/3)): dense, small stars give shorter transits, so the grid
+    built on it is fine enough for them too.
+    """
+    return 0.5 * (13.0 / 24.0) * (np.asarray(period) / 365.25) ** (1.0 / 3.0)
+
+
+def period_grid(span_days: float, min_period: float, max_period: float) -> np.ndarray:
+    """Periods stepped so a transit's phase drifts by <= PHASE_DRIFT durations over the data."""
+    periods = [min_period]
+    while periods[-1] < max_period:
+        p = periods[-1]
+        periods.append(p + PHASE_DRIFT * float(expected_duration(p)) * p / span_days)
+    return np.asarray(periods)
+
+
+def search_transits(
+    time: np.ndarray,
+    flux: np.ndarray,
+    usable: np.ndarray | None = None,
+    *,
+    min_period: float | None = None,
+    max_period: float | None = None,
+    min_snr: float = 7.0,
+    min_sde: float = 7.0,
+    max_planets: int = 3,
+    peaks_per_round: int = 3,
+) -> TransitSearch:
+    """Find periodic dips in detrended, normalised `flux` (baseline 1).
+
+    Each round searches the points still usable, vets the strongest peaks, keeps
+    the first that passes, masks its transits and searches again.
+    """
+    time = np.asarray(time, dtype=np.float64)
+    flux = np.asarray(flux, dtype=np.float64)
+    usable = np.isfinite(flux) if usable is None else (np.asarray(usable, dtype=bool) & np.isfinite(flux))
+    in_transit = np.zeros(time.size, dtype=bool)
+    result = TransitSearch(candidates=[], events=[], in_transit=in_transit, periodogram=None)
+    if usable.sum() < 20 or max_planets == 0:
+        return result
+
+    span = float(time[usable][-1] - time[usable][0])
+    p_min = float(min_period or MIN_PERIOD_DAYS)
+    p_max = float(max_period or span / 2.0)
+    if p_max <= p_min:
+        return result
+    periods = period_grid(span, p_min, p_max)
+    sigma = point_to_point_std(flux[usable])
+
+    remaining = usable.copy()
+    for _ in range(max_planets):
+        t, f = time[remaining], flux[remaining]
+        power, best = _bls_power(t, f, periods)
+        sde = _sde(power)
+        if result.periodogram is None:
+            result.periodogram = Periodogram(period=periods.copy(), power=sde)
+        accepted = None
+        tried: list[float] = []
+        for index in _peak_indices(sde, periods, peaks_per_round):
+            if sde[index] < min_sde:
+                break
+            period, duration, t0 = _refine_peak(t, f, periods, index, best["duration"][index])
+            tried.append(period)
+            verdict = vet_candidate(time, flux, remaining, period, t0, duration, sigma, float(sde[index]))
+            if verdict["reason"] is None and verdict["snr"] < min_snr:
+                verdict["reason"] = f"SNR {verdict['snr']:.1f} below {min_snr}"
+            if verdict["reason"] is None and _is_alias(period, [c.period for c in result.candidates]):
+                verdict["reason"] = "alias of an earlier candidate"
+            if verdict["reason"] is None:
+                accepted = verdict
+                break
+            result.rejected.append({"period": float(period), "sde": float(sde[index]), "reason": verdict["reason"]})
+        if accepted is None:
+            break
+        candidate = accepted["candidate"]
+        result.candidates.append(candidate)
+        result.events.extend(accepted["events"])
+        mask = transit_mask(time, candidate.period, candidate.t0, TRANSIT_MASK_FACTOR * candidate.duration)
+        in_transit |= transit_mask(time, candidate.period, candidate.t0, candidate.duration)
+        remaining &= ~mask
+        if remaining.sum() < 20:
+            break
+    return result
+
+
+def refine_candidate(
+    time: np.ndarray, flux: np.ndarray, usable: np.ndarray, candidate: TransitCandidate
+) -> tuple[float, float, float]:
+    """(period, duration, t0) re-fitted near `candidate` on cleaner data (e.g. after re-detrending)."""
+    t, f = time[usable], flux[usable]
+    span = float(t[-1] - t[0])
+    step = PHASE_DRIFT * float(expected_duration(candidate.period)) * candidate.period / span
+    periods = candidate.period + step * np.arange(-REFINE_STEPS, REFINE_STEPS + 1)
+    periods = periods[periods > 0]
+    return _refine_peak(t, f, periods, int(np.argmin(np.abs(periods - candidate.period))), candidate.duration)
+
+
+def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
+    """True within `width`/2 of every transit centre t0 + k*period."""
+    phase = np.mod(time - t0 + 0.5 * period, period) - 0.5 * period
+    return np.abs(phase) < 0.5 * width
+
+
+def vet_candidate(
+    time: np.ndarray,
+    flux: np.ndarray,
+    usable: np.ndarray,
+    period: float,
+    t0: float,
+    duration: float,
+    sigma: float,
+    sde: float,
+) -> dict:
+    """Measure a candidate on unbinned flux and apply the vetting tests.
+
+    Returns {"reason": None or why it was rejected, "snr", "candidate", "events"}.
+    """
+    t, f = time[usable], flux[usable]
+    inside = transit_mask(t, period, t0, duration)
+    out = ~transit_mask(t, period, t0, 2.0 * duration)
+    verdict: dict = {"reason": None, "snr": 0.0, "candidate": None, "events": []}
+    if inside.sum() < 3 or out.sum() < 10:
+        verdict["reason"] = "too few points in or out of transit"
+        return verdict
+    baseline = float(np.median(f[out]))
+    depth = baseline - float(np.mean(f[inside]))
+    snr = depth / sigma * np.sqrt(inside.sum()) if sigma > 0 else 0.0
+    verdict["snr"] = float(snr)
+    if depth <= 0:
+        verdict["reason"] = "not a dip"
+        return verdict
+
+    epochs = np.round((t[inside] - t0) / period).astype(np.int64)
+    expected_points = duration / max(np.median(np.diff(t)), 1e-9)
+    epoch_ids, counts = np.unique(epochs, return_counts=True)
+    with_data = epoch_ids[counts >= max(2, 0.3 * expected_points)]
+    if with_data.size < 2:
+        verdict["reason"] = "fewer than two transits with data"
+        return verdict
+
+    epoch_depth = np.array([baseline - f[inside][epochs == e].mean() for e in with_data])
+    epoch_n = np.array([(epochs == e).sum() for e in with_data])
+    epoch_snr = epoch_depth / sigma * np.sqrt(epoch_n)
+    positive = np.clip(epoch_snr, 0, None) ** 2
+    if positive.sum() > 0 and positive.max() / positive.sum() > SINGLE_EVENT_SHARE:
+        verdict["reason"] = "one event carries most of the signal"
+        return verdict
+
+    red_snr = _folded_snr(t, f, period, t0, duration, depth)
+    if red_snr is not None and red_snr < 0.5 * snr and red_snr < MIN_RED_SNR:
+        verdict["reason"] = f"dip not unique in phase (red-noise SNR {red_snr:.1f})"
+        return verdict
+    shoulders = _shoulder_fraction(t, f, period, t0, duration, depth)
+    if shoulders > MAX_SHOULDER_FRACTION:
+        verdict["reason"] = f"flux beside the dip is {shoulders:.0%} of its depth low: a smooth variation, not a transit"
+        return verdict
+
+    odd = (with_data % 2) == 1
+    flags: list[str] = []
+    odd_even = float("nan")
+    if odd.any() and (~odd).any():
+        d_odd = np.average(epoch_depth[odd], weights=epoch_n[odd])
+        d_even = np.average(epoch_depth[~odd], weights=epoch_n[~odd])
+        err = sigma * np.sqrt(1.0 / epoch_n[odd].sum() + 1.0 / epoch_n[~odd].sum())
+        odd_even = float(abs(d_odd - d_even) / err)
+        if odd_even > ODD_EVEN_SIGMA:
+            flags.append("odd_even_mismatch")
+
+    t0_first = t0 + period * np.ceil((t[0] - t0 - 0.5 * duration) / period)
+    candidate = TransitCandidate(
+        period=float(period),
+        t0=float(t0_first),
+        duration=float(duration),
+        depth=float(depth),
+        snr=float(snr),
+        sde=float(sde),
+        n_transits=int(with_data.size),
+        depth_err=float(sigma / np.sqrt(inside.sum())),
+        odd_even_sigma=odd_even,
+        flags=tuple(flags),
+    )
+    events = [
+        Event(
+            kind="transit",
+            t_start=float(t0 + e * period - 0.5 * duration),
+            t_end=float(t0 + e * period + 0.5 * duration),
+            t_peak=float(t0 + e * period),
+            amplitude=float(-d),
+            snr=float(s),
+            score=float(snr),
+            extra={"period": float(period)},
+        )
+        for e, d, s in zip(with_data, epoch_depth, epoch_snr)
+    ]
+    verdict["candidate"] = candidate
+    verdict["events"] = events
+    return verdict
+
+
+def _folded_snr(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float | None:
+    """Depth over the scatter of half-duration bins of the folded curve away from the dip.
+
+    White noise gives about the usual SNR; a rotation residual or red noise gives
+    many similar dips at other phases and a much lower value.
+    """
+    width = 0.5 * duration
+    n_bins = int(np.floor(period / width))
+    phase = np.mod(t - t0 + 0.5 * period, period) - 0.5 * period
+    far = np.abs(phase) > 1.5 * duration
+    index = np.minimum(((phase[far] + 0.5 * period) / (period / n_bins)).astype(np.int64), n_bins - 1)
+    counts = np.bincount(index, minlength=n_bins)
+    keep = counts > 0
+    if keep.sum() < 4:
+        return None
+    means = np.bincount(index, weights=f[far], minlength=n_bins)[keep] / counts[keep]
+    scatter = robust_std(means)
+    if not np.isfinite(scatter) or scatter <= 0:
+        return None
+    return float(depth / scatter)
+
+
+def _shoulder_fraction(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float:
+    """How far the flux just outside the dip sits below the baseline, as a fraction of the depth.
+
+    A box-shaped transit has shoulders at the baseline (about 0); the minimum of
+    a rotation residual is flanked by flux nearly as low (0.5 or more).
+    """
+    phase = np.abs(np.mod(t - t0 + 0.5 * period, period) - 0.5 * period)
+    shoulder = (phase > 0.75 * duration) & (phase < 1.75 * duration)
+    baseline = phase > 2.5 * duration
+    if shoulder.sum() < 3 or baseline.sum() < 10:
+        return 0.0
+    return float((np.median(f[baseline]) - np.mean(f[shoulder])) / depth)
+
+
+def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, dict]:
+    """BLS log-likelihood power over `periods`.
+
+    The grid is cut into chunks of periods within a factor CHUNK_RATIO; each chunk
+    tries only durations plausible there (no shorter than MIN_DURATION_FRACTION of
+    the expected one, no longer than MAX_DUTY_CYCLE of the period) and runs on
+    flux binned to a third of its shortest duration, so long periods cost no more
+    than short ones.
+    """
+    durations = np.asarray(DURATIONS_HOURS) / 24.0
+    cadence = float(np.median(np.diff(t)))
+    power = np.zeros(periods.size)
+    best = {k: np.zeros(periods.size) for k in ("period", "duration", "t0")}
+    start = 0
+    while start < periods.size:
+        stop = int(np.searchsorted(periods, periods[start] * CHUNK_RATIO, side="right"))
+        chunk = periods[start:stop]
+        shortest = max(durations[0], MIN_DURATION_FRACTION * float(expected_duration(chunk[-1])), cadence)
+        allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk[0])]
+        if allowed.size == 0:
+            allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk[0])])
+        tb, fb, weights = _bin_mean(t, f, allowed.min() / 3.0)
+        res = BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
+            chunk, allowed, objective="likelihood", oversample=3
+        )
+        power[start:stop] = res.power
+        best["period"][start:stop] = chunk
+        best["duration"][start:stop] = res.duration
+        best["t0"][start:stop] = res.transit_time
+        start = stop
+    return power, best
+
+
+def _refine_peak(t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float) -> tuple[float, float, float]:
+    """Best (period, duration, t0) near a coarse peak, on unbinned flux with a fine phase step.
+
+    The coarse search bins flux and phase to a third of the shortest duration, so
+    its peak can sit a step or two off; here periods within REFINE_STEPS grid
+    steps (20 per step), durations around the coarse
+    one and phases at 1/20 of a duration are tried.
+    """
+    low = periods[max(index - REFINE_STEPS, 0)]
+    high = periods[min(index + REFINE_STEPS, periods.size - 1)]
+    fine = np.linspace(low, high, 20 * REFINE_STEPS + 1)
+    durations = duration * np.array([0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5])
+    durations = durations[durations < MAX_DUTY_CYCLE * 2 * low]
+    if durations.size == 0:
+        durations = np.array([duration])
+    res = BoxLeastSquares(t, f).power(fine, durations, objective="likelihood", oversample=20)
+    i = int(np.argmax(res.power))
+    return float(fine[i]), float(res.duration[i]), float(res.transit_time[i])
+
+
+def _bin_mean(t: np.ndarray, f: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean time and flux in bins of `width` days (when that is coarser than the cadence); counts as weights."""
+    cadence = float(np.median(np.diff(t)))
+    if width < 1.5 * cadence:
+        return t, f, np.ones(t.size)
+    index = np.floor((t - t[0]) / width).astype(np.int64)
+    counts = np.bincount(index)
+    keep = counts > 0
+    tb = np.bincount(index, weights=t)[keep] / counts[keep]
+    fb = np.bincount(index, weights=f)[keep] / counts[keep]
+    return tb, fb, counts[keep].astype(np.float64)
+
+
+def _sde(power: np.ndarray) -> np.ndarray:
+    """Signal detection efficiency: power above a running median, in standard deviations."""
+    width = max(3, min(501, power.size // 20) | 1)
+    flattened = power - median_filter(power, size=width, mode="nearest")
+    spread = np.std(flattened)
+    if spread <= 0:
+        return np.zeros_like(power)
+    return (flattened - np.mean(flattened)) / spread
+
+
+def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int) -> list[int]:
+    """Indices of the `count` highest peaks whose periods are not within 1% of, or aliases of, a higher one."""
+    chosen: list[int] = []
+    for index in np.argsort(sde)[::-1]:
+        if len(chosen) >= count:
+            break
+        if any(_same_or_alias(periods[index], periods[c]) for c in chosen):
+            continue
+        chosen.append(int(index))
+    return chosen
+
+
+def _same_or_alias(a: float, b: float, tolerance: float = 0.01) -> bool:
+    ratio = max(a, b) / min(a, b)
+    nearest = round(ratio)
+    return nearest >= 1 and abs(ratio - nearest) < tolerance * nearest
+
+
+def _is_alias(period: float, accepted: list[float]) -> bool:
+    return any(_same_or_alias(period, p) for p in accepted)

@@ -1,0 +1,295 @@
+"""analyze(): one light curve in, every kind of event out.
+
+Stages: quality mask and normalise; a short robust trend for flares and
+outliers (flares found, masked, trend refitted, found again); a longer
+transit-preserving trend with flares and outliers masked for the BLS search;
+the search's transits masked and the trend refitted so depths are not eaten;
+then the Isolation Forest + LOF ensemble on window features, whose flagged
+windows become `anomaly` events only where nothing else explains them.
+"""
+from __future__ import annotations
+
+import time as clock
+from typing import Callable
+
+import numpy as np
+
+from core.config import AnalysisConfig
+from core.detect.anomaly import AnomalyEnsemble, points_from_windows
+from core.detect.flares import find_flares
+from core.detect.outliers import find_outliers
+from core.detect.transits import (
+    TRANSIT_MASK_FACTOR,
+    refine_candidate,
+    search_transits,
+    transit_mask,
+    vet_candidate,
+)
+from core.errors import LightCurveFormatError
+from core.features import noise_normalised_residual, window_features
+from core.lightcurve import LightCurve
+from core.preprocess import cdpp_ppm, detrend, find_segments, point_to_point_std, prepare, robust_std
+from core.result import LABEL_CODES, AnalysisResult, Event
+
+ProgressCallback = Callable[[float, str], None]
+
+MIN_ANALYSIS_POINTS = 20
+FLARE_TREND_WINDOW_DAYS = 0.3  # short enough to follow 1-day rotation under a flare
+FLARE_MASK_PAD_CADENCES = 3
+ANOMALY_REFERENCE_WINDOWS = 4000
+RED_RESIDUAL_RATIO = 1.3  # residual scatter over white noise above which the transit trend bends
+# An anomaly event needs a window this many score spreads beyond the ensemble's
+# own cut: `contamination` sets where IF and LOF start to flag, and this keeps
+# the ordinary tail of a clean star's windows from becoming events.
+ANOMALY_MIN_MARGIN = 3.0
+
+
+def analyze(
+    lc: LightCurve,
+    config: AnalysisConfig | None = None,
+    progress: ProgressCallback | None = None,
+    model: AnomalyEnsemble | None = None,
+) -> AnalysisResult:
+    """Find transits, flares, outliers and anomalies in `lc`.
+
+    `model` is a fitted AnomalyEnsemble (e.g. from the model registry); without
+    one the ensemble is fitted on this curve's own windows, as the seed app did.
+    """
+    config = config or AnalysisConfig()
+    report = progress or (lambda fraction, message: None)
+    timings: dict[str, float] = {}
+    stage_start = clock.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal stage_start
+        now = clock.perf_counter()
+        timings[name] = now - stage_start
+        stage_start = now
+
+    report(0.0, "Masking bad quality and normalising")
+    prepared = prepare(lc, config.quality_bitmask)
+    if len(prepared) < MIN_ANALYSIS_POINTS:
+        raise LightCurveFormatError(
+            f"only {len(prepared)} points are left after removing bad-quality data; "
+            f"at least {MIN_ANALYSIS_POINTS} are needed (try quality_bitmask='none')"
+        )
+    time, flux = prepared.time, prepared.flux
+    n = time.size
+    lap("prepare")
+
+    report(0.1, "Detrending for flares and outliers")
+    want = set(config.detectors)
+    short_window = min(FLARE_TREND_WINDOW_DAYS, config.detrend_window_days)
+    short_trend = detrend(time, flux, short_window, degree=2)
+    residual = flux / short_trend - 1.0
+    sigma = robust_std(residual)
+    lap("detrend")
+
+    nothing = np.zeros(n, dtype=bool)
+    flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = _flares_and_outliers(
+        time, flux, short_window, config, want, unusable=nothing, report=report
+    )
+    lap("flares_outliers")
+
+    report(0.35, "Detrending for the transit search")
+    not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+    trend_degree = _transit_trend_degree(time, flux, config.detrend_window_days, not_transit_material)
+    trend = detrend(time, flux, config.detrend_window_days, mask=not_transit_material, degree=trend_degree)
+    detrended = flux / trend
+    lap("detrend_transits")
+
+    search = None
+    transit_events: list[Event] = []
+    transits = []
+    in_transit = np.zeros(n, dtype=bool)
+    if "transits" in want:
+        report(0.4, "Searching for periodic transits (BLS)")
+        search = search_transits(
+            time, detrended, ~not_transit_material,
+            min_period=config.min_period_days, max_period=config.max_period_days,
+            min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
+        )
+        if search.candidates:
+            transit_windows = np.zeros(n, dtype=bool)
+            for c in search.candidates:
+                transit_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
+            # A short trend cannot follow a transit's edges, so the first look may have
+            # called them flares or outliers: look again with the transits out of the way.
+            flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = _flares_and_outliers(
+                time, flux, short_window, config, want, unusable=transit_windows, report=report
+            )
+            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+            # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
+            trend = detrend(
+                time, flux, config.detrend_window_days, mask=not_transit_material | transit_windows, degree=trend_degree
+            )
+            detrended = flux / trend
+            transits, transit_events = _remeasure(time, detrended, ~not_transit_material, search.candidates)
+            in_transit = search.in_transit
+        lap("transits")
+
+    anomaly_events: list[Event] = []
+    anomaly_scores = None
+    anomaly_mask = np.zeros(n, dtype=bool)
+    if "anomaly" in want and n >= config.window_size:
+        report(0.8, "Scoring windows with the Isolation Forest + LOF ensemble")
+        explained = flare_mask | outlier_mask | in_transit
+        anomaly_events, anomaly_mask, anomaly_scores = _anomalies(
+            time, flux, short_trend, residual, sigma, explained, config, model
+        )
+        lap("anomaly")
+
+    labels = np.zeros(n, dtype=np.int8)
+    labels[anomaly_mask] = LABEL_CODES["anomaly"]
+    labels[in_transit] = LABEL_CODES["transit"]
+    labels[flare_mask] = LABEL_CODES["flare"]
+    labels[outlier_mask] = LABEL_CODES["outlier"]
+
+    events = sorted(transit_events + flare_events + outlier_events + anomaly_events, key=lambda e: e.t_start)
+    residual_long = detrended - 1.0
+    meta = dict(prepared.meta)
+    meta.update(
+        {
+            "n_analysed": int(n),
+            "n_segments": len(find_segments(time)),
+            "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
+            "transit_trend_degree": trend_degree,
+            "cdpp_1h_ppm": round(cdpp_ppm(residual_long[~not_transit_material & ~in_transit], prepared.cadence_days), 2),
+            "n_quality_flagged": int(np.count_nonzero(lc.quality)),
+        }
+    )
+    report(1.0, "Done")
+    timings["total"] = sum(timings.values())
+    return AnalysisResult(
+        n_points=len(lc),
+        meta=meta,
+        transits=transits,
+        events=events,
+        time=time,
+        flux=flux,
+        trend=trend,
+        detrended=detrended,
+        labels=labels,
+        periodogram=search.periodogram if search else None,
+        anomaly_scores=anomaly_scores,
+        timings=timings,
+        config=config.to_dict(),
+    )
+
+
+def _transit_trend_degree(time, flux, window, mask) -> int:
+    """0 (biweight location, keeps transits best) unless it leaves red residuals; then 2.
+
+    A location filter cannot follow a star rotating in about a day: its residual
+    then scatters well beyond the white noise, and BLS would find the rotation.
+    """
+    residual = flux / detrend(time, flux, window, mask=mask) - 1.0
+    usable = ~mask
+    white = point_to_point_std(residual[usable])
+    return 2 if robust_std(residual[usable]) > RED_RESIDUAL_RATIO * white else 0
+
+
+def _flares_and_outliers(time, flux, window, config, want, unusable, report):
+    """Short-trend residual, then flares (found, masked, trend refitted, found again) and outliers.
+
+    Points in `unusable` (known transits) are kept out of the trend and of both detectors.
+    """
+    n = time.size
+    short_trend = detrend(time, flux, window, degree=2, mask=unusable)
+    residual = flux / short_trend - 1.0
+    sigma = robust_std(residual[~unusable])
+    flare_events: list[Event] = []
+    flare_mask = np.zeros(n, dtype=bool)
+    if "flares" in want:
+        report(0.2, "Looking for flares")
+        flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)
+        if flare_events:
+            # Refit the trend without the flares so long flares do not lift it, then look again.
+            masked = unusable | _pad(flare_mask, FLARE_MASK_PAD_CADENCES)
+            short_trend = detrend(time, flux, window, degree=2, mask=masked)
+            residual = flux / short_trend - 1.0
+            sigma = robust_std(residual[~masked])
+            flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)
+    outlier_events: list[Event] = []
+    outlier_mask = np.zeros(n, dtype=bool)
+    if "outliers" in want:
+        report(0.3, "Looking for outliers")
+        outlier_events, outlier_mask = find_outliers(
+            time, residual, sigma, threshold=config.outlier_sigma, explained=flare_mask | unusable
+        )
+    return flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma
+
+
+def _remeasure(time, detrended, usable, candidates):
+    """Depth, SNR and per-transit events of each candidate on the refitted trend."""
+    sigma = point_to_point_std(detrended[usable])
+    transits, events = [], []
+    for c in candidates:
+        period, duration, t0 = refine_candidate(time, detrended, usable, c)
+        verdict = vet_candidate(time, detrended, usable, period, t0, duration, sigma, c.sde)
+        if verdict["candidate"] is None:  # the refit cannot make a real dip vanish; keep the search's numbers
+            transits.append(c)
+            continue
+        transits.append(verdict["candidate"])
+        events.extend(verdict["events"])
+    return transits, events
+
+
+def _anomalies(time, flux, trend, residual, sigma, explained, config, model):
+    """Ensemble-flagged runs of points that no other detector explains, as events."""
+    values = noise_normalised_residual(flux, trend)
+    stride = max(1, config.window_size // 4)
+    features, starts = window_features(values, config.window_size, stride)
+    if model is None:
+        model = AnomalyEnsemble(
+            contamination=config.contamination,
+            max_reference=ANOMALY_REFERENCE_WINDOWS,
+            random_state=config.random_state,
+        ).fit(features)
+    margins = model.score_samples(features)
+    # A window holding a flare, transit or outlier is explained by it, not anomalous.
+    explained_before = np.concatenate(([0], np.cumsum(explained)))
+    window_explained = explained_before[starts + config.window_size] - explained_before[starts] > 0
+    margins = np.where(window_explained, np.inf, margins)
+    flagged = points_from_windows(margins < 0, starts, config.window_size, time.size, config.vote_threshold)
+    # Per point, the most anomalous margin among the windows covering it.
+    point_margin = np.full(time.size, np.inf)
+    for offset in range(config.window_size):
+        np.minimum.at(point_margin, starts + offset, margins)
+    candidates = flagged & ~explained
+    events: list[Event] = []
+    mask = np.zeros(time.size, dtype=bool)
+    cadence = float(np.median(np.diff(time)))
+    for a, b in _true_runs(candidates, time, cadence):
+        strength = float(-point_margin[a:b].min())
+        if not np.isfinite(strength) or strength < ANOMALY_MIN_MARGIN:
+            continue
+        z = np.abs(residual[a:b]) / sigma
+        peak = a + int(np.argmax(z))
+        mask[a:b] = True
+        events.append(
+            Event(kind="anomaly", t_start=float(time[a]), t_end=float(time[b - 1]), t_peak=float(time[peak]),
+                  amplitude=float(residual[peak]), snr=float(z.max()), score=strength)
+        )
+    return events, mask, point_margin
+
+
+def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tuple[int, int]]:
+    """[start, stop) runs of True, split where the time series has a gap."""
+    breaks = np.diff(time) > 1.5 * cadence
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    runs = []
+    for a, b in zip(starts, stops):
+        cut = np.flatnonzero(breaks[a : b - 1]) + a + 1
+        bounds = np.concatenate(([a], cut, [b]))
+        runs.extend((int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:]))
+    return runs
+
+
+def _pad(mask: np.ndarray, width: int) -> np.ndarray:
+    """Grow a boolean mask by `width` points on each side."""
+    if not mask.any() or width <= 0:
+        return mask.copy()
+    kernel = np.ones(2 * width + 1, dtype=np.int32)
+    return np.convolve(mask.astype(np.int32), kernel, mode="same") > 0
