@@ -67,7 +67,9 @@ class Truth:
     `events` lists only transits, flares and outliers that fall on kept data,
     each a dict with kind, t_start, t_end, t_peak, amplitude (intrinsic peak,
     negative for dips), observed_amplitude (extreme of the exposure-averaged
-    signal at a kept cadence) and kind-specific fields.
+    signal at a kept cadence) and kind-specific fields: transits have planet,
+    transit_number and duration; flares fwhm and equivalent_duration (both in
+    days); outliers sigma (amplitude / noise_sigma), shape and n_cadences.
     """
 
     target: str
