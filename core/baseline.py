@@ -1,0 +1,59 @@
+"""The replaced app's method, reproduced faithfully as the yardstick for `evaluate` and `bench`.
+
+Per file: 5-sigma clip that *deletes* points, z-normalise, 50-point windows with
+stride 12, the 14 statistics in a Python loop, StandardScaler, IsolationForest
+(100 trees) and LOF (20 neighbours, novelty) fitted on the file's own windows, a
+window anomalous only when both agree, a point flagged when more than 30% of its
+windows are. Its faults are kept on purpose (clipped points can never be flagged);
+do not "fix" them here, fix them in the real detectors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+
+from core.detect.anomaly import flagged_runs, points_from_windows
+from core.features import window_features_reference
+
+SEED_WINDOW = 50
+SEED_STRIDE = 12
+SEED_CLIP_SIGMA = 5.0
+
+
+@dataclass(frozen=True)
+class SeedStyleResult:
+    """Per-point flags on the input's time grid, flagged runs as (t_start, t_end), points clipped."""
+
+    flags: np.ndarray
+    events: list[tuple[float, float]]
+    n_clipped: int
+
+
+def seed_style_detect(
+    time: np.ndarray,
+    flux: np.ndarray,
+    contamination: float = 0.05,
+    vote_threshold: float = 0.3,
+    random_state: int = 42,
+) -> SeedStyleResult:
+    """Run the seed app's pipeline on one curve (finite, time-sorted arrays)."""
+    time = np.asarray(time, dtype=np.float64)
+    flux = np.asarray(flux, dtype=np.float64)
+    kept = np.abs(flux - flux.mean()) <= SEED_CLIP_SIGMA * flux.std()
+    values = flux[kept]
+    values = (values - values.mean()) / (values.std() or 1.0)
+
+    features, starts = window_features_reference(values, SEED_WINDOW, SEED_STRIDE)
+    scaled = StandardScaler().fit_transform(features)
+    forest = IsolationForest(n_estimators=100, contamination=contamination, random_state=random_state).fit(scaled)
+    lof = LocalOutlierFactor(n_neighbors=20, contamination=contamination, novelty=True).fit(scaled)
+    window_flags = (forest.predict(scaled) == -1) & (lof.predict(scaled) == -1)
+
+    flags = np.zeros(len(flux), dtype=bool)
+    flags[kept] = points_from_windows(window_flags, starts, SEED_WINDOW, len(values), vote_threshold)
+    events = [(float(time[a]), float(time[b - 1])) for a, b in flagged_runs(flags)]
+    return SeedStyleResult(flags=flags, events=events, n_clipped=int((~kept).sum()))

@@ -1,0 +1,216 @@
+"""python -m core train: fit the anomaly ensemble on many curves and store it in the registry.
+
+A model is fitted on window features of the noise-normalised residual from the
+detrended flux (`curve_features`), so one model serves stars of any brightness;
+whoever applies a registry model must feed it the same features. Every model is
+scored on held-out synthetic curves with injected events before it is saved, and
+the numbers go into its metadata.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from core.config import AnalysisConfig
+from core.detect.anomaly import AnomalyEnsemble, flagged_runs, points_from_windows, train_ensemble
+from core.errors import ConfigError
+from core.features import noise_normalised_residual, window_features
+from core.lightcurve import LightCurve
+from core.models import ModelRegistry
+
+Progress = Callable[[int, int], None]
+STRIDE = 12
+MAX_SAMPLES = 2_000
+_HELDOUT_SEED_OFFSET = 500_000  # held-out curves never share a seed with training curves
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--synthetic", type=int, metavar="N", help="train on N seeded synthetic curves")
+    source.add_argument("--files", nargs="+", type=Path, metavar="FILE", help="train on these CSV/FITS curves")
+    parser.add_argument("--contamination", type=float, default=0.05)
+    parser.add_argument("--window-size", type=int, default=50)
+    parser.add_argument("--vote", choices=("both", "either"), default="both",
+                        help="flag a window when both IF and LOF agree (the seed's rule) or when either does")
+    parser.add_argument("--models-dir", type=Path, default=Path("data/models"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--heldout", type=int, default=10, help="held-out synthetic curves for the metrics")
+
+
+def run(args: argparse.Namespace) -> int:
+    registry = ModelRegistry(args.models_dir)
+
+    def report(done: int, total: int) -> None:
+        print(f"[{done}/{total}] curves processed", flush=True)
+
+    common = dict(contamination=args.contamination, window_size=args.window_size, vote=args.vote,
+                  seed=args.seed, n_heldout=args.heldout, progress=report, registry=registry)
+    if args.synthetic is not None:
+        model_id, metadata = train_synthetic(args.synthetic, **common)
+    else:
+        model_id, metadata = train_files(args.files, **common)
+    print(f"model {model_id} saved in {args.models_dir} "
+          f"({metadata['n_training_windows']} windows from {metadata['training_data']['n_curves']} curves)")
+    for key, value in metadata["metrics"].items():
+        print(f"  {key}: {value}")
+    return 0
+
+
+def train_synthetic(
+    n_samples: int,
+    contamination: float = 0.05,
+    window_size: int = 50,
+    seed: int = 0,
+    progress: Progress | None = None,
+    registry: ModelRegistry | None = None,
+    vote: str = "both",
+    n_heldout: int = 10,
+) -> tuple[str, dict[str, Any]]:
+    """Train on `n_samples` synthetic curves, evaluate, save; returns (model_id, metadata)."""
+    estimator, metadata = build_synthetic_model(n_samples, contamination, window_size, seed, progress, vote, n_heldout)
+    registry = registry or ModelRegistry()
+    model_id = registry.save(estimator, metadata)
+    return model_id, registry.get_metadata(model_id)
+
+
+def train_files(
+    paths: Sequence[Path],
+    contamination: float = 0.05,
+    window_size: int = 50,
+    seed: int = 0,
+    progress: Progress | None = None,
+    registry: ModelRegistry | None = None,
+    vote: str = "both",
+    n_heldout: int = 10,
+) -> tuple[str, dict[str, Any]]:
+    """Train on light-curve files (CSV/FITS), evaluate on synthetic held-out curves, save."""
+    from core.io import load_lightcurve
+
+    params = _params(contamination, window_size, vote, seed)
+    curves = [(Path(path).name, lambda path=path: load_lightcurve(path)) for path in paths]
+    summary = {"kind": "files", "files": [Path(p).name for p in paths]}
+    estimator, metadata = _build(curves, summary, params, window_size, seed, progress, n_heldout)
+    registry = registry or ModelRegistry()
+    model_id = registry.save(estimator, metadata)
+    return model_id, registry.get_metadata(model_id)
+
+
+def build_synthetic_model(
+    n_samples: int,
+    contamination: float = 0.05,
+    window_size: int = 50,
+    seed: int = 0,
+    progress: Progress | None = None,
+    vote: str = "both",
+    n_heldout: int = 10,
+) -> tuple[AnomalyEnsemble, dict[str, Any]]:
+    """Fitted ensemble and its metadata (metrics included), not yet saved."""
+    from core.synthetic import generate_variant
+
+    if not 1 <= int(n_samples) <= MAX_SAMPLES:
+        raise ConfigError(f"n_samples must be between 1 and {MAX_SAMPLES}, got {n_samples}")
+    params = _params(contamination, window_size, vote, seed)
+    curves = [(f"synthetic curve {i}", lambda i=i: generate_variant(i, seed=_training_seed(seed, i))[0])
+              for i in range(int(n_samples))]
+    summary = {"kind": "synthetic", "generator": "core.synthetic.generate_variant", "seed": int(seed)}
+    return _build(curves, summary, params, window_size, seed, progress, n_heldout)
+
+
+def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE,
+                   detrend_window_days: float = 0.75) -> tuple[np.ndarray, np.ndarray, LightCurve]:
+    """Window features of a curve as models see it: quality-masked, normalised, detrended, noise-scaled.
+
+    Returns (features, window_starts, the prepared curve the starts index into).
+    """
+    from core.preprocess import detrend, prepare
+
+    prepared = prepare(lc)
+    trend = detrend(prepared.time, prepared.flux, window_days=detrend_window_days)
+    residual = noise_normalised_residual(prepared.flux, trend)
+    features, starts = window_features(residual, window_size, stride)
+    return features, starts, prepared
+
+
+def heldout_metrics(model: AnomalyEnsemble, window_size: int, n_curves: int, seed: int,
+                    vote_threshold: float = 0.3, progress: Progress | None = None) -> dict[str, Any]:
+    """Per-point precision/recall against injected events, and what the model flags on clean stars."""
+    from core.synthetic import generate_variant
+
+    tp = flagged_total = truth_total = 0
+    found: dict[str, list[bool]] = {}
+    clean_fraction, clean_runs = [], []
+    for i in range(n_curves):
+        lc, truth = generate_variant(i, seed=_HELDOUT_SEED_OFFSET + _training_seed(seed, i))
+        features, starts, prepared = curve_features(lc, window_size)
+        flags = points_from_windows(model.predict(features) == -1, starts, window_size, len(prepared), vote_threshold)
+        if progress:
+            progress(i + 1, n_curves)
+        if not truth.events:
+            clean_fraction.append(float(flags.mean()))
+            clean_runs.append(len(flagged_runs(flags)))
+            continue
+        inside = np.zeros(len(prepared), dtype=bool)
+        for event in truth.events:
+            in_event = (prepared.time >= event["t_start"]) & (prepared.time <= event["t_end"])
+            inside |= in_event
+            found.setdefault(event["kind"], []).append(bool(flags[in_event].any()))
+        tp += int((flags & inside).sum())
+        flagged_total += int(flags.sum())
+        truth_total += int(inside.sum())
+    return {
+        "heldout_curves": n_curves,
+        "point_precision": round(tp / flagged_total, 4) if flagged_total else None,
+        "point_recall": round(tp / truth_total, 4) if truth_total else None,
+        "event_recall_by_kind": {kind: round(float(np.mean(hits)), 4) for kind, hits in sorted(found.items())},
+        "clean_flagged_fraction": round(float(np.mean(clean_fraction)), 5) if clean_fraction else None,
+        "clean_flagged_runs_per_curve": round(float(np.mean(clean_runs)), 2) if clean_runs else None,
+    }
+
+
+def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict[str, Any], params: dict[str, Any],
+           window_size: int, seed: int, progress: Progress | None, n_heldout: int) -> tuple[AnomalyEnsemble, dict[str, Any]]:
+    if not 0 <= int(n_heldout) <= 200:
+        raise ConfigError(f"n_heldout must be between 0 and 200, got {n_heldout}")
+    started = time.perf_counter()
+    total = len(curves) + n_heldout
+    matrices, n_points = [], 0
+    for done, (name, make_curve) in enumerate(curves, start=1):
+        try:
+            lc = make_curve()
+            matrices.append(curve_features(lc, window_size)[0])
+        except ConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+        n_points += len(lc)
+        if progress:
+            progress(done, total)
+    model = train_ensemble(matrices, params)
+    heldout_progress = (lambda done, _: progress(len(curves) + done, total)) if progress else None
+    metrics = heldout_metrics(model, window_size, n_heldout, seed, progress=heldout_progress) if n_heldout else {}
+    metadata = {
+        "n_training_windows": int(sum(len(m) for m in matrices)),
+        "window_size": int(window_size),
+        "stride": STRIDE,
+        "features": "window_features(noise_normalised_residual(flux, detrend(time, flux, 0.75)))",
+        "training_data": {**summary, "n_curves": len(curves), "n_points": int(n_points)},
+        "metrics": metrics,
+        "train_seconds": round(time.perf_counter() - started, 2),
+    }
+    return model, metadata
+
+
+def _params(contamination: float, window_size: int, vote: str, seed: int) -> dict[str, Any]:
+    """Validate the user's knobs once (ConfigError) and turn them into estimator parameters."""
+    AnalysisConfig(contamination=contamination, window_size=window_size)
+    if vote not in ("both", "either"):
+        raise ConfigError(f'vote must be "both" or "either", got {vote!r}')
+    if int(seed) != seed or seed < 0:
+        raise ConfigError(f"seed must be a whole number >= 0, got {seed}")
+    return {"contamination": float(contamination), "vote": vote, "random_state": int(seed)}
+
+
+def _training_seed(seed: int, index: int) -> int:
+    return 10_000 * int(seed) + index

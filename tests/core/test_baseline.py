@@ -1,0 +1,45 @@
+"""The seed-style baseline runs end to end and keeps the seed's behaviour, faults included."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.baseline import seed_style_detect
+
+
+@pytest.fixture(scope="module")
+def glitch_curve():
+    rng = np.random.default_rng(21)
+    time = np.arange(4_000) * (2.0 / 1440.0)
+    flux = 1.0 + rng.normal(0, 1e-3, time.size)
+    flux[1_500:1_530] -= 0.004  # a 4-sigma step-like dip: kept by the clip
+    flux[3_000] += 0.05  # a 50-sigma spike: deleted by the clip
+    return time, flux
+
+
+def test_flags_a_glitch_and_reports_it_as_an_event(glitch_curve):
+    time, flux = glitch_curve
+    result = seed_style_detect(time, flux)
+    assert result.flags.shape == flux.shape
+    assert result.flags[1_500:1_530].any()
+    assert any(t0 <= time[1_515] <= t1 for t0, t1 in result.events)
+
+
+def test_clipped_points_are_never_flagged(glitch_curve):
+    time, flux = glitch_curve
+    result = seed_style_detect(time, flux)
+    assert result.n_clipped == 1
+    assert not result.flags[3_000]
+
+
+def test_events_are_the_flagged_runs(glitch_curve):
+    time, flux = glitch_curve
+    result = seed_style_detect(time, flux)
+    starts = np.flatnonzero(np.diff(np.concatenate(([0], result.flags.astype(int)))) == 1)
+    assert len(result.events) == len(starts)
+    assert [t0 for t0, _ in result.events] == time[starts].tolist()
+
+
+def test_same_input_gives_same_flags(glitch_curve):
+    time, flux = glitch_curve
+    np.testing.assert_array_equal(seed_style_detect(time, flux).flags, seed_style_detect(time, flux).flags)
