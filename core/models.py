@@ -132,7 +132,7 @@ class ModelRegistry:
     def exists(self, model_id: str) -> bool:
         return bool(MODEL_ID_PATTERN.fullmatch(str(model_id))) and (self.root / model_id / _JSON_FILE).is_file()
 
-    def ensure_default(self, n_samples: int = 12, seed: int = 0) -> dict[str, Any]:
+    def ensure_default(self, n_samples: int = 40, seed: int = 0) -> dict[str, Any]:
         """Metadata of the default model, training it on synthetic curves first if it is missing.
 
         Safe when several workers race: one rename wins, the others keep its model.

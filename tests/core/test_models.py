@@ -192,3 +192,43 @@ def test_no_temporary_files_are_left_behind(tmp_path, fitted):
     model_id = registry.save(fitted)
     assert [p.name for p in tmp_path.iterdir()] == [model_id]
     assert not [p for p in (tmp_path / model_id).iterdir() if p.name.endswith(".tmp")]
+
+
+# Training entry points (core/commands/train.py) write through the registry; tested here with it.
+
+
+def test_ensure_default_trains_once_and_keeps_the_model(tmp_path):
+    registry = ModelRegistry(tmp_path)
+    metadata = registry.ensure_default(n_samples=5)
+    assert metadata["id"] == DEFAULT_MODEL_ID
+    assert metadata["training_data"]["kind"] == "synthetic"
+    assert 0 <= metadata["metrics"]["clean_flagged_fraction"] <= 0.05
+    created = metadata["created"]
+    assert registry.ensure_default(n_samples=5)["created"] == created
+    assert isinstance(registry.load(DEFAULT_MODEL_ID), AnomalyEnsemble)
+
+
+def test_train_synthetic_reports_progress_and_metrics(tmp_path):
+    from core.commands.train import train_synthetic
+
+    calls = []
+    model_id, metadata = train_synthetic(
+        4, contamination=0.05, window_size=50, seed=1, registry=ModelRegistry(tmp_path),
+        progress=lambda done, total: calls.append((done, total)), n_heldout=5,
+    )
+    assert calls[-1] == (9, 9) and [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert metadata["id"] == model_id and metadata["window_size"] == 50
+    for key in ("point_precision", "point_recall", "event_recall_by_kind", "clean_flagged_fraction"):
+        assert key in metadata["metrics"]
+    assert metadata["n_training_windows"] > 1_000
+
+
+def test_train_command_prints_the_model_id_and_fails_cleanly(tmp_path, capsys):
+    from core.__main__ import main
+
+    assert main(["train", "--synthetic", "2", "--heldout", "1", "--models-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    model_id = ModelRegistry(tmp_path).list()[0]["id"]
+    assert f"model {model_id} saved" in out and "[3/3]" in out
+    assert main(["train", "--synthetic", "2", "--contamination", "0.9", "--models-dir", str(tmp_path)]) == 2
+    assert "contamination" in capsys.readouterr().err
