@@ -1,0 +1,1 @@
+"""The Dash dashboard: upload, analyse, train and browse light curves on top of `core`."""

@@ -1,0 +1,133 @@
+"""What the analysis page does, as plain functions: settings -> config, cached runs, views.
+
+The page's callbacks only pass values in and out of these, so they can be tested
+without a browser or a running server.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import plotly.graph_objects as go
+
+from core.config import AnalysisConfig
+from core.pipeline import analyze
+from core.result import AnalysisResult
+from dashapp import figures, tables
+from dashapp.results import ResultCache, result_key
+from dashapp.store import CurveStore
+
+# Form field -> AnalysisConfig field.
+FORM_FIELDS = {
+    "contamination": "contamination",
+    "window_size": "window_size",
+    "vote_threshold": "vote_threshold",
+    "detectors": "detectors",
+    "detrend_window": "detrend_window_days",
+    "model_id": "model_id",
+}
+
+
+def build_config(form: dict[str, Any]) -> AnalysisConfig:
+    """AnalysisConfig from the form's raw values; ConfigError names the bad field."""
+    values = {FORM_FIELDS[name]: value for name, value in form.items() if name in FORM_FIELDS}
+    if values.get("detectors") is not None:
+        values["detectors"] = tuple(values["detectors"])
+    return AnalysisConfig.from_mapping(values)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where an analysis request goes: straight to the cache, or to a background job."""
+
+    key: str
+    cached: bool
+
+
+def plan(results: ResultCache, curve_hash: str, config: AnalysisConfig) -> Plan:
+    key = result_key(curve_hash, config)
+    return Plan(key=key, cached=results.has(key))
+
+
+def run(store: CurveStore, results: ResultCache, sid: str, curve_hash: str, config: AnalysisConfig,
+        model: Any = None, progress: Callable[[float, str], None] | None = None) -> str:
+    """Analyse a stored curve (or take the cached result) and return the result's cache key.
+
+    `model` is the fitted ensemble named by config.model_id (None: fit on this curve).
+    """
+    lc = store.load(sid, curve_hash)
+    if lc is None:
+        raise LookupError("this curve is no longer stored for your session; upload it again")
+    key = result_key(curve_hash, config)
+    results.get_or_compute(key, lambda: analyze(lc, config, progress=progress, model=model))
+    return key
+
+
+@dataclass(frozen=True)
+class Views:
+    """Everything the page shows for one result."""
+
+    lightcurve: go.Figure
+    detrended: go.Figure
+    periodogram: go.Figure
+    folds: list[go.Figure]
+    events_rows: list[dict]
+    events_columns: list[dict]
+    transits_rows: list[dict]
+    transits_columns: list[dict]
+    summary: str
+
+
+def views(result: AnalysisResult) -> Views:
+    events_rows, events_columns = tables.events_grid(result)
+    transits_rows, transits_columns = tables.transits_grid(result)
+    return Views(
+        lightcurve=figures.lightcurve_figure(result),
+        detrended=figures.detrended_figure(result),
+        periodogram=figures.periodogram_figure(result),
+        folds=[figures.phase_fold_figure(result, c, n) for n, c in enumerate(result.transits, start=1)],
+        events_rows=events_rows,
+        events_columns=events_columns,
+        transits_rows=transits_rows,
+        transits_columns=transits_columns,
+        summary=summary_text(result),
+    )
+
+
+def summary_text(result: AnalysisResult) -> str:
+    counts = result.counts()
+    found = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n) or "no events"
+    total = sum(result.timings.values()) if result.timings else 0.0
+    planets = len(result.transits)
+    return (f"{result.n_points:,} points analysed: {found}; {planets} transit candidate"
+            f"{'s' if planets != 1 else ''}. Analysis took {total:.2f} s.")
+
+
+def export(result: AnalysisResult, what: str, stem: str) -> dict[str, Any]:
+    """dcc.Download data for the events CSV, the transits CSV or the full JSON."""
+    if what == "json":
+        return {"content": json.dumps(result.to_dict(), indent=2), "filename": f"{stem}-result.json",
+                "type": "application/json"}
+    frame = result.events_frame() if what == "events" else result.transits_frame()
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return {"content": buffer.getvalue(), "filename": f"{stem}-{what}.csv", "type": "text/csv"}
+
+
+def file_stem(meta: dict[str, Any]) -> str:
+    """A download file name stem from the target name: letters, digits, '-' and '_' only."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", str(meta.get("target") or "lightcurve")).strip("_")
+    return stem[:60] or "lightcurve"
+
+
+def zoom_range(row: dict[str, Any], pad_fraction: float = 2.0) -> list[float] | None:
+    """x-range showing one event (its span plus `pad_fraction` of it, at least 0.2 d each side)."""
+    try:
+        start, end = float(row["t_start"]), float(row["t_end"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    pad = max((end - start) * pad_fraction, 0.2)
+    return [start - pad, end + pad]

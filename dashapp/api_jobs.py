@@ -1,0 +1,96 @@
+"""Background jobs for the REST API (training), with status kept in the shared cache.
+
+Gunicorn runs several workers, and the request that polls a job may land on another
+worker than the one running it; so the job's state lives in the flask-caching backend
+(files or Redis) that every worker reads, while the work itself runs in a small
+thread pool of the worker that accepted it. The queue is bounded: a full queue is
+refused with a clear error instead of piling up work nobody waits for.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from core.errors import ConfigError, LightCurveFormatError
+from core.models import ModelFormatError
+
+log = logging.getLogger(__name__)
+
+JOB_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+USER_ERRORS = (ConfigError, LightCurveFormatError, ModelFormatError)
+ProgressFn = Callable[[float], None]
+Work = Callable[[ProgressFn], dict[str, Any]]
+
+
+class QueueFullError(RuntimeError):
+    """More jobs are waiting than this worker accepts."""
+
+
+class JobRunner:
+    """Runs jobs on `max_workers` threads, at most `max_pending` queued or running at once."""
+
+    def __init__(self, store: Any, max_workers: int = 1, max_pending: int = 4, timeout_s: int = 24 * 3600) -> None:
+        self.store = store
+        self.timeout_s = timeout_s
+        self.max_pending = max_pending
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="api-job")
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    def submit(self, kind: str, work: Work) -> str:
+        """Queue `work` and return its new job id; raises QueueFullError when the queue is full."""
+        with self._lock:
+            if self._pending >= self.max_pending:
+                raise QueueFullError(f"{self._pending} jobs are already queued or running; try again later")
+            self._pending += 1
+        job_id = secrets.token_hex(16)
+        self._save({"id": job_id, "kind": kind, "status": "queued", "progress": 0.0,
+                    "created": time.time(), "result": None, "error": None})
+        self._pool.submit(self._run, job_id, work)
+        return job_id
+
+    def status(self, job_id: str) -> dict[str, Any] | None:
+        """The job's state, or None for an id this server never made (or that expired)."""
+        if not JOB_ID_PATTERN.fullmatch(job_id):
+            return None
+        raw = self.store.get(_key(job_id))
+        return json.loads(raw) if isinstance(raw, str) else None
+
+    def _run(self, job_id: str, work: Work) -> None:
+        state = self.status(job_id) or {"id": job_id}
+        last_saved = [0.0]
+
+        def progress(fraction: float) -> None:
+            fraction = round(min(max(float(fraction), 0.0), 1.0), 3)
+            if fraction - last_saved[0] >= 0.01:  # a cache write per percent is plenty
+                last_saved[0] = fraction
+                self._save({**state, "status": "running", "progress": fraction})
+
+        try:
+            state = {**state, "status": "running", "started": time.time()}
+            self._save(state)
+            result = work(progress)
+            self._save({**state, "status": "done", "progress": 1.0, "result": result, "finished": time.time()})
+        except USER_ERRORS as exc:
+            self._save({**state, "status": "failed", "error": str(exc), "finished": time.time()})
+        except Exception:  # noqa: BLE001 - a job must always end in a state the client can read
+            log.exception("job %s failed", job_id)
+            self._save({**state, "status": "failed", "error": "the job failed on the server; see the server log",
+                        "finished": time.time()})
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def _save(self, state: dict[str, Any]) -> None:
+        # Stored as JSON text, like dashapp.results stores npz bytes: no objects of ours in the cache.
+        self.store.set(_key(state["id"]), json.dumps(state), timeout=self.timeout_s)
+
+
+def _key(job_id: str) -> str:
+    return f"apijob:{job_id}"

@@ -1,0 +1,55 @@
+"""Build the Dash app. Gunicorn serves `dashapp.app:server`; nothing heavy runs at import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+from dashapp import session, shell
+from dashapp.cache import make_background_manager, make_cache
+from dashapp.results import ResultCache
+from dashapp.services import Services, attach
+from dashapp.settings import REPO_ROOT, Settings, secret_key
+from dashapp.store import CurveStore
+
+PAGES_FOLDER = Path(__file__).resolve().parent / "pages"
+ASSETS_FOLDER = REPO_ROOT / "assets"
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """A configured dashboard; paths and limits come from `settings` (default: the environment)."""
+    settings = settings or Settings.from_env()
+    settings.ensure_dirs()
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_FOLDER),
+        assets_folder=str(ASSETS_FOLDER),
+        suppress_callback_exceptions=True,  # pages bring their own components
+        background_callback_manager=make_background_manager(settings),
+        title="Light-curve anomaly detector",
+        # The Bootswatch "Flatly" theme is served from assets/ (no CDN: the app must work offline).
+        update_title=None,
+    )
+    server = app.server
+    server.secret_key = secret_key(settings)
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
+    session.install(server)
+    cache = make_cache(server, settings)
+    attach(server, Services(
+        settings=settings,
+        store=CurveStore(settings.upload_dir),
+        results=ResultCache(cache, settings.result_timeout_s),
+        cache=cache,
+    ))
+    app.layout = shell.layout
+    register_api_hook(server)
+    return app
+
+
+def register_api_hook(server) -> None:
+    """Hook for the REST API (dashapp/api.py, written separately): call its register_api(server) here."""
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,213 @@
+"""Plotly figures built from LightCurve and AnalysisResult values (no Dash, no I/O).
+
+Every figure sends at most MAX_POINTS points to the browser: long series are thinned
+by keeping the minimum and the maximum of each bin, so one-point flares, outliers and
+narrow dips survive the thinning. Point traces use WebGL (Scattergl).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.lightcurve import LightCurve
+from core.result import EVENT_KINDS, LABEL_CODES, AnalysisResult, TransitCandidate
+
+MAX_POINTS = 50_000
+THUMBNAIL_POINTS = 400
+PERIODOGRAM_POINTS = 6000  # drawn as SVG: browsers allow only ~16 WebGL plots per page
+
+# One colour and marker per kind; anomalies are red as the seed app showed them.
+KIND_STYLE: dict[str, dict[str, str]] = {
+    "transit": {"color": "#1f77b4", "symbol": "triangle-down"},
+    "flare": {"color": "#ff7f0e", "symbol": "star"},
+    "outlier": {"color": "#9467bd", "symbol": "x"},
+    "anomaly": {"color": "#d62728", "symbol": "circle-open"},
+}
+FLUX_COLOR = "#5f6b7a"
+TREND_COLOR = "#2ca02c"
+_BASE_LAYOUT = dict(
+    template="plotly_white",
+    margin=dict(l=60, r=20, t=80, b=50),
+    title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left", font=dict(size=15)),
+    legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+    hovermode="closest",
+)
+
+
+def downsample_indices(values: np.ndarray, max_points: int) -> np.ndarray:
+    """Sorted indices of at most `max_points` samples keeping each bin's min and max."""
+    n = len(values)
+    if n <= max_points:
+        return np.arange(n)
+    n_bins = max(1, max_points // 2)
+    size = int(np.ceil(n / n_bins))
+    n_bins = int(np.ceil(n / size))
+    padded = np.full(n_bins * size, np.nan)
+    padded[:n] = values
+    padded = padded.reshape(n_bins, size)
+    offsets = np.arange(n_bins) * size
+    lows = offsets + np.nanargmin(padded, axis=1)
+    highs = offsets + np.nanargmax(padded, axis=1)
+    return np.unique(np.concatenate([lows, highs]))
+
+
+def time_label(meta: dict) -> str:
+    system = meta.get("time_system")
+    if system in (None, "", "unknown"):
+        return "Time (days)"
+    return f"Time ({system}, days)"
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank plot that says what to do next."""
+    fig = go.Figure()
+    fig.update_layout(
+        **_BASE_LAYOUT,
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        annotations=[dict(text=message, showarrow=False, font=dict(size=15, color="#6c757d"))],
+    )
+    return fig
+
+
+def preview_figure(lc: LightCurve, max_points: int = MAX_POINTS) -> go.Figure:
+    """The raw curve before analysis, so a fresh upload is visible at once."""
+    idx = downsample_indices(np.asarray(lc.flux), max_points)
+    fig = go.Figure(
+        go.Scattergl(
+            x=np.asarray(lc.time)[idx], y=np.asarray(lc.flux)[idx], mode="markers", name="flux",
+            marker=dict(size=3, color=FLUX_COLOR),
+        )
+    )
+    fig.update_layout(**_BASE_LAYOUT, title_text=_title(lc.meta, "not analysed yet"),
+                      xaxis_title=time_label(lc.meta), yaxis_title="Flux")
+    return fig
+
+
+def lightcurve_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
+    """Flux with its trend and the points of each event kind in that kind's colour and marker."""
+    time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
+    marker_budget = max_points // 5
+    flux_budget = max_points - 2 * marker_budget
+    idx = downsample_indices(flux, flux_budget)
+    trend_idx = downsample_indices(np.asarray(result.trend), marker_budget)
+    traces: list[go.Scattergl] = [
+        go.Scattergl(x=time[idx], y=flux[idx], mode="markers", name="flux",
+                     marker=dict(size=3, color=FLUX_COLOR), hovertemplate="t=%{x:.5f}<br>flux=%{y:.6g}"),
+        go.Scattergl(x=time[trend_idx], y=np.asarray(result.trend)[trend_idx], mode="lines", name="trend",
+                     line=dict(color=TREND_COLOR, width=2), hoverinfo="skip"),
+    ]
+    per_kind = max(1, marker_budget // len(EVENT_KINDS))
+    for kind in EVENT_KINDS:
+        t, f = _event_points(result, kind, labels, time, flux)
+        if len(t) == 0:
+            continue
+        keep = np.linspace(0, len(t) - 1, min(len(t), per_kind)).astype(int)
+        style = KIND_STYLE[kind]
+        n_events = sum(e.kind == kind for e in result.events)
+        traces.append(go.Scattergl(
+            x=t[keep], y=f[keep], mode="markers", name=kind,
+            marker=dict(size=7, color=style["color"], symbol=style["symbol"],
+                        line=dict(width=1, color=style["color"])),
+            hovertemplate=f"{kind}<br>t=%{{x:.5f}}<br>flux=%{{y:.6g}}<extra>{n_events} event(s)</extra>",
+        ))
+    fig = go.Figure(traces)
+    counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in result.counts().items() if n)
+    fig.update_layout(**_BASE_LAYOUT, title_text=_title(result.meta, counts or "nothing unusual found"),
+                      xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
+    return fig
+
+
+def detrended_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
+    """Flux divided by the trend: what the detectors actually looked at."""
+    time, detrended = np.asarray(result.time), np.asarray(result.detrended)
+    idx = downsample_indices(detrended, max_points)
+    fig = go.Figure(go.Scattergl(x=time[idx], y=detrended[idx], mode="markers", name="detrended",
+                                 marker=dict(size=3, color=FLUX_COLOR)))
+    fig.update_layout(**_BASE_LAYOUT, title_text="Detrended flux", xaxis_title=time_label(result.meta),
+                      yaxis_title="Relative flux")
+    return fig
+
+
+def periodogram_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
+    """BLS power against period, with the kept candidates marked."""
+    if result.periodogram is None or len(result.periodogram.period) == 0:
+        return empty_figure("No transit search was run (the transits detector is off).")
+    period = np.asarray(result.periodogram.period)
+    power = np.asarray(result.periodogram.power)
+    order = np.argsort(period)
+    period, power = period[order], power[order]
+    idx = downsample_indices(power, min(max_points, PERIODOGRAM_POINTS))
+    fig = go.Figure(go.Scatter(x=period[idx], y=power[idx], mode="lines", name="BLS power",
+                                 line=dict(color=KIND_STYLE["transit"]["color"], width=1)))
+    for number, candidate in enumerate(result.transits, start=1):
+        fig.add_vline(x=candidate.period, line=dict(color=KIND_STYLE["anomaly"]["color"], dash="dot"),
+                      annotation_text=f"#{number}: {candidate.period:.4f} d")
+    fig.update_layout(**_BASE_LAYOUT, title_text="BLS periodogram", xaxis_title="Period (days)",
+                      yaxis_title="Power", xaxis_type="log")
+    return fig
+
+
+def phase_fold_figure(result: AnalysisResult, candidate: TransitCandidate, number: int = 1,
+                      max_points: int = MAX_POINTS) -> go.Figure:
+    """Detrended flux folded on one candidate's period, with its box model."""
+    time, detrended = np.asarray(result.time), np.asarray(result.detrended)
+    period, t0, duration = candidate.period, candidate.t0, candidate.duration
+    phase_hours = (((time - t0 + 0.5 * period) % period) - 0.5 * period) * 24.0
+    window = max(3.0 * duration * 24.0, 1.0)
+    near = np.abs(phase_hours) <= window
+    phase_hours, folded = phase_hours[near], detrended[near]
+    order = np.argsort(phase_hours)
+    phase_hours, folded = phase_hours[order], folded[order]
+    idx = downsample_indices(folded, max_points - 4)
+    half = 0.5 * duration * 24.0
+    baseline = float(np.nanmedian(folded)) if len(folded) else 1.0
+    box_x = [-window, -half, -half, half, half, window]
+    box_y = [baseline, baseline, baseline - candidate.depth, baseline - candidate.depth, baseline, baseline]
+    fig = go.Figure([
+        go.Scattergl(x=phase_hours[idx], y=folded[idx], mode="markers", name="folded flux",
+                     marker=dict(size=3, color=FLUX_COLOR)),
+        go.Scatter(x=box_x, y=box_y, mode="lines", name="box model",
+                   line=dict(color=KIND_STYLE["transit"]["color"], width=2, shape="linear")),
+    ])
+    fig.update_layout(
+        **_BASE_LAYOUT,
+        title_text=(f"Candidate #{number}: P = {period:.5f} d, depth = {candidate.depth * 1e6:.0f} ppm, "
+               f"SNR = {candidate.snr:.1f}"),
+        xaxis_title="Hours from mid-transit", yaxis_title="Relative flux",
+    )
+    return fig
+
+
+def thumbnail_figure(lc: LightCurve, max_points: int = THUMBNAIL_POINTS) -> go.Figure:
+    """A small static plot for a gallery card (SVG: a gallery page holds a dozen of them)."""
+    flux = np.asarray(lc.flux)
+    idx = downsample_indices(flux, max_points)
+    fig = go.Figure(go.Scatter(x=np.asarray(lc.time)[idx], y=flux[idx], mode="markers",
+                               marker=dict(size=2, color=FLUX_COLOR), hoverinfo="skip"))
+    fig.update_layout(template="plotly_white", margin=dict(l=4, r=4, t=4, b=4), height=120,
+                      showlegend=False, xaxis=dict(visible=False), yaxis=dict(visible=False))
+    return fig
+
+
+def count_points(fig: go.Figure) -> int:
+    """How many points a figure would send (the quantity MAX_POINTS bounds)."""
+    return sum(len(trace.x) if trace.x is not None else 0 for trace in fig.data)
+
+
+def _event_points(result: AnalysisResult, kind: str, labels: np.ndarray, time: np.ndarray,
+                  flux: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points labelled with `kind`; the event peaks instead when the labels don't mark any."""
+    mask = labels == LABEL_CODES[kind]
+    if mask.any():
+        return time[mask], flux[mask]
+    peaks = np.array([e.t_peak for e in result.events if e.kind == kind and np.isfinite(e.t_peak)])
+    if len(peaks) == 0 or len(time) == 0:
+        return np.empty(0), np.empty(0)
+    return peaks, np.interp(peaks, time, flux)
+
+
+def _title(meta: dict, detail: str) -> str:
+    target = meta.get("target") or "Light curve"
+    mission = meta.get("mission")
+    return f"{target} ({mission}): {detail}" if mission else f"{target}: {detail}"

@@ -1,0 +1,306 @@
+"""Analysis page (/analysis): pick a curve and settings, analyse it, explore plots and tables.
+
+Flow: `request_analysis` answers from the cache when it can (fast path) or hands a
+sealed job to `run_analysis`, a background callback with progress. Both end in a
+store that `show` turns into figures and tables. Query parameters: `curve` (a
+content hash of this session), `sample` (a gallery id, opened into the session),
+`run=1` (analyse at once).
+"""
+from __future__ import annotations
+
+import logging
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from core.config import DETECTORS, AnalysisConfig
+from core.errors import ConfigError, LightCurveFormatError
+from dashapp import analysis, figures, gallery, training
+from dashapp.components import alert_state
+from dashapp.services import services
+from dashapp.session import current_session_id, seal, unseal
+from dashapp.tables import DEFAULT_COL_DEF
+
+log = logging.getLogger(__name__)
+
+dash.register_page(__name__, path="/analysis", name="Analysis", title="Analysis - Light-curve anomaly detector",
+                   order=1)
+
+_DEFAULTS = AnalysisConfig()
+_GRID_OPTIONS = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                 "pagination": True, "paginationAutoPageSize": True}
+
+
+def _selected_curve(sid: str, curve: str | None, sample: str | None) -> tuple[str | None, str | None]:
+    """(curve hash to preselect, error message): a gallery sample, a named curve, or the latest one."""
+    svc = services()
+    if sample:
+        entry = gallery.find_entry(svc.settings, sample)
+        if entry is None:
+            return None, f"There is no gallery sample called {sample!r}."
+        if entry.entry_id in {e.entry_id for e in gallery.synthetic_entries(svc.settings)}:
+            gallery.ensure_samples(svc.settings)
+        return gallery.open_entry(svc.store, sid, entry).curve_hash, None
+    if curve and svc.store.has(sid, curve):
+        return curve, None
+    latest = svc.store.latest(sid)
+    return (latest.curve_hash if latest else None), None
+
+
+def _number(label: str, id_: str, value: float, step: float, min_: float, max_: float, help_: str) -> html.Div:
+    return html.Div([
+        dbc.Label(label, html_for=id_),
+        dbc.Input(id=id_, type="number", value=value, step=step, min=min_, max=max_, size="sm"),
+        html.Div(help_, className="muted-help"),
+    ], className="mb-2")
+
+
+def _settings_card(model_options: list[dict]) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H5("Settings", className="card-title"),
+        _number("Contamination", "setting-contamination", _DEFAULTS.contamination, 0.005, 0.001, 0.5,
+                "Share of windows the anomaly ensemble may call unusual."),
+        _number("Window size (points)", "setting-window-size", _DEFAULTS.window_size, 1, 10, 1000,
+                "Points per window for the anomaly features."),
+        _number("Vote threshold", "setting-vote-threshold", _DEFAULTS.vote_threshold, 0.05, 0.05, 1.0,
+                "Share of overlapping windows that must agree on a point."),
+        _number("Detrending window (days)", "setting-detrend-window", _DEFAULTS.detrend_window_days, 0.05, 0.05,
+                10.0, "Long enough to keep transits, short enough to follow rotation."),
+        dbc.Label("Detectors"),
+        dbc.Checklist(id="setting-detectors", options=[{"label": d, "value": d} for d in DETECTORS],
+                      value=list(DETECTORS), inline=True, className="mb-2"),
+        dbc.Label("Anomaly model", html_for="model-select"),
+        dbc.Select(id="model-select", options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
+        dbc.Button("Analyse", id="analyze-button", color="primary", className="w-100 mb-2"),
+        dbc.Progress(id="analysis-progress", value=0, label="", className="mb-1", style={"height": "18px"}),
+        html.Div(id="analysis-progress-message", className="muted-help"),
+    ]), className="settings-card shadow-sm mb-3")
+
+
+def layout(curve: str | None = None, sample: str | None = None, run: str | None = None, **_query: str):
+    svc = services()
+    sid = current_session_id()
+    selected, problem = _selected_curve(sid, curve, sample) if sid else (None, None)
+    entries = svc.store.list(sid) if sid else []
+    curve_options = [{"label": f"{e.summary['target']} - {e.name}", "value": e.curve_hash} for e in entries]
+    alert_children, alert_open, alert_color = alert_state([problem] if problem else [])
+    if not entries:
+        alert_children, alert_open, alert_color = (
+            [html.Span("No curve yet: "), dcc.Link("upload one", href="/"), html.Span(" or open one from the "),
+             dcc.Link("gallery", href="/gallery"), html.Span(".")], True, "info")
+    grid_style = {"height": "320px"}
+    return html.Div([
+        dcc.Store(id="autorun", data={"run": run == "1" and selected is not None}),
+        dcc.Store(id="analysis-request"),
+        dcc.Store(id="analysis-ready"),
+        dcc.Store(id="analysis-done"),
+        dcc.Store(id="analysis-shown"),
+        dcc.Download(id="download-file"),
+        dbc.Alert(alert_children, id="status-alert", is_open=alert_open, color=alert_color, dismissable=True),
+        dbc.Row([
+            dbc.Col([
+                dbc.Card(dbc.CardBody([
+                    dbc.Label("Light curve", html_for="curve-select"),
+                    dbc.Select(id="curve-select", options=curve_options, value=selected, size="sm"),
+                ]), className="shadow-sm mb-3"),
+                _settings_card(training.model_options(svc.settings)),
+            ], xs=12, lg=3),
+            dbc.Col([
+                html.Div(id="result-summary", className="fw-semibold mb-2"),
+                dcc.Graph(id="lightcurve-graph", figure=figures.empty_figure("Choose a curve to see it here."),
+                          style={"height": "460px"}, config={"displaylogo": False}),
+                html.Div("Tip: select a row of the events table to zoom on that event; drag on the plot to zoom.",
+                         className="muted-help mb-3"),
+                dbc.Row([
+                    dbc.Col(dcc.Graph(id="detrended-graph", figure=figures.empty_figure("Detrended flux"),
+                                      style={"height": "340px"}, config={"displaylogo": False}), lg=6),
+                    dbc.Col(dcc.Graph(id="periodogram-graph", figure=figures.empty_figure("BLS periodogram"),
+                                      style={"height": "340px"}, config={"displaylogo": False}), lg=6),
+                ]),
+                html.Div(id="phase-folds", className="mb-3"),
+                html.H5("Events"),
+                dag.AgGrid(id="events-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                           dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit", style=grid_style,
+                           className="ag-theme-alpine mb-3"),
+                html.H5("Transit candidates"),
+                dag.AgGrid(id="transits-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                           dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit",
+                           style={"height": "200px"}, className="ag-theme-alpine mb-3"),
+                html.Div([
+                    html.Span("Download results: ", className="me-2"),
+                    dbc.Button("Events (CSV)", id="download-events-csv", size="sm", color="secondary",
+                               outline=True, className="me-2", disabled=True),
+                    dbc.Button("Transits (CSV)", id="download-transits-csv", size="sm", color="secondary",
+                               outline=True, className="me-2", disabled=True),
+                    dbc.Button("Everything (JSON)", id="download-json", size="sm", color="secondary",
+                               outline=True, disabled=True),
+                ], id="download-results", className="mb-4"),
+            ], xs=12, lg=9),
+        ]),
+    ])
+
+
+@callback(
+    Output("analysis-request", "data"),
+    Output("analysis-ready", "data"),
+    Input("analyze-button", "n_clicks"),
+    Input("autorun", "data"),
+    State("curve-select", "value"),
+    State("setting-contamination", "value"),
+    State("setting-window-size", "value"),
+    State("setting-vote-threshold", "value"),
+    State("setting-detrend-window", "value"),
+    State("setting-detectors", "value"),
+    State("model-select", "value"),
+)
+def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, vote_threshold,
+                     detrend_window, detectors, model_id):
+    """Validate the settings; answer from the cache, or start a background job."""
+    if ctx.triggered_id != "analyze-button" and not (autorun or {}).get("run"):
+        raise dash.exceptions.PreventUpdate  # page load without ?run=1
+    server = dash.get_app().server
+    sid = current_session_id()
+    svc = services()
+    if not curve_hash or sid is None or not svc.store.has(sid, curve_hash):
+        return dash.no_update, {"error": "Choose a light curve first (upload one or open one from the gallery)."}
+    try:
+        config = analysis.build_config({
+            "contamination": contamination, "window_size": window_size, "vote_threshold": vote_threshold,
+            "detrend_window": detrend_window, "detectors": detectors or [], "model_id": None if model_id in (None, "", training.FIT_ON_CURVE) else model_id,
+        })
+    except ConfigError as exc:
+        return dash.no_update, {"error": f"Check the settings: {exc}."}
+    planned = analysis.plan(svc.results, curve_hash, config)
+    if planned.cached:
+        return dash.no_update, {"token": seal(server, {"sid": sid, "curve": curve_hash, "key": planned.key}),
+                                "cached": True}
+    return seal(server, {"sid": sid, "curve": curve_hash, "config": config.to_dict()}), dash.no_update
+
+
+@callback(
+    Output("analysis-done", "data"),
+    Input("analysis-request", "data"),
+    background=True,
+    progress=[Output("analysis-progress", "value"), Output("analysis-progress", "label"),
+              Output("analysis-progress-message", "children")],
+    running=[(Output("analyze-button", "disabled"), True, False)],
+    interval=400,
+    prevent_initial_call=True,
+)
+def run_analysis(set_progress, token):
+    """The long part, in a background process: analyse and put the result in the shared cache."""
+    server = dash.get_app().server
+    job = unseal(server, token)
+    if job is None:
+        return {"error": "This analysis request has expired; press Analyse again."}
+    svc = services()
+
+    def progress(fraction: float, message: str) -> None:
+        percent = int(round(100 * max(0.0, min(1.0, fraction))))
+        set_progress((percent, f"{percent}%", message))
+
+    try:
+        config = AnalysisConfig.from_mapping(job["config"])
+        key = analysis.run(svc.store, svc.results, job["sid"], job["curve"], config,
+                           model=training.load_model(svc.settings, config.model_id), progress=progress)
+    except (LightCurveFormatError, ConfigError, LookupError) as exc:
+        return {"error": f"The analysis stopped: {exc}"}
+    except Exception:  # shown to the user in plain words; the traceback goes to the log only
+        log.exception("analysis failed")
+        return {"error": "The analysis failed because of an internal error; it has been logged."}
+    return {"token": seal(server, {"sid": job["sid"], "curve": job["curve"], "key": key}), "cached": False}
+
+
+@callback(
+    Output("lightcurve-graph", "figure"),
+    Output("detrended-graph", "figure"),
+    Output("periodogram-graph", "figure"),
+    Output("phase-folds", "children"),
+    Output("events-table", "rowData"),
+    Output("events-table", "columnDefs"),
+    Output("transits-table", "rowData"),
+    Output("transits-table", "columnDefs"),
+    Output("result-summary", "children"),
+    Output("analysis-shown", "data"),
+    Output("status-alert", "children", allow_duplicate=True),
+    Output("status-alert", "is_open", allow_duplicate=True),
+    Output("status-alert", "color", allow_duplicate=True),
+    Input("curve-select", "value"),
+    Input("analysis-ready", "data"),
+    Input("analysis-done", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def show(curve_hash, ready, done):
+    """Preview a newly chosen curve, or draw a finished analysis."""
+    svc = services()
+    sid = current_session_id()
+    unchanged = [dash.no_update] * 10
+    if ctx.triggered_id in ("analysis-ready", "analysis-done"):
+        payload = (ready if ctx.triggered_id == "analysis-ready" else done) or {}
+        if "error" in payload:
+            return *unchanged, *alert_state([payload["error"]])
+        shown = unseal(dash.get_app().server, payload.get("token"))
+        result = svc.results.get(shown["key"]) if shown and shown["sid"] == sid else None
+        if result is None:
+            return *unchanged, *alert_state(["This result is no longer available; press Analyse again."])
+        v = analysis.views(result)
+        folds = [dcc.Graph(figure=fig, style={"height": "320px"}, config={"displaylogo": False}) for fig in v.folds]
+        notice = "Loaded from the cache (same curve, same settings)." if payload.get("cached") else None
+        return (v.lightcurve, v.detrended, v.periodogram, folds, v.events_rows, v.events_columns,
+                v.transits_rows, v.transits_columns, v.summary, payload["token"], *alert_state([], notice))
+    lc = svc.store.load(sid, curve_hash) if (sid and curve_hash) else None
+    if lc is None:
+        return (*unchanged, dash.no_update, dash.no_update, dash.no_update)
+    return (figures.preview_figure(lc), figures.empty_figure("Detrended flux appears after the analysis."),
+            figures.empty_figure("BLS periodogram appears after the analysis."), [], [], [], [], [],
+            "Press Analyse to look for transits, flares, outliers and anomalies.", None,
+            dash.no_update, dash.no_update, dash.no_update)
+
+
+@callback(
+    Output("download-events-csv", "disabled"),
+    Output("download-transits-csv", "disabled"),
+    Output("download-json", "disabled"),
+    Input("analysis-shown", "data"),
+)
+def enable_downloads(token):
+    disabled = not token
+    return disabled, disabled, disabled
+
+
+@callback(
+    Output("download-file", "data"),
+    Input("download-events-csv", "n_clicks"),
+    Input("download-transits-csv", "n_clicks"),
+    Input("download-json", "n_clicks"),
+    State("analysis-shown", "data"),
+    prevent_initial_call=True,
+)
+def download(_events, _transits, _json, token):
+    shown = unseal(dash.get_app().server, token)
+    if not shown or shown["sid"] != current_session_id():
+        raise dash.exceptions.PreventUpdate
+    result = services().results.get(shown["key"])
+    if result is None:
+        raise dash.exceptions.PreventUpdate
+    what = {"download-events-csv": "events", "download-transits-csv": "transits", "download-json": "json"}
+    return analysis.export(result, what[ctx.triggered_id], analysis.file_stem(result.meta))
+
+
+@callback(
+    Output("lightcurve-graph", "figure", allow_duplicate=True),
+    Input("events-table", "selectedRows"),
+    prevent_initial_call=True,
+)
+def zoom_to_event(selected_rows):
+    """Selecting an event in the table zooms the light curve on it."""
+    x_range = analysis.zoom_range(selected_rows[0]) if selected_rows else None
+    patch = dash.Patch()
+    if x_range is None:
+        patch["layout"]["xaxis"]["autorange"] = True
+    else:
+        patch["layout"]["xaxis"]["range"] = x_range
+        patch["layout"]["xaxis"]["autorange"] = False
+    return patch

@@ -1,0 +1,105 @@
+"""Training page (/training): fit the anomaly ensemble on synthetic curves in the background."""
+from __future__ import annotations
+
+import logging
+import time
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html
+
+from core.errors import ConfigError
+from dashapp import training
+from dashapp.components import alert_state
+from dashapp.services import services
+
+log = logging.getLogger(__name__)
+
+dash.register_page(__name__, path="/training", name="Training", title="Training - Light-curve anomaly detector",
+                   order=2)
+
+def model_rows() -> html.Div:
+    options = training.model_options(services().settings)[1:]
+    if not options:
+        return html.P("No saved models yet.", className="text-muted")
+    return html.Ul([html.Li(o["label"]) for o in options], id="model-list")
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div([
+        html.H2("Train the anomaly model"),
+        html.P("Fit the Isolation Forest + LOF ensemble on synthetic light curves. The model is scored on "
+               "held-out synthetic curves, saved in the model registry, and can then be chosen on the "
+               "Analysis page.", className="text-muted"),
+        dbc.Alert(id="status-alert", is_open=False, dismissable=True),
+        dbc.Card(dbc.CardBody(dbc.Row([
+            dbc.Col([dbc.Label("Synthetic curves", html_for="train-n-samples"),
+                     dbc.Input(id="train-n-samples", type="number", value=100, min=5, max=training.MAX_TRAIN_SAMPLES,
+                               step=1)], md=3),
+            dbc.Col([dbc.Label("Contamination", html_for="train-contamination"),
+                     dbc.Input(id="train-contamination", type="number", value=0.05, min=0.001, max=0.5,
+                               step=0.005)], md=3),
+            dbc.Col(dbc.Button("Train", id="train-button", color="primary", className="w-100"), md=2,
+                    className="d-flex align-items-end"),
+            dbc.Col([dbc.Label("Progress"), dbc.Progress(id="train-progress", value=0, label="",
+                                                          style={"height": "24px"})], md=4),
+        ])), className="shadow-sm mb-3"),
+        html.Div(id="train-result", className="mb-3"),
+        html.H4("Saved models"),
+        html.Div(model_rows(), id="model-list-container"),
+    ])
+
+
+@callback(
+    Output("train-result", "children"),
+    Output("model-list-container", "children"),
+    Output("status-alert", "children", allow_duplicate=True),
+    Output("status-alert", "is_open", allow_duplicate=True),
+    Output("status-alert", "color", allow_duplicate=True),
+    Input("train-button", "n_clicks"),
+    State("train-n-samples", "value"),
+    State("train-contamination", "value"),
+    background=True,
+    progress=[Output("train-progress", "value"), Output("train-progress", "label")],
+    running=[(Output("train-button", "disabled"), True, False)],
+    interval=400,
+    prevent_initial_call=True,
+)
+def train(set_progress, _n_clicks, n_samples, contamination):
+    """Train in a background process, reporting each finished curve on the progress bar."""
+    try:
+        n, c = training.parse_inputs(n_samples, contamination)
+    except ConfigError as exc:
+        return dash.no_update, dash.no_update, *alert_state([f"Check the inputs: {exc}."])
+    set_progress((0, "starting"))
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        percent = int(round(100 * done / max(total, 1)))
+        set_progress((percent, f"{done}/{total}"))
+
+    try:
+        model_id, metadata = training.train(services().settings, n, c, progress)
+    except ConfigError as exc:
+        return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {exc}"])
+    except Exception:
+        log.exception("training failed")
+        return dash.no_update, dash.no_update, *alert_state(
+            ["Training failed because of an internal error; it has been logged."])
+    set_progress((100, "done"))
+    return (result_card(model_id, metadata, time.perf_counter() - started), model_rows(),
+            *alert_state([], f"Model {model_id} saved; choose it on the Analysis page."))
+
+
+def result_card(model_id: str, metadata: dict, seconds: float) -> dbc.Card:
+    rows = [html.Tr([html.Td(name), html.Td(f"{value:.3f}" if isinstance(value, float) else str(value))])
+            for name, value in training.flat_metrics(metadata.get("metrics", {}))]
+    n_curves = metadata.get("training_data", {}).get("n_curves", "?")
+    return dbc.Card(dbc.CardBody([
+        html.H5(["Model ", html.Code(model_id, id="trained-model-id")], className="card-title"),
+        html.P(f"Trained in {seconds:.1f} s on {n_curves} synthetic curves.",
+               className="text-muted"),
+        dbc.Table([html.Thead(html.Tr([html.Th("Metric (held-out synthetic curves)"), html.Th("Value")])),
+                   html.Tbody(rows)], size="sm", bordered=False, className="mb-0") if rows
+        else html.P("No metrics were reported."),
+    ]), className="shadow-sm")

@@ -1,0 +1,65 @@
+"""Upload page (/): drop FITS or CSV files; each becomes a card, bad files an error in plain words."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashapp.components import alert_state, curve_cards
+from dashapp.services import services
+from dashapp.session import current_session_id
+from dashapp.uploads import store_uploads
+
+dash.register_page(__name__, path="/", name="Upload", title="Upload - Light-curve anomaly detector", order=0)
+
+
+def layout(**_query: str) -> html.Div:
+    sid = current_session_id()
+    entries = services().store.list(sid) if sid else []
+    limit = services().settings.max_upload_mb
+    return html.Div([
+        html.H2("Upload light curves"),
+        html.P([
+            "Kepler, K2 or TESS light-curve FITS files (PDCSAP flux is used when present) or CSV/text "
+            "files with a time and a flux column. Drop several at once; up to ", f"{limit} MB per upload. ",
+            "Or start from the ", dcc.Link("gallery", href="/gallery"), ".",
+        ], className="text-muted"),
+        dcc.Upload(
+            id="upload-data",
+            multiple=True,
+            className="upload-zone mb-3",
+            children=html.Div([html.Div("Drag and drop light-curve files here", className="fs-5"),
+                               html.Div("or click to choose files (.fits, .fits.gz, .csv, .txt)",
+                                        className="muted-help")]),
+        ),
+        dcc.Loading(dbc.Alert(id="status-alert", is_open=False, dismissable=True, className="mb-3"),
+                    type="dot"),
+        html.H4("Curves in this session", className="mt-2"),
+        html.Div(curve_cards(entries), id="upload-cards"),
+    ])
+
+
+@callback(
+    Output("upload-cards", "children"),
+    Output("status-alert", "children", allow_duplicate=True),
+    Output("status-alert", "is_open", allow_duplicate=True),
+    Output("status-alert", "color", allow_duplicate=True),
+    Input("upload-data", "contents"),
+    State("upload-data", "filename"),
+    prevent_initial_call=True,
+)
+def on_upload(contents: list[str] | None, filenames: list[str] | None):
+    """Store every readable file; list the others with the reason they were refused."""
+    if not contents:
+        raise dash.exceptions.PreventUpdate
+    sid = current_session_id()
+    if sid is None:
+        return dash.no_update, *alert_state(["Your session has expired; reload the page and try again."])
+    svc = services()
+    outcome = store_uploads(svc.store, sid, contents, filenames or [None] * len(contents),
+                            max_bytes=svc.settings.max_upload_mb * 1024 * 1024)
+    notice = None
+    if outcome.stored:
+        n = len(outcome.stored)
+        notice = f"Loaded {n} curve{'s' if n != 1 else ''}. Open the Analysis page to look for events."
+    return curve_cards(svc.store.list(sid)), *alert_state(outcome.errors, notice)

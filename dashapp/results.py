@@ -1,0 +1,119 @@
+"""Analysis results in the shared cache, keyed by (curve content hash, settings).
+
+A result is stored as .npz bytes (arrays plus the `to_dict()` JSON as text), so the
+cache never holds a pickled object of ours and a cached re-analysis is one read.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from typing import Any, Callable
+
+import numpy as np
+
+from core.config import AnalysisConfig
+from core.result import AnalysisResult, Event, Periodogram, TransitCandidate
+
+_EVENT_FIELDS = ("kind", "t_start", "t_end", "t_peak", "amplitude", "snr", "score")
+_RESULT_FORMAT = 1
+
+
+def result_key(curve_hash: str, config: AnalysisConfig) -> str:
+    """Cache key of one analysis: the same bytes analysed with the same settings."""
+    canonical = json.dumps({"curve": curve_hash, "config": config.to_dict(), "v": _RESULT_FORMAT}, sort_keys=True)
+    return "result:" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
+
+
+def result_to_npz(result: AnalysisResult) -> bytes:
+    arrays: dict[str, np.ndarray] = {
+        "time": np.asarray(result.time, dtype=float),
+        "flux": np.asarray(result.flux, dtype=float),
+        "trend": np.asarray(result.trend, dtype=float),
+        "detrended": np.asarray(result.detrended, dtype=float),
+        "labels": np.asarray(result.labels, dtype=np.int8),
+        "doc": np.array(json.dumps(result.to_dict())),
+    }
+    if result.periodogram is not None:
+        arrays["pg_period"] = np.asarray(result.periodogram.period, dtype=float)
+        arrays["pg_power"] = np.asarray(result.periodogram.power, dtype=float)
+    if result.anomaly_scores is not None:
+        arrays["anomaly_scores"] = np.asarray(result.anomaly_scores, dtype=float)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def result_from_npz(data: bytes) -> AnalysisResult:
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        doc = json.loads(str(npz["doc"]))
+        periodogram = Periodogram(npz["pg_period"], npz["pg_power"]) if "pg_period" in npz else None
+        return AnalysisResult(
+            n_points=int(doc["n_points"]),
+            meta=doc["meta"],
+            transits=[_transit(t) for t in doc["transits"]],
+            events=[_event(e) for e in doc["events"]],
+            time=npz["time"],
+            flux=npz["flux"],
+            trend=npz["trend"],
+            detrended=npz["detrended"],
+            labels=npz["labels"],
+            periodogram=periodogram,
+            anomaly_scores=npz["anomaly_scores"] if "anomaly_scores" in npz else None,
+            timings=doc.get("timings", {}),
+            config=doc.get("config", {}),
+        )
+
+
+class ResultCache:
+    """get/put of results in a flask-caching backend (file system or Redis)."""
+
+    def __init__(self, cache: Any, timeout_s: int) -> None:
+        self.cache = cache
+        self.timeout_s = timeout_s
+
+    def get(self, key: str) -> AnalysisResult | None:
+        data = self.cache.get(key)
+        return result_from_npz(data) if isinstance(data, bytes) else None
+
+    def has(self, key: str) -> bool:
+        return bool(self.cache.has(key))
+
+    def put(self, key: str, result: AnalysisResult) -> None:
+        self.cache.set(key, result_to_npz(result), timeout=self.timeout_s)
+
+    def get_or_compute(self, key: str, compute: Callable[[], AnalysisResult]) -> AnalysisResult:
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        result = compute()
+        self.put(key, result)
+        return result
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _event(row: dict[str, Any]) -> Event:
+    extra = {k: v for k, v in row.items() if k not in _EVENT_FIELDS}
+    return Event(
+        kind=row["kind"],
+        **{k: _float(row.get(k)) for k in _EVENT_FIELDS if k != "kind"},
+        extra=extra,
+    )
+
+
+def _transit(row: dict[str, Any]) -> TransitCandidate:
+    return TransitCandidate(
+        period=_float(row["period"]),
+        t0=_float(row["t0"]),
+        duration=_float(row["duration"]),
+        depth=_float(row["depth"]),
+        snr=_float(row["snr"]),
+        sde=_float(row["sde"]),
+        n_transits=int(row["n_transits"] or 0),
+        depth_err=_float(row.get("depth_err")),
+        odd_even_sigma=_float(row.get("odd_even_sigma")),
+        flags=tuple(row.get("flags") or ()),
+    )

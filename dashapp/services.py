@@ -1,0 +1,35 @@
+"""The per-app objects callbacks need (settings, curve store, caches), kept on the Flask app.
+
+Callbacks fetch them with `services()` instead of module globals, so each app built by
+`create_app` (tests build their own with temporary directories) has its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash
+from flask import Flask
+from flask_caching import Cache
+
+from dashapp.results import ResultCache
+from dashapp.settings import Settings
+from dashapp.store import CurveStore
+
+EXTENSION_KEY = "lightcurve_dashboard"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: CurveStore
+    results: ResultCache
+    cache: Cache
+
+
+def attach(server: Flask, services_: Services) -> None:
+    server.extensions[EXTENSION_KEY] = services_
+
+
+def services() -> Services:
+    """The services of the running app (also inside a background-callback process)."""
+    return dash.get_app().server.extensions[EXTENSION_KEY]

@@ -1,0 +1,75 @@
+"""Where the dashboard keeps its files and what it accepts, read once from the environment.
+
+Every path can be moved with an environment variable so that tests (and a PaaS with an
+ephemeral disk) never touch the repository's own data/ directory.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and limits of one running dashboard."""
+
+    data_dir: Path
+    cache_dir: Path
+    upload_dir: Path
+    samples_dir: Path
+    models_dir: Path
+    real_data_dir: Path
+    max_upload_mb: int
+    redis_url: str | None
+    result_timeout_s: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("DATA_DIR", REPO_ROOT / "data")).resolve()
+        return cls(
+            data_dir=data_dir,
+            cache_dir=Path(env.get("CACHE_DIR", data_dir / "cache")).resolve(),
+            upload_dir=Path(env.get("UPLOAD_DIR", data_dir / "uploads")).resolve(),
+            samples_dir=Path(env.get("SAMPLES_DIR", data_dir / "samples")).resolve(),
+            models_dir=Path(env.get("MODELS_DIR", data_dir / "models")).resolve(),
+            real_data_dir=Path(env.get("REAL_DATA_DIR", REPO_ROOT / ".." / "shared" / "data" / "real")).resolve(),
+            max_upload_mb=int(env.get("MAX_UPLOAD_MB", "64")),
+            redis_url=env.get("REDIS_URL") or None,
+            result_timeout_s=int(env.get("RESULT_CACHE_SECONDS", str(24 * 3600))),
+        )
+
+    def ensure_dirs(self) -> None:
+        for path in (self.cache_dir, self.upload_dir, self.samples_dir, self.models_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def secret_key(settings: Settings, env: dict[str, str] | None = None) -> str:
+    """SECRET_KEY from the environment, else one random key shared by all workers.
+
+    Gunicorn runs several workers without preload; a per-worker random key would make a
+    session cookie signed by one worker invalid in the next, so the generated key is
+    written once into the cache directory (mode 0600, published atomically with a hard
+    link so no worker can read a half-written file) and read back by every worker.
+    """
+    env = os.environ if env is None else env
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    path = settings.cache_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".secret_key.{secrets.token_hex(8)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won the race; use its key
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,176 @@
+"""Per-session storage of light curves as .npz files, named by the content hash.
+
+Layout: <upload_dir>/<session id>/<hash>.npz (the arrays and the meta as JSON text)
+and <hash>.json (display name, when it was last opened). No pickle is written or
+read (`allow_pickle=False`), and the client's file name is only ever a label inside
+the JSON, never part of a path. "Most recent" is the curve opened last, so the
+analysis page can preselect it.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.lightcurve import LightCurve
+from dashapp.session import is_valid_session_id
+
+_HASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def content_hash(data: bytes) -> str:
+    """Identity of an upload: the same bytes give the same curve, whoever sent them."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def is_valid_hash(value: object) -> bool:
+    return isinstance(value, str) and bool(_HASH_PATTERN.match(value))
+
+
+@dataclass(frozen=True)
+class StoredCurve:
+    """What the pages list about a stored curve without loading its arrays."""
+
+    curve_hash: str
+    name: str
+    opened_ns: int
+    summary: dict[str, Any]
+
+
+def lightcurve_to_npz(lc: LightCurve) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        time=np.asarray(lc.time),
+        flux=np.asarray(lc.flux),
+        flux_err=np.asarray(lc.flux_err),
+        quality=np.asarray(lc.quality),
+        meta=np.array(json.dumps(lc.meta, default=_json_default)),
+    )
+    return buffer.getvalue()
+
+
+def lightcurve_from_npz(data: bytes) -> LightCurve:
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        return LightCurve(
+            time=npz["time"].copy(),
+            flux=npz["flux"].copy(),
+            flux_err=npz["flux_err"].copy(),
+            quality=npz["quality"].copy(),
+            meta=json.loads(str(npz["meta"])),
+        )
+
+
+def summarize(lc: LightCurve) -> dict[str, Any]:
+    """The facts a card shows: target, mission, points, time span, cadence, warnings."""
+    meta = lc.meta
+    return {
+        "target": str(meta.get("target") or "unknown target"),
+        "mission": str(meta.get("mission") or "unknown mission"),
+        "n_points": len(lc),
+        "time_span_days": _finite_or_none(meta.get("time_span_days")),
+        "cadence_min": _finite_or_none(meta.get("cadence_min")),
+        "time_system": meta.get("time_system"),
+        "warnings": [str(w) for w in meta.get("warnings", [])],
+    }
+
+
+class CurveStore:
+    """Light curves of each session on disk. Safe with several processes: one file per curve."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _dir(self, sid: str) -> Path:
+        if not is_valid_session_id(sid):
+            raise ValueError("invalid session id")
+        return self.root / sid
+
+    def has(self, sid: str, curve_hash: str) -> bool:
+        return is_valid_hash(curve_hash) and (self._dir(sid) / f"{curve_hash}.npz").exists()
+
+    def save(self, sid: str, curve_hash: str, lc: LightCurve, name: str) -> StoredCurve:
+        """Store (or re-open) a curve and make it the session's most recent one."""
+        if not is_valid_hash(curve_hash):
+            raise ValueError("invalid curve hash")
+        folder = self._dir(sid)
+        folder.mkdir(parents=True, exist_ok=True)
+        npz_path = folder / f"{curve_hash}.npz"
+        if not npz_path.exists():
+            _atomic_write(npz_path, lightcurve_to_npz(lc))
+        record = {"name": _label(name), "opened_ns": time.time_ns(), "summary": summarize(lc)}
+        _atomic_write(folder / f"{curve_hash}.json", json.dumps(record).encode())
+        return StoredCurve(curve_hash, record["name"], record["opened_ns"], record["summary"])
+
+    def touch(self, sid: str, curve_hash: str) -> StoredCurve | None:
+        """Mark an already stored curve as the most recent one (re-upload, gallery re-open)."""
+        entry = self.entry(sid, curve_hash)
+        if entry is None:
+            return None
+        record = {"name": entry.name, "opened_ns": time.time_ns(), "summary": entry.summary}
+        _atomic_write(self._dir(sid) / f"{curve_hash}.json", json.dumps(record).encode())
+        return StoredCurve(curve_hash, entry.name, record["opened_ns"], entry.summary)
+
+    def load(self, sid: str, curve_hash: str) -> LightCurve | None:
+        if not self.has(sid, curve_hash):
+            return None
+        return lightcurve_from_npz((self._dir(sid) / f"{curve_hash}.npz").read_bytes())
+
+    def entry(self, sid: str, curve_hash: str) -> StoredCurve | None:
+        if not is_valid_hash(curve_hash):
+            return None
+        path = self._dir(sid) / f"{curve_hash}.json"
+        try:
+            record = json.loads(path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        return StoredCurve(curve_hash, record["name"], int(record["opened_ns"]), record["summary"])
+
+    def list(self, sid: str) -> list[StoredCurve]:
+        """The session's curves, most recently opened first."""
+        folder = self._dir(sid)
+        if not folder.exists():
+            return []
+        entries = [self.entry(sid, path.stem) for path in folder.glob("*.json")]
+        return sorted((e for e in entries if e is not None), key=lambda e: e.opened_ns, reverse=True)
+
+    def latest(self, sid: str) -> StoredCurve | None:
+        entries = self.list(sid)
+        return entries[0] if entries else None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _label(name: str) -> str:
+    """A client file name reduced to a short printable label (display only)."""
+    cleaned = "".join(ch for ch in str(name) if ch.isprintable()).strip()
+    return (cleaned or "unnamed")[:120]
+
+
+def _finite_or_none(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

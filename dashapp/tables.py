@@ -1,0 +1,60 @@
+"""Rows and column definitions for the events and transits grids (dash-ag-grid)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.result import AnalysisResult
+
+_TEXT_COLUMNS = {"kind", "flags"}
+_HEADERS = {
+    "kind": "Kind", "t_start": "Start", "t_end": "End", "t_peak": "Peak", "amplitude": "Amplitude",
+    "snr": "SNR", "score": "Score", "period": "Period (d)", "t0": "T0", "duration": "Duration (d)",
+    "depth": "Depth", "sde": "SDE", "n_transits": "Transits seen", "depth_err": "Depth error",
+    "odd_even_sigma": "Odd/even (sigma)", "flags": "Flags", "equivalent_duration": "Equiv. duration (s)",
+}
+DEFAULT_COL_DEF = {"sortable": True, "filter": True, "resizable": True, "floatingFilter": True, "minWidth": 90}
+
+
+def column_defs(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """One sortable, filterable column per field; numbers get a number filter."""
+    defs = []
+    for column in frame.columns:
+        numeric = column not in _TEXT_COLUMNS
+        defs.append({
+            "field": column,
+            "headerName": _HEADERS.get(column, column.replace("_", " ").capitalize()),
+            "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter",
+            **({"valueFormatter": {"function": "params.value == null ? '' : d3.format('.6~g')(params.value)"}} if numeric else {}),
+        })
+    return defs
+
+
+def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe records (NaN becomes empty, lists become text)."""
+    clean = frame.copy()
+    for column in clean.columns:
+        if clean[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            clean[column] = clean[column].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    clean = clean.astype(object).where(pd.notna(clean), None)
+    return [{k: _plain(v) for k, v in record.items()} for record in clean.to_dict("records")]
+
+
+def events_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
+    frame = result.events_frame()
+    return rows(frame), column_defs(frame)
+
+
+def transits_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
+    frame = result.transits_frame()
+    return rows(frame), column_defs(frame)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,17 @@
+"""Gunicorn settings for the dashboard (`gunicorn -c gunicorn.conf.py dashapp.app:server`).
+
+Everything a PaaS varies comes from the environment: PORT, WEB_CONCURRENCY, GUNICORN_THREADS.
+Long analyses run as background callbacks, so 120 s is a generous request timeout.
+"""
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8050')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = 120
+graceful_timeout = 30
+preload_app = False  # each worker builds its own app (and its own background-callback manager)
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")

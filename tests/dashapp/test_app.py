@@ -1,0 +1,86 @@
+"""The app shell: pages answer, sessions are handed out, limits and secrets are set."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashapp.app import app, server
+from dashapp.session import SESSION_KEY, is_valid_session_id, seal, unseal
+from dashapp.settings import Settings, secret_key
+
+
+@pytest.fixture
+def client():
+    return server.test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/analysis", "/training", "/gallery", "/no-such-page"])
+def test_every_page_serves_the_app_shell(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"_dash-config" in response.data
+
+
+def test_first_request_gets_a_server_made_session_id(client):
+    client.get("/")
+    with client.session_transaction() as session:
+        assert is_valid_session_id(session[SESSION_KEY])
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only
+
+
+def test_pages_are_registered_with_their_paths():
+    import dash
+
+    paths = {page["path"] for page in dash.page_registry.values()}
+    assert {"/", "/analysis", "/training", "/gallery"} <= paths
+
+
+def test_limits_and_no_debug():
+    assert server.config["MAX_CONTENT_LENGTH"] == 64 * 1024 * 1024
+    assert not server.debug
+    assert app.config.assets_folder.endswith("/assets")
+
+
+def test_generated_secret_is_shared_between_workers(settings):
+    first = secret_key(settings, env={})
+    assert first and secret_key(settings, env={}) == first  # a second worker reads the same key
+    assert secret_key(settings, env={"SECRET_KEY": "from-env"}) == "from-env"
+
+
+def test_sealed_values_cannot_be_edited():
+    token = seal(server, {"sid": "x" * 22, "key": "result:1"})
+    assert unseal(server, token)["key"] == "result:1"
+    assert unseal(server, token[:-2] + "xx") is None
+    assert unseal(server, None) is None
+
+
+def test_settings_follow_the_environment(tmp_path):
+    s = Settings.from_env({"DATA_DIR": str(tmp_path), "MAX_UPLOAD_MB": "8"})
+    assert s.upload_dir == tmp_path / "uploads" and s.cache_dir == tmp_path / "cache"
+    assert s.max_upload_mb == 8 and s.redis_url is None
+
+
+def test_upload_callback_stores_curves_for_the_callers_session(client):
+    """The real callback route: a CSV and a broken file, through Dash's update endpoint."""
+    import base64
+
+    client.get("/")
+    csv = "time,flux\n" + "\n".join(f"{i * 0.02},{1 + (i % 5) * 1e-4}" for i in range(100))
+    contents = ["data:text/csv;base64," + base64.b64encode(csv.encode()).decode(),
+                "data:text/plain;base64," + base64.b64encode(b"garbage").decode()]
+    callback_id = next(k for k in app.callback_map if k.startswith("..upload-cards.children"))
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
+               for part in callback_id.strip(".").split("...")]
+    body = {
+        "output": callback_id,
+        "outputs": outputs,
+        "inputs": [{"id": "upload-data", "property": "contents", "value": contents}],
+        "state": [{"id": "upload-data", "property": "filename", "value": ["ok.csv", "bad.txt"]}],
+        "changedPropIds": ["upload-data.contents"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    text = json.dumps(response.get_json())
+    assert "ok.csv" in text and "bad.txt: " in text

@@ -1,0 +1,70 @@
+"""Per-session curve storage: isolation, no pickle, no client file names on disk."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dashapp.session import new_session_id
+from dashapp.store import content_hash, lightcurve_from_npz, lightcurve_to_npz
+from tests.dashapp.builders import make_lightcurve
+
+
+def test_curves_of_one_session_are_invisible_to_another(store):
+    alice, bob = new_session_id(), new_session_id()
+    lc = make_lightcurve()
+    h = content_hash(b"alice's file")
+    store.save(alice, h, lc, "alice.csv")
+    assert store.has(alice, h) and store.load(alice, h) is not None
+    assert not store.has(bob, h)
+    assert store.load(bob, h) is None
+    assert store.list(bob) == []
+
+
+def test_round_trip_keeps_arrays_and_meta_without_pickle(store):
+    lc = make_lightcurve(time_system="BTJD")
+    data = lightcurve_to_npz(lc)
+    back = lightcurve_from_npz(data)  # np.load(..., allow_pickle=False) inside
+    np.testing.assert_array_equal(back.time, lc.time)
+    np.testing.assert_array_equal(back.flux, lc.flux)
+    assert back.meta["time_system"] == "BTJD" and back.meta["target"] == "TIC 1"
+
+
+def test_client_file_name_is_a_label_not_a_path(store, tmp_path):
+    sid = new_session_id()
+    h = content_hash(b"x")
+    entry = store.save(sid, h, make_lightcurve(), "../../etc/passwd\x00.csv")
+    files = sorted(p.name for p in (tmp_path / "uploads" / sid).iterdir())
+    assert files == [f"{h}.json", f"{h}.npz"]
+    assert entry.name == "../../etc/passwd.csv"  # shown as text only
+
+
+def test_latest_is_the_most_recently_opened_curve(store):
+    sid = new_session_id()
+    first, second = content_hash(b"1"), content_hash(b"2")
+    store.save(sid, first, make_lightcurve(seed=1), "one.csv")
+    store.save(sid, second, make_lightcurve(seed=2), "two.csv")
+    assert store.latest(sid).curve_hash == second
+    store.touch(sid, first)
+    assert [e.curve_hash for e in store.list(sid)] == [first, second]
+
+
+@pytest.mark.parametrize("sid", ["", "../x", "a" * 10, None, "bad/slash" + "x" * 20])
+def test_invalid_session_ids_are_refused(store, sid):
+    with pytest.raises(ValueError):
+        store.save(sid, content_hash(b"x"), make_lightcurve(), "x.csv")
+
+
+def test_invalid_hashes_are_never_looked_up(store):
+    sid = new_session_id()
+    assert not store.has(sid, "../secret_key")
+    assert store.load(sid, "not-a-hash") is None
+    with pytest.raises(ValueError):
+        store.save(sid, "../../x", make_lightcurve(), "x.csv")
+
+
+def test_summary_has_what_a_card_shows(store):
+    entry = store.save(new_session_id(), content_hash(b"s"), make_lightcurve(n=1441), "s.csv")
+    s = entry.summary
+    assert (s["target"], s["mission"], s["n_points"]) == ("TIC 1", "TESS", 1441)
+    assert s["cadence_min"] == pytest.approx(2.0) and s["time_span_days"] == pytest.approx(2.0)
+    assert s["warnings"] == []
