@@ -36,6 +36,12 @@ def load_lightcurve(
 
     `filename` only labels messages and meta. `flux_column` is None (PDCSAP_FLUX,
     else SAP_FLUX, else a generic flux column), "pdcsap", "sap" or a column name.
+
+    meta always has: format ("fits"|"text"), compression, filename, mission, target,
+    time_system, time_offset, flux_column, other_flux_columns, flux_err_column,
+    quality_column, quality_bitmask, n_quality_flagged, columns, warnings (list of
+    sentences), plus from_arrays' row counts and cadence. FITS adds sector/quarter/
+    campaign when present and fits_extension; text adds delimiter and columns_inferred.
     """
     _validate_limits(max_points, min_points, max_bytes)
     if flux_column is not None and (not isinstance(flux_column, str) or not flux_column.strip()):
