@@ -7,24 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# Quality bits treated as bad by default. This mirrors what lightkurve calls the
-# "default" bitmask for Kepler/K2/TESS: attitude tweaks, safe modes, coarse point,
-# Earth point, desaturation events, argabrightening, manual exclude, impulsive
-# outlier is *not* included (those are exactly the events we want to find), nor
-# are cosmic rays in the collateral data.
-DEFAULT_QUALITY_BITMASK = (
-    1        # attitude tweak
-    | 2      # safe mode
-    | 4      # coarse point
-    | 8      # earth point
-    | 16     # Argabrightening (Kepler) / reaction-wheel zero crossing
-    | 32     # desaturation / reaction-wheel desaturation event
-    | 128    # manual exclude
-    | 2048   # (K2/TESS) straylight / impulsive thruster; Kepler: sudden sensitivity dropout
-    | 8192   # scattered light (Kepler) / momentum dump scatter
-    | 32768  # (TESS) insufficient targets / no fine point
-    | 65536  # (Kepler) no data
-)
+# Fallback QUALITY bitmask for curves whose reader did not set meta["quality_bitmask"]:
+# only bits that mean "the spacecraft was not pointing" in both the Kepler/K2 and TESS
+# layouts (attitude tweak 1, safe mode 2, coarse point 4, Earth point 8, desaturation
+# 32). Cosmic-ray and impulsive-outlier bits are never masked by default: those
+# points are what the outlier and flare detectors are for. Readers set per-mission
+# masks (core/io/quality.py).
+DEFAULT_QUALITY_BITMASK = 1 | 2 | 4 | 8 | 32
 
 
 @dataclass(frozen=True)

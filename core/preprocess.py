@@ -151,10 +151,13 @@ def _fit_on_knots(t: np.ndarray, f: np.ndarray, window: float, degree: int) -> t
         # A window whose points all fell outside the biweight keeps its last fit.
         supported = weight.sum(axis=1) > 0
         coeffs[supported] = updated[supported]
-    # Knots whose window held no usable point (a masked stretch longer than the
-    # window) are left out; the trend is interpolated across them.
-    has_data = counts > 0
-    return knots[has_data], coeffs[has_data, 0]
+    # Inside a segment a knot needs data on both sides: at the edge of a masked
+    # stretch a one-sided polynomial would extrapolate. Such knots are left out and
+    # the trend is interpolated across them; the segment's end knots are kept.
+    both_sides = ((dt < 0) & inside).any(axis=1) & ((dt > 0) & inside).any(axis=1)
+    both_sides[[0, -1]] = True
+    keep = (counts > 0) & both_sides
+    return knots[keep], coeffs[keep, 0]
 
 
 def _binned_medians(t: np.ndarray, f: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:

@@ -201,16 +201,10 @@ def vet_candidate(
         verdict["reason"] = f"flux beside the dip is {shoulders:.0%} of its depth low: a smooth variation, not a transit"
         return verdict
 
-    odd = (with_data % 2) == 1
     flags: list[str] = []
-    odd_even = float("nan")
-    if odd.any() and (~odd).any():
-        d_odd = np.average(epoch_depth[odd], weights=epoch_n[odd])
-        d_even = np.average(epoch_depth[~odd], weights=epoch_n[~odd])
-        err = sigma * np.sqrt(1.0 / epoch_n[odd].sum() + 1.0 / epoch_n[~odd].sum())
-        odd_even = float(abs(d_odd - d_even) / err)
-        if odd_even > ODD_EVEN_SIGMA:
-            flags.append("odd_even_mismatch")
+    odd_even = _odd_even_sigma(with_data, epoch_depth, sigma / np.sqrt(epoch_n))
+    if odd_even > ODD_EVEN_SIGMA:
+        flags.append("odd_even_mismatch")
 
     t0_first = t0 + period * np.ceil((t[0] - t0 - 0.5 * duration) / period)
     candidate = TransitCandidate(
@@ -241,6 +235,24 @@ def vet_candidate(
     verdict["candidate"] = candidate
     verdict["events"] = events
     return verdict
+
+
+def _odd_even_sigma(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -> float:
+    """Difference of the median odd and even transit depths, in standard errors.
+
+    Errors come from the larger of the photometric error and the epochs' own
+    scatter, so one transit spoilt by a gap edge or a systematic does not make
+    a planet look like an eclipsing binary.
+    """
+    odd = (epochs % 2) == 1
+    if odd.sum() < 1 or (~odd).sum() < 1:
+        return float("nan")
+    spread = robust_std(depths) if depths.size >= 4 else 0.0
+    variances = []
+    for group in (odd, ~odd):
+        per_epoch = max(float(np.median(errors[group])), spread)
+        variances.append(per_epoch**2 / group.sum())
+    return float(abs(np.median(depths[odd]) - np.median(depths[~odd])) / np.sqrt(sum(variances)))
 
 
 def _folded_snr(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float | None:

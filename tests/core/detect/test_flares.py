@@ -1,0 +1,59 @@
+"""Flares are found at their injected times with sensible extents and energies; noise is not a flare."""
+import numpy as np
+import pytest
+
+from core.detect.flares import find_flares, min_points_for_cadence
+from core.synthetic.models import flare_template
+
+CADENCE = 2.0 / 1440.0
+
+
+def test_injected_flares_are_found_at_their_peaks(rng):
+    t = np.arange(0.0, 10.0, CADENCE)
+    sigma = 1e-3
+    peaks = [1.5, 4.25, 8.0]
+    residual = rng.normal(0, sigma, t.size)
+    for peak, amplitude in zip(peaks, [0.01, 0.02, 0.006]):
+        residual += flare_template(t, peak, 10.0 / 1440.0, amplitude)
+    events, mask = find_flares(t, residual, sigma)
+    assert len(events) == 3
+    for event, peak in zip(events, peaks):
+        assert event.kind == "flare"
+        assert event.t_start <= peak <= event.t_end
+        assert event.t_peak == pytest.approx(peak, abs=2 * CADENCE)
+        assert event.extra["equivalent_duration"] > 0
+    assert mask.sum() >= 3 * 3
+
+
+def test_equivalent_duration_matches_the_area_under_the_flare():
+    t = np.arange(0.0, 2.0, CADENCE)
+    residual = flare_template(t, 1.0, 20.0 / 1440.0, 0.05)
+    events, _ = find_flares(t, residual + 1e-9, 1e-3)
+    area = np.trapezoid(np.clip(residual, 0, None), t) * 86400
+    assert events[0].extra["equivalent_duration"] == pytest.approx(area, rel=0.1)
+
+
+def test_white_noise_has_no_flares(rng):
+    t = np.arange(0.0, 27.0, CADENCE)
+    events, mask = find_flares(t, rng.normal(0, 1e-3, t.size), 1e-3)
+    assert events == [] and not mask.any()
+
+
+def test_a_single_high_point_is_not_a_flare_at_two_minute_cadence(rng):
+    t = np.arange(0.0, 2.0, CADENCE)
+    residual = rng.normal(0, 1e-3, t.size)
+    residual[500] = 0.02
+    assert find_flares(t, residual, 1e-3)[0] == []
+
+
+def test_runs_do_not_bridge_data_gaps(rng):
+    t = np.arange(0.0, 2.0, CADENCE)
+    residual = rng.normal(0, 1e-4, t.size)
+    residual[[700, 701]] = 0.01
+    t = np.concatenate([t[:701], t[701:] + 0.5])  # a gap between the two high points
+    assert find_flares(t, residual, 1e-3)[0] == []
+
+
+def test_fewer_points_are_required_at_thirty_minute_cadence():
+    assert min_points_for_cadence(2.0 / 1440.0) == 3
+    assert min_points_for_cadence(29.4 / 1440.0) == 2

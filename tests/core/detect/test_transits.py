@@ -1,0 +1,77 @@
+"""The BLS search finds periodic dips at the right period and refuses what is not a transit."""
+import numpy as np
+import pytest
+
+from core.detect.transits import expected_duration, period_grid, search_transits, transit_mask
+from core.preprocess import detrend
+from core.synthetic import PlanetSpec, generate_lightcurve
+
+CADENCE = 2.0 / 1440.0
+
+
+def _noise(rng, days=27.0, sigma=1e-3):
+    t = np.arange(0.0, days, CADENCE)
+    return t, 1.0 + rng.normal(0, sigma, t.size)
+
+
+def test_finds_transit_period_within_one_percent():
+    lc, truth = generate_lightcurve(
+        seed=7, noise_ppm=800, rotation_period=6.0, rotation_amp=0.005,
+        planets=[PlanetSpec(period=3.3, t0=1326.2, rp_rs=0.05, b=0.2, duration=0.11)],
+    )
+    detrended = lc.flux / detrend(lc.time, lc.flux, 0.75)
+    found = search_transits(lc.time, detrended)
+    assert len(found.candidates) == 1
+    candidate = found.candidates[0]
+    assert candidate.period == pytest.approx(3.3, rel=0.01)
+    assert candidate.depth == pytest.approx(truth.planets[0]["depth"], rel=0.3)
+    assert candidate.n_transits >= 7
+    assert len(found.events) == candidate.n_transits
+    assert all(e.kind == "transit" for e in found.events)
+
+
+def test_finds_two_planets_one_after_the_other(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    flux -= 0.004 * transit_mask(t, 2.7, 0.9, 0.1)
+    flux -= 0.002 * transit_mask(t, 7.9, 3.1, 0.15)
+    periods = sorted(c.period for c in search_transits(t, flux).candidates)
+    assert len(periods) == 2
+    assert periods[0] == pytest.approx(2.7, rel=0.01)
+    assert periods[1] == pytest.approx(7.9, rel=0.01)
+
+
+def test_pure_noise_gives_no_candidate(rng):
+    t, flux = _noise(rng)
+    result = search_transits(t, flux)
+    assert result.candidates == []
+    assert result.periodogram is not None and result.periodogram.period.size > 1000
+
+
+def test_one_deep_dip_alone_is_not_a_periodic_transit(rng):
+    t, flux = _noise(rng)
+    flux[(t > 10.0) & (t < 10.15)] -= 0.01
+    assert search_transits(t, flux).candidates == []
+
+
+def test_rotation_residual_is_not_called_a_transit(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    flux += 0.003 * np.sin(2 * np.pi * t / 1.2)
+    assert search_transits(t, flux).candidates == []
+
+
+def test_alternating_depths_are_flagged_as_odd_even_mismatch(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    epoch = np.round((t - 1.0) / 3.0).astype(int)
+    inside = transit_mask(t, 3.0, 1.0, 0.12)
+    flux -= np.where(inside, np.where(epoch % 2 == 0, 0.006, 0.003), 0.0)
+    candidates = search_transits(t, flux).candidates
+    assert candidates and "odd_even_mismatch" in candidates[0].flags
+
+
+def test_period_grid_steps_grow_with_period_and_cover_the_range():
+    grid = period_grid(27.0, 0.3, 13.5)
+    steps = np.diff(grid)
+    assert grid[0] == 0.3 and grid[-1] >= 13.5
+    assert np.all(steps > 0) and steps[-1] > 50 * steps[0]
+    # No step lets a transit drift by more than half an expected duration across the data.
+    assert np.all(steps * 27.0 / grid[:-1] <= 0.5 * expected_duration(grid[:-1]) * 1.0001)
