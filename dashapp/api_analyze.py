@@ -92,11 +92,13 @@ class Analyzer:
 
     def analyze_bytes(self, data: bytes, config: AnalysisConfig) -> dict[str, Any]:
         """The result dict for these bytes and settings, computed at most once per cache lifetime."""
+        if config.model_id:
+            self.require_model(config.model_id)  # a deleted model must not live on in cached results
         key = result_key(content_hash(data), config)
         cached = self.results.get(key)
         if cached is not None:
             return cached
-        model = self.model(config.model_id) if config.model_id else None  # 404 before any parsing work
+        model = self.model(config.model_id) if config.model_id else None
         document = self._shared_get(key)
         if document is None:
             check_media(data)
@@ -109,16 +111,20 @@ class Analyzer:
 
     def model(self, model_id: str) -> AnomalyEnsemble:
         """The fitted ensemble for `model_id`; ModelNotFoundError if the registry has no such model."""
-        if model_id == DEFAULT_MODEL_ID:
-            self.registry.ensure_default()
-        elif not self.registry.exists(model_id):
-            self.models.pop(model_id)
-            raise ModelNotFoundError(f"no model with id {model_id}")
+        self.require_model(model_id)
         model = self.models.get(model_id)
         if model is None:
             model = self.registry.load(model_id)
             self.models.put(model_id, model)
         return model
+
+    def require_model(self, model_id: str) -> None:
+        """Raise ModelNotFoundError unless the model exists; the default one is trained on first use."""
+        if model_id == DEFAULT_MODEL_ID:
+            self.registry.ensure_default()
+        elif not self.registry.exists(model_id):
+            self.models.pop(model_id)
+            raise ModelNotFoundError(f"no model with id {model_id}")
 
     def forget_model(self, model_id: str) -> None:
         self.models.pop(model_id)

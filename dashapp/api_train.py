@@ -61,7 +61,7 @@ def parse_synthetic(body: Any) -> tuple[int, TrainParams]:
 def stage_uploads(uploads: list[tuple[str, bytes]]) -> Path:
     """Check every uploaded curve, then write them as upload-NNN into a new private temp dir."""
     if not uploads:
-        raise ConfigError("no training curves: send one or more files as multipart field 'files'")
+        raise ConfigError("no training curves were sent")
     if len(uploads) > MAX_TRAIN_FILES:
         raise ConfigError(f"at most {MAX_TRAIN_FILES} training files per request, got {len(uploads)}")
     for index, (label, data) in enumerate(uploads, start=1):
