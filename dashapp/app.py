@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
 def register_api_hook(server) -> None:
     """Hook for the REST API (dashapp/api.py, written separately): call its register_api(server) here."""
+    from dashapp.api import register_api
+
+    register_api(server)
 
 
 app = create_app()
