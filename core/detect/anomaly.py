@@ -32,9 +32,13 @@ class AnomalyEnsemble(OutlierMixin, BaseEstimator):
     margin in units of each member's robust score spread: negative means anomalous,
     higher is more normal (scikit-learn's convention); `offset_` is 0.
 
+    Known limit of vote="both": LOF treats a kind of event that fills more than
+    ~n_neighbors similar windows of the reference as a normal cluster, so frequent
+    events of one kind (e.g. many outlier spikes in the training curves) go unflagged.
+
     Fitted attributes: scaler_, iforest_, lof_, reference_ (the unscaled rows the
-    members were fitted on), n_samples_fit_ (rows given to fit), threshold_ (each member's raw-score cut, IF then LOF),
-    score_scale_, offset_, n_features_in_.
+    members were fitted on), n_samples_fit_ (rows given to fit), threshold_ (each
+    member's raw-score cut, IF then LOF), score_scale_, offset_, n_features_in_.
     """
 
     def __init__(
