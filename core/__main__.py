@@ -10,6 +10,7 @@ import importlib
 import sys
 
 from core.errors import ConfigError, LightCurveFormatError
+from core.models import ModelFormatError
 
 COMMANDS = {
     "analyze": "Find transits, flares, outliers and anomalies in one light-curve file.",
@@ -44,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (LightCurveFormatError, ConfigError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+    except (
+        LightCurveFormatError, ConfigError, ModelFormatError, FileNotFoundError, PermissionError, IsADirectoryError
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
