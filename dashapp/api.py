@@ -26,7 +26,6 @@ from dashapp.api_train import (
     SYNC_MAX_SAMPLES,
     TrainParams,
     files_work,
-    model_summary,
     parse_synthetic,
     stage_uploads,
     synthetic_work,
