@@ -6,6 +6,7 @@ from pathlib import Path
 import dash
 
 from dashapp import session, shell
+from dashapp.api import register_api
 from dashapp.cache import make_background_manager, make_cache
 from dashapp.results import ResultCache
 from dashapp.services import Services, attach
@@ -27,8 +28,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         assets_folder=str(ASSETS_FOLDER),
         suppress_callback_exceptions=True,  # pages bring their own components
         background_callback_manager=make_background_manager(settings),
-        title="Light-curve anomaly detector",
         # The Bootswatch "Flatly" theme is served from assets/ (no CDN: the app must work offline).
+        title="Light-curve anomaly detector",
         update_title=None,
     )
     server = app.server
@@ -43,15 +44,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         cache=cache,
     ))
     app.layout = shell.layout
-    register_api_hook(server)
+    register_api(server)  # the REST API (dashapp/api.py) on the same server and services
     return app
-
-
-def register_api_hook(server) -> None:
-    """Hook for the REST API (dashapp/api.py, written separately): call its register_api(server) here."""
-    from dashapp.api import register_api
-
-    register_api(server)
 
 
 app = create_app()

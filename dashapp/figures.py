@@ -1,6 +1,7 @@
 """Plotly figures built from LightCurve and AnalysisResult values (no Dash, no I/O).
 
-Every figure sends at most MAX_POINTS points to the browser: long series are thinned
+Every figure sends at most MAX_POINTS points to the browser (the pages use the smaller
+DISPLAY_POINTS): long series are thinned
 by keeping the minimum and the maximum of each bin, so one-point flares, outliers and
 narrow dips survive the thinning. Point traces use WebGL (Scattergl).
 """
@@ -13,6 +14,9 @@ from core.lightcurve import LightCurve
 from core.result import EVENT_KINDS, LABEL_CODES, AnalysisResult, TransitCandidate
 
 MAX_POINTS = 50_000
+# What the pages actually send: two points (min and max) per bin of ~10k bins is more than
+# a screen's width resolves, and keeps a software-rendered (no GPU) browser responsive.
+DISPLAY_POINTS = 20_000
 THUMBNAIL_POINTS = 400
 PERIODOGRAM_POINTS = 6000  # drawn as SVG: browsers allow only ~16 WebGL plots per page
 
@@ -25,8 +29,15 @@ KIND_STYLE: dict[str, dict[str, str]] = {
 }
 FLUX_COLOR = "#5f6b7a"
 TREND_COLOR = "#2ca02c"
+# The "none" template plus a few explicit styles: plotly's named templates cost ~60 ms
+# per figure to apply and add kilobytes to every response.
+_AXIS_STYLE = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False, showline=True, linecolor="#adb5bd",
+                   ticks="outside", tickcolor="#adb5bd")
 _BASE_LAYOUT = dict(
-    template="plotly_white",
+    template="none",
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    font=dict(family="Lato, Helvetica Neue, Arial, sans-serif", size=12, color="#2c3e50"),
     margin=dict(l=60, r=20, t=80, b=50),
     title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left", font=dict(size=15)),
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
@@ -70,7 +81,7 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
-def preview_figure(lc: LightCurve, max_points: int = MAX_POINTS) -> go.Figure:
+def preview_figure(lc: LightCurve, max_points: int = DISPLAY_POINTS) -> go.Figure:
     """The raw curve before analysis, so a fresh upload is visible at once."""
     idx = downsample_indices(np.asarray(lc.flux), max_points)
     fig = go.Figure(
@@ -79,12 +90,11 @@ def preview_figure(lc: LightCurve, max_points: int = MAX_POINTS) -> go.Figure:
             marker=dict(size=3, color=FLUX_COLOR),
         )
     )
-    fig.update_layout(**_BASE_LAYOUT, title_text=_title(lc.meta, "not analysed yet"),
-                      xaxis_title=time_label(lc.meta), yaxis_title="Flux")
-    return fig
+    return _finish(fig, title_text=_title(lc.meta, "not analysed yet"),
+                   xaxis_title=time_label(lc.meta), yaxis_title="Flux")
 
 
-def lightcurve_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
+def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) -> go.Figure:
     """Flux with its trend and the points of each event kind in that kind's colour and marker."""
     time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
     marker_budget = max_points // 5
@@ -113,20 +123,18 @@ def lightcurve_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> g
         ))
     fig = go.Figure(traces)
     counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in result.counts().items() if n)
-    fig.update_layout(**_BASE_LAYOUT, title_text=_title(result.meta, counts or "nothing unusual found"),
-                      xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
-    return fig
+    return _finish(fig, title_text=_title(result.meta, counts or "nothing unusual found"),
+                   xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
 
 
-def detrended_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
+def detrended_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) -> go.Figure:
     """Flux divided by the trend: what the detectors actually looked at."""
     time, detrended = np.asarray(result.time), np.asarray(result.detrended)
     idx = downsample_indices(detrended, max_points)
     fig = go.Figure(go.Scattergl(x=time[idx], y=detrended[idx], mode="markers", name="detrended",
                                  marker=dict(size=3, color=FLUX_COLOR)))
-    fig.update_layout(**_BASE_LAYOUT, title_text="Detrended flux", xaxis_title=time_label(result.meta),
-                      yaxis_title="Relative flux")
-    return fig
+    return _finish(fig, title_text="Detrended flux", xaxis_title=time_label(result.meta),
+                   yaxis_title="Relative flux")
 
 
 def periodogram_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> go.Figure:
@@ -143,13 +151,12 @@ def periodogram_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> 
     for number, candidate in enumerate(result.transits, start=1):
         fig.add_vline(x=candidate.period, line=dict(color=KIND_STYLE["anomaly"]["color"], dash="dot"),
                       annotation_text=f"#{number}: {candidate.period:.4f} d")
-    fig.update_layout(**_BASE_LAYOUT, title_text="BLS periodogram", xaxis_title="Period (days)",
-                      yaxis_title="Power", xaxis_type="log")
-    return fig
+    return _finish(fig, title_text="BLS periodogram", xaxis_title="Period (days)",
+                   yaxis_title="Power", xaxis_type="log")
 
 
 def phase_fold_figure(result: AnalysisResult, candidate: TransitCandidate, number: int = 1,
-                      max_points: int = MAX_POINTS) -> go.Figure:
+                      max_points: int = DISPLAY_POINTS // 2) -> go.Figure:
     """Detrended flux folded on one candidate's period, with its box model."""
     time, detrended = np.asarray(result.time), np.asarray(result.detrended)
     period, t0, duration = candidate.period, candidate.t0, candidate.duration
@@ -170,13 +177,12 @@ def phase_fold_figure(result: AnalysisResult, candidate: TransitCandidate, numbe
         go.Scatter(x=box_x, y=box_y, mode="lines", name="box model",
                    line=dict(color=KIND_STYLE["transit"]["color"], width=2, shape="linear")),
     ])
-    fig.update_layout(
-        **_BASE_LAYOUT,
+    return _finish(
+        fig,
         title_text=(f"Candidate #{number}: P = {period:.5f} d, depth = {candidate.depth * 1e6:.0f} ppm, "
-               f"SNR = {candidate.snr:.1f}"),
+                    f"SNR = {candidate.snr:.1f}"),
         xaxis_title="Hours from mid-transit", yaxis_title="Relative flux",
     )
-    return fig
 
 
 def thumbnail_figure(lc: LightCurve, max_points: int = THUMBNAIL_POINTS) -> go.Figure:
@@ -185,8 +191,16 @@ def thumbnail_figure(lc: LightCurve, max_points: int = THUMBNAIL_POINTS) -> go.F
     idx = downsample_indices(flux, max_points)
     fig = go.Figure(go.Scatter(x=np.asarray(lc.time)[idx], y=flux[idx], mode="markers",
                                marker=dict(size=2, color=FLUX_COLOR), hoverinfo="skip"))
-    fig.update_layout(template="plotly_white", margin=dict(l=4, r=4, t=4, b=4), height=120,
+    fig.update_layout(template="none", margin=dict(l=4, r=4, t=4, b=4), height=120,
                       showlegend=False, xaxis=dict(visible=False), yaxis=dict(visible=False))
+    return fig
+
+
+def _finish(fig: go.Figure, **layout) -> go.Figure:
+    """Apply the shared look (and a figure's own layout) in one place."""
+    fig.update_layout(**_BASE_LAYOUT, **layout)
+    fig.update_xaxes(**_AXIS_STYLE)
+    fig.update_yaxes(**_AXIS_STYLE)
     return fig
 
 
