@@ -36,5 +36,9 @@ bench: $(VENV)/.runtime-installed
 evaluate: $(VENV)/.runtime-installed
 	$(PY) -m core evaluate
 
+# The browser tests save a picture of each page (and upload->plot timings) here.
+screenshots: $(VENV)/.dev-installed
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_dashboard.py -q
+
 clean:
 	rm -rf $(VENV) .pytest_cache

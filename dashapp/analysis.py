@@ -123,6 +123,20 @@ def file_stem(meta: dict[str, Any]) -> str:
     return stem[:60] or "lightcurve"
 
 
+NO_CHANGE = object()  # a relayout that did not move the time axis (pan mode, y zoom, resize)
+
+
+def relayout_range(relayout: dict[str, Any]) -> list[float] | None | object:
+    """The time range a plotly relayout event asks for: a range, None (zoomed out), or NO_CHANGE."""
+    if "xaxis.range[0]" in relayout and "xaxis.range[1]" in relayout:
+        return [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])]
+    if "xaxis.range" in relayout:
+        return [float(v) for v in relayout["xaxis.range"]]
+    if relayout.get("xaxis.autorange"):
+        return None
+    return NO_CHANGE
+
+
 def zoom_range(row: dict[str, Any], pad_fraction: float = 2.0) -> list[float] | None:
     """x-range showing one event (its span plus `pad_fraction` of it, at least 0.2 d each side)."""
     try:

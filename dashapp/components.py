@@ -23,9 +23,12 @@ def curve_card(entry: StoredCurve) -> dbc.Card:
         ("Cadence", _fmt(s["cadence_min"], "min", 1)),
         ("Time system", s.get("time_system") or "unknown"),
     ]
+    known_target = s["target"] != "unknown target"
     body: list[Any] = [
-        html.H5(s["target"], className="card-title"),
-        html.H6(entry.name, className="card-subtitle text-muted mb-2 text-truncate", title=entry.name),
+        html.H5(s["target"] if known_target else entry.name, className="card-title text-truncate",
+                title=entry.name),
+        html.H6(entry.name if known_target else "no target name in the file",
+                className="card-subtitle text-muted mb-2 text-truncate"),
         html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))]),
     ]
     if s["warnings"]:

@@ -62,6 +62,15 @@ def downsample_indices(values: np.ndarray, max_points: int) -> np.ndarray:
     return np.unique(np.concatenate([lows, highs]))
 
 
+def window_indices(time: np.ndarray, values: np.ndarray, x_range: list[float] | None,
+                   max_points: int = DISPLAY_POINTS) -> np.ndarray:
+    """Indices to draw for the visible time range: full detail once zoomed in far enough."""
+    if x_range is None:
+        return downsample_indices(values, max_points)
+    inside = np.flatnonzero((time >= min(x_range)) & (time <= max(x_range)))
+    return inside[downsample_indices(values[inside], max_points)]
+
+
 def time_label(meta: dict) -> str:
     system = meta.get("time_system")
     if system in (None, "", "unknown"):
@@ -146,11 +155,17 @@ def periodogram_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> 
     order = np.argsort(period)
     period, power = period[order], power[order]
     idx = downsample_indices(power, min(max_points, PERIODOGRAM_POINTS))
-    fig = go.Figure(go.Scatter(x=period[idx], y=power[idx], mode="lines", name="BLS power",
-                                 line=dict(color=KIND_STYLE["transit"]["color"], width=1)))
-    for number, candidate in enumerate(result.transits, start=1):
-        fig.add_vline(x=candidate.period, line=dict(color=KIND_STYLE["anomaly"]["color"], dash="dot"),
-                      annotation_text=f"#{number}: {candidate.period:.4f} d")
+    traces = [go.Scatter(x=period[idx], y=power[idx], mode="lines", name="BLS power",
+                         line=dict(color=KIND_STYLE["transit"]["color"], width=1))]
+    if result.transits:
+        # Markers on the peaks rather than shape annotations, which plotly misplaces on log axes.
+        peaks = [float(np.interp(np.log(c.period), np.log(period), power)) for c in result.transits]
+        traces.append(go.Scatter(
+            x=[c.period for c in result.transits], y=peaks, mode="markers+text", name="candidates",
+            text=[f"#{n}: {c.period:.4f} d" for n, c in enumerate(result.transits, start=1)],
+            textposition="top center", marker=dict(size=10, color=KIND_STYLE["anomaly"]["color"],
+                                                   symbol="triangle-down")))
+    fig = go.Figure(traces)
     return _finish(fig, title_text="BLS periodogram", xaxis_title="Period (days)",
                    yaxis_title="Power", xaxis_type="log")
 
@@ -222,6 +237,6 @@ def _event_points(result: AnalysisResult, kind: str, labels: np.ndarray, time: n
 
 
 def _title(meta: dict, detail: str) -> str:
-    target = meta.get("target") or "Light curve"
+    target = meta.get("target") or meta.get("filename") or "Light curve"
     mission = meta.get("mission")
     return f"{target} ({mission}): {detail}" if mission else f"{target}: {detail}"

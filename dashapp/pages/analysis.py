@@ -21,6 +21,7 @@ from dashapp import analysis, figures, gallery, training
 from dashapp.components import alert_state
 from dashapp.services import services
 from dashapp.session import current_session_id, seal, unseal
+from dashapp.store import StoredCurve
 from dashapp.tables import DEFAULT_COL_DEF
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,12 @@ def _selected_curve(sid: str, curve: str | None, sample: str | None) -> tuple[st
         return curve, None
     latest = svc.store.latest(sid)
     return (latest.curve_hash if latest else None), None
+
+
+def curve_label(entry: StoredCurve) -> str:
+    """Target and file name; just the file name when the file names no target."""
+    target = entry.summary["target"]
+    return entry.name if target == "unknown target" else f"{target} - {entry.name}"
 
 
 def _number(label: str, id_: str, value: float, step: float, min_: float, max_: float, help_: str) -> html.Div:
@@ -84,7 +91,7 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
     sid = current_session_id()
     selected, problem = _selected_curve(sid, curve, sample) if sid else (None, None)
     entries = svc.store.list(sid) if sid else []
-    curve_options = [{"label": f"{e.summary['target']} - {e.name}", "value": e.curve_hash} for e in entries]
+    curve_options = [{"label": curve_label(e), "value": e.curve_hash} for e in entries]
     alert_children, alert_open, alert_color = alert_state([problem] if problem else [])
     if not entries:
         alert_children, alert_open, alert_color = (
@@ -130,11 +137,11 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                            style={"height": "200px"}, className="ag-theme-alpine mb-3"),
                 html.Div([
                     html.Span("Download results: ", className="me-2"),
-                    dbc.Button("Events (CSV)", id="download-events-csv", size="sm", color="secondary",
+                    dbc.Button("Events (CSV)", id="download-events-csv", size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Transits (CSV)", id="download-transits-csv", size="sm", color="secondary",
+                    dbc.Button("Transits (CSV)", id="download-transits-csv", size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Everything (JSON)", id="download-json", size="sm", color="secondary",
+                    dbc.Button("Everything (JSON)", id="download-json", size="sm", color="primary",
                                outline=True, disabled=True),
                 ], id="download-results", className="mb-4"),
             ], xs=12, lg=9),
@@ -292,15 +299,29 @@ def download(_events, _transits, _json, token):
 @callback(
     Output("lightcurve-graph", "figure", allow_duplicate=True),
     Input("events-table", "selectedRows"),
+    Input("lightcurve-graph", "relayoutData"),
+    State("analysis-shown", "data"),
     prevent_initial_call=True,
 )
-def zoom_to_event(selected_rows):
-    """Selecting an event in the table zooms the light curve on it."""
-    x_range = analysis.zoom_range(selected_rows[0]) if selected_rows else None
-    patch = dash.Patch()
-    if x_range is None:
-        patch["layout"]["xaxis"]["autorange"] = True
+def focus(selected_rows, relayout, token):
+    """Zoom on a selected event, and redraw flux and trend at full detail for the visible range."""
+    if ctx.triggered_id == "events-table":
+        x_range = analysis.zoom_range(selected_rows[0]) if selected_rows else None
     else:
-        patch["layout"]["xaxis"]["range"] = x_range
-        patch["layout"]["xaxis"]["autorange"] = False
+        x_range = analysis.relayout_range(relayout or {})
+        if x_range is analysis.NO_CHANGE:
+            raise dash.exceptions.PreventUpdate
+    patch = dash.Patch()
+    if ctx.triggered_id == "events-table":
+        patch["layout"]["xaxis"]["autorange"] = x_range is None
+        patch["layout"]["yaxis"]["autorange"] = True
+        if x_range is not None:
+            patch["layout"]["xaxis"]["range"] = x_range
+    shown = unseal(dash.get_app().server, token)
+    result = services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
+    if result is not None:
+        for trace, values in ((0, result.flux), (1, result.trend)):
+            idx = figures.window_indices(result.time, values, x_range)
+            patch["data"][trace]["x"] = result.time[idx].tolist()
+            patch["data"][trace]["y"] = values[idx].tolist()
     return patch

@@ -89,3 +89,10 @@ def test_zoom_range_covers_the_event():
     lo, hi = analysis.zoom_range({"t_start": 10.0, "t_end": 10.1})
     assert lo < 10.0 and hi > 10.1
     assert analysis.zoom_range({"kind": "flare"}) is None
+
+
+def test_relayout_events_map_to_time_ranges():
+    assert analysis.relayout_range({"xaxis.range[0]": 1.0, "xaxis.range[1]": 2.0}) == [1.0, 2.0]
+    assert analysis.relayout_range({"xaxis.range": [3, 4]}) == [3.0, 4.0]
+    assert analysis.relayout_range({"xaxis.autorange": True, "yaxis.autorange": True}) is None
+    assert analysis.relayout_range({"dragmode": "pan"}) is analysis.NO_CHANGE

@@ -64,7 +64,7 @@ def test_periodogram_marks_candidates_and_says_when_missing():
     result = make_result()
     fig = figures.periodogram_figure(result)
     assert fig.layout.xaxis.type == "log"
-    assert any("1.5000 d" in (a.text or "") for a in fig.layout.annotations)
+    assert any("#1: 1.5000 d" in text for trace in fig.data for text in (trace.text or ()))
     result.periodogram = None
     assert "No transit search" in figures.periodogram_figure(result).layout.annotations[0].text
 
@@ -83,3 +83,13 @@ def test_preview_and_thumbnail_are_small_and_labelled():
     assert figures.count_points(preview) <= figures.MAX_POINTS
     assert preview.layout.xaxis.title.text == "Time (BTJD, days)"
     assert figures.count_points(figures.thumbnail_figure(lc)) <= figures.THUMBNAIL_POINTS
+
+
+def test_zoomed_window_gets_full_detail_and_stays_capped():
+    time = np.arange(200_000) * 0.001
+    values = np.sin(time)
+    full = figures.window_indices(time, values, None, 10_000)
+    zoomed = figures.window_indices(time, values, [50.0, 52.0], 10_000)
+    assert len(full) <= 10_000 and len(zoomed) == 2001  # every point of the zoomed window
+    assert np.all((time[zoomed] >= 50.0) & (time[zoomed] <= 52.0))
+    assert len(figures.window_indices(time, values, [0.0, 150.0], 10_000)) <= 10_000

@@ -59,6 +59,11 @@ def test_analysis_shows_every_panel_and_downloads(page, inputs, screenshot_dir):
         assert name in legend
     time.sleep(0.5)  # let WebGL traces paint before the picture
     page.screenshot(path=str(screenshot_dir / "analysis.png"), full_page=True)
+
+    page.click("#events-table .ag-row >> nth=0")  # selecting an event zooms on it
+    page.wait_for_function("""() => {
+        const r = document.querySelector('#lightcurve-graph .js-plotly-plot').layout.xaxis.range;
+        return r && (r[1] - r[0]) < 5; }""")
     with page.expect_download() as download:
         page.click("#download-results >> text=Everything (JSON)")
     document = json.loads(Path(download.value.path()).read_text())
