@@ -7,6 +7,8 @@ cuts the work again. Candidates are vetted on the unbinned flux.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +27,8 @@ ODD_EVEN_SIGMA = 3.0
 TRANSIT_MASK_FACTOR = 1.5  # mask this many durations around a found transit
 CHUNK_RATIO = 1.5  # periods searched together differ by at most this factor
 REFINE_STEPS = 3
+TASK_PERIODS = 1000  # periods per thread-pool task
+BLS_THREADS = 2
 MIN_RED_SNR = 7.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
@@ -298,29 +302,44 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
     tries only durations plausible there (no shorter than MIN_DURATION_FRACTION of
     the expected one, no longer than MAX_DUTY_CYCLE of the period) and runs on
     flux binned to a third of its shortest duration, so long periods cost no more
-    than short ones.
+    than short ones. astropy's kernel releases the GIL, so pieces of at most
+    TASK_PERIODS periods run on a small thread pool.
     """
     durations = np.asarray(DURATIONS_HOURS) / 24.0
     cadence = float(np.median(np.diff(t)))
-    power = np.zeros(periods.size)
-    best = {k: np.zeros(periods.size) for k in ("period", "duration", "t0")}
+    binned: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    tasks = []
     start = 0
     while start < periods.size:
         stop = int(np.searchsorted(periods, periods[start] * CHUNK_RATIO, side="right"))
-        chunk = periods[start:stop]
-        shortest = max(durations[0], MIN_DURATION_FRACTION * float(expected_duration(chunk[-1])), cadence)
-        allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk[0])]
+        chunk_first, chunk_last = periods[start], periods[stop - 1]
+        shortest = max(durations[0], MIN_DURATION_FRACTION * float(expected_duration(chunk_last)), cadence)
+        allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk_first)]
         if allowed.size == 0:
-            allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk[0])])
-        tb, fb, weights = _bin_mean(t, f, allowed.min() / 3.0)
-        res = BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
-            chunk, allowed, objective="likelihood", oversample=3
-        )
-        power[start:stop] = res.power
-        best["period"][start:stop] = chunk
-        best["duration"][start:stop] = res.duration
-        best["t0"][start:stop] = res.transit_time
+            allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
+        width = float(allowed.min() / 3.0)
+        if width not in binned:
+            binned[width] = _bin_mean(t, f, width)
+        for piece in range(start, stop, TASK_PERIODS):
+            tasks.append((piece, min(piece + TASK_PERIODS, stop), allowed, width))
         start = stop
+
+    def run(task):
+        first, last, allowed, width = task
+        tb, fb, weights = binned[width]
+        return first, last, BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
+            periods[first:last], allowed, objective="likelihood", oversample=3
+        )
+
+    power = np.zeros(periods.size)
+    best = {k: np.zeros(periods.size) for k in ("period", "duration", "t0")}
+    workers = max(1, min(BLS_THREADS, os.cpu_count() or 1, len(tasks)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for first, last, res in pool.map(run, tasks):
+            power[first:last] = res.power
+            best["period"][first:last] = periods[first:last]
+            best["duration"][first:last] = res.duration
+            best["t0"][first:last] = res.transit_time
     return power, best
 
 
