@@ -45,7 +45,18 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     ))
     app.layout = shell.layout
     register_api(server)  # the REST API (dashapp/api.py) on the same server and services
+    _serve_first_page(server)
     return app
+
+
+def _serve_first_page(server) -> None:
+    """Render the index once, inside this process.
+
+    Dash registers its JavaScript bundles (and binds the pages' callbacks) while serving the
+    first page. With several Gunicorn workers the browser's bundle requests can reach a worker
+    that has served no page yet, which then answers 500; after this every worker is ready.
+    """
+    server.test_client().get("/")
 
 
 app = create_app()

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import diskcache
-from dash import DiskcacheManager
+from celery import Celery
+from dash import CeleryManager, DiskcacheManager
 from flask import Flask
 from flask_caching import Cache
 
@@ -29,9 +30,17 @@ def make_cache(server: Flask, settings: Settings) -> Cache:
 
 
 def make_background_manager(settings: Settings) -> Any:
-    """Dash's manager for long callbacks: a diskcache in the cache directory by default.
-
-    With REDIS_URL the Celery manager of dashapp.celery_app would go here; that module is
-    not written yet, so REDIS_URL only moves flask-caching to Redis for now.
+    """Dash's manager for long callbacks: a diskcache in the cache directory by default,
+    Celery on Redis when REDIS_URL is set (workers: `celery -A dashapp.celery_app:celery_app worker`).
     """
+    if settings.redis_url:
+        return CeleryManager(make_celery(settings))
     return DiskcacheManager(diskcache.Cache(str(settings.cache_dir / "background")))
+
+
+def make_celery(settings: Settings) -> Celery:
+    """The Celery app that runs background callbacks; Redis is both broker and result store."""
+    celery_app = Celery("dashapp", broker=settings.redis_url, backend=settings.redis_url)
+    celery_app.conf.update(result_expires=3600, worker_prefetch_multiplier=1, task_acks_late=True,
+                           broker_connection_retry_on_startup=True)
+    return celery_app

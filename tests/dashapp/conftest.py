@@ -11,13 +11,8 @@ import pytest
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="dashapp-unit-")
 os.environ.pop("REDIS_URL", None)
 
-from dashapp.app import server  # noqa: E402
 from dashapp.settings import Settings  # noqa: E402
 from dashapp.store import CurveStore  # noqa: E402
-
-# Dash pages register their callbacks globally and the first app to serve a request takes
-# them; serve one now so the module-level app owns them even when a test builds another app.
-server.test_client().get("/")
 
 
 @pytest.fixture

@@ -84,3 +84,15 @@ def test_upload_callback_stores_curves_for_the_callers_session(client):
     assert response.status_code == 200
     text = json.dumps(response.get_json())
     assert "ok.csv" in text and "bad.txt: " in text
+
+
+def test_a_fresh_worker_serves_javascript_bundles_before_any_page(tmp_path):
+    """With several workers, bundle requests can reach a worker that has served no page yet."""
+    import re
+
+    from dashapp.app import create_app
+
+    page = server.test_client().get("/").get_data(as_text=True)
+    bundle = re.search(r'src="(/_dash-component-suites/dash_bootstrap_components/[^"]+)"', page).group(1)
+    fresh = create_app(Settings.from_env({"DATA_DIR": str(tmp_path)}))
+    assert fresh.server.test_client().get(bundle).status_code == 200

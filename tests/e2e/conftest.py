@@ -7,6 +7,7 @@ touched. Screenshots go to $SCREENSHOT_DIR (`make screenshots` sets docs/screens
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -74,29 +75,77 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+class Services:
+    """Processes started for a test session, stopped (process group and all) at the end."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "w")
+        process = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _app_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4",
+           "LOG_LEVEL": "warning", **extra}
+    if "REDIS_URL" not in extra:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def _start_gunicorn(services: Services, env: dict[str, str]) -> str:
+    port = _free_port()
+    process = services.start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                                          "--bind", f"127.0.0.1:{port}", "dashapp.app:server"], env)
+    url = f"http://127.0.0.1:{port}"
+    _wait_until_up(url + "/", process)
+    return url
+
+
 @pytest.fixture(scope="session")
 def server_url(chromium_path, tmp_path_factory) -> str:
+    """The default deployment: Gunicorn, file-system cache, diskcache background callbacks."""
     data_dir = tmp_path_factory.mktemp("app-data")
-    port = _free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4",
-           "PORT": str(port), "LOG_LEVEL": "warning"}
-    env.pop("REDIS_URL", None)
-    log = open(data_dir / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "dashapp.app:server"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    services = Services(data_dir)
     try:
-        _wait_until_up(url + "/", process)
-        yield url
+        yield _start_gunicorn(services, _app_env(data_dir))
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        services.stop()
+
+
+@pytest.fixture(scope="session")
+def scaled_out_url(chromium_path, tmp_path_factory) -> str:
+    """The REDIS_URL deployment: Redis for flask-caching, a Celery worker for background callbacks."""
+    if not shutil.which("redis-server"):
+        pytest.skip("the Redis/Celery browser test needs redis-server (apt-get install redis-server)")
+    data_dir = tmp_path_factory.mktemp("scaled-data")
+    services = Services(data_dir)
+    redis_port = _free_port()
+    env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
+    try:
+        services.start("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no"], env)
+        services.start("celery", [sys.executable, "-m", "celery", "-A", "dashapp.celery_app:celery_app", "worker",
+                                  "--concurrency=2", "--loglevel=warning"], env)
+        yield _start_gunicorn(services, env)
+    finally:
+        services.stop()
 
 
 @pytest.fixture(scope="session")
@@ -109,12 +158,24 @@ def browser(chromium_path):
         instance.close()
 
 
+def _new_page(browser, base_url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=base_url)
+    context.set_default_timeout(60_000)
+    return context, context.new_page()
+
+
 @pytest.fixture
 def page(browser, server_url):
     """A fresh browser context per test: its own cookies, so its own dashboard session."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=server_url)
-    context.set_default_timeout(60_000)
-    yield context.new_page()
+    context, new_page = _new_page(browser, server_url)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def scaled_out_page(browser, scaled_out_url):
+    context, new_page = _new_page(browser, scaled_out_url)
+    yield new_page
     context.close()
 
 
