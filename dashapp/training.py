@@ -1,14 +1,20 @@
 """The model registry as the pages see it: options for model-select, loading, training runs."""
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
-from core.commands.train import train_synthetic
+from core.commands.train import train_files, train_synthetic
 from core.errors import ConfigError
+from core.io.writers import write_csv
 from core.models import ModelRegistry
 from dashapp.settings import Settings
+from dashapp.store import CurveStore
 
 MAX_TRAIN_SAMPLES = 1000
+MAX_SESSION_CURVES = 50
 FIT_ON_CURVE = "fit-on-curve"  # model-select value meaning "fit the ensemble on the analysed curve itself"
 
 
@@ -57,6 +63,26 @@ def train(settings: Settings, n_samples: int, contamination: float,
           progress: Callable[[int, int], None]) -> tuple[str, dict[str, Any]]:
     """Train on synthetic curves and save into this dashboard's registry."""
     return train_synthetic(n_samples, contamination=contamination, progress=progress, registry=registry(settings))
+
+
+def train_on_session(settings: Settings, store: CurveStore, sid: str, contamination: float,
+                     progress: Callable[[int, int], None]) -> tuple[str, dict[str, Any]]:
+    """Train on the curves uploaded in this session (newest first, at most MAX_SESSION_CURVES).
+
+    core trains from files, so the stored arrays are written as CSV into a temporary folder
+    of the cache directory that is removed afterwards.
+    """
+    entries = store.list(sid)[:MAX_SESSION_CURVES]
+    if not entries:
+        raise ConfigError("there are no uploaded curves in this session; upload some on the Upload page first")
+    with tempfile.TemporaryDirectory(dir=settings.cache_dir, prefix="train-") as folder:
+        paths = []
+        for entry in entries:
+            lc = store.load(sid, entry.curve_hash)
+            if lc is not None:
+                stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(entry.name).stem)[:60] or "curve"
+                paths.append(write_csv(lc, Path(folder) / f"{stem}-{entry.curve_hash[:8]}.csv"))
+        return train_files(paths, contamination=contamination, progress=progress, registry=registry(settings))
 
 
 def parse_inputs(n_samples: Any, contamination: Any) -> tuple[int, float]:

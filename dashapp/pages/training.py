@@ -6,12 +6,13 @@ import time
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, dcc, html
 
 from core.errors import ConfigError
 from dashapp import training
 from dashapp.components import alert_state
 from dashapp.services import services
+from dashapp.session import current_session_id, seal, unseal
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +27,27 @@ def model_rows() -> html.Div:
 
 
 def layout(**_query: str) -> html.Div:
+    sid = current_session_id()
+    n_uploaded = len(services().store.list(sid)) if sid else 0
     return html.Div([
+        dcc.Store(id="training-session", data=seal(dash.get_app().server, {"sid": sid}) if sid else None),
         html.H2("Train the anomaly model"),
-        html.P("Fit the Isolation Forest + LOF ensemble on synthetic light curves. The model is scored on "
-               "held-out synthetic curves, saved in the model registry, and can then be chosen on the "
-               "Analysis page.", className="text-muted"),
+        html.P("Fit the Isolation Forest + LOF ensemble on synthetic light curves or on the curves you "
+               "uploaded. The model is scored on held-out synthetic curves with known events, saved in the "
+               "model registry, and can then be chosen on the Analysis page.", className="text-muted"),
         dbc.Alert(id="status-alert", is_open=False, dismissable=True),
         dbc.Card(dbc.CardBody(dbc.Row([
+            dbc.Col([dbc.Label("Train on"),
+                     dbc.RadioItems(id="train-source", value="synthetic", options=[
+                         {"label": "synthetic curves", "value": "synthetic"},
+                         {"label": f"my uploaded curves ({n_uploaded})", "value": "session",
+                          "disabled": n_uploaded == 0}])], md=2),
             dbc.Col([dbc.Label("Synthetic curves", html_for="train-n-samples"),
                      dbc.Input(id="train-n-samples", type="number", value=100, min=5, max=training.MAX_TRAIN_SAMPLES,
-                               step=1)], md=3),
+                               step=1)], md=2),
             dbc.Col([dbc.Label("Contamination", html_for="train-contamination"),
                      dbc.Input(id="train-contamination", type="number", value=0.05, min=0.001, max=0.5,
-                               step=0.005)], md=3),
+                               step=0.005)], md=2),
             dbc.Col(dbc.Button("Train", id="train-button", color="primary", className="w-100"), md=2,
                     className="d-flex align-items-end"),
             dbc.Col([dbc.Label("Progress"), dbc.Progress(id="train-progress", value=0, label="",
@@ -59,13 +68,15 @@ def layout(**_query: str) -> html.Div:
     Input("train-button", "n_clicks"),
     State("train-n-samples", "value"),
     State("train-contamination", "value"),
+    State("train-source", "value"),
+    State("training-session", "data"),
     background=True,
     progress=[Output("train-progress", "value"), Output("train-progress", "label")],
     running=[(Output("train-button", "disabled"), True, False)],
     interval=400,
     prevent_initial_call=True,
 )
-def train(set_progress, _n_clicks, n_samples, contamination):
+def train(set_progress, _n_clicks, n_samples, contamination, source, session_token):
     """Train in a background process, reporting each finished curve on the progress bar."""
     try:
         n, c = training.parse_inputs(n_samples, contamination)
@@ -79,7 +90,14 @@ def train(set_progress, _n_clicks, n_samples, contamination):
         set_progress((percent, f"{done}/{total}"))
 
     try:
-        model_id, metadata = training.train(services().settings, n, c, progress)
+        svc = services()
+        if source == "session":
+            job = unseal(dash.get_app().server, session_token)
+            if job is None:
+                raise ConfigError("your session has expired; reload the page")
+            model_id, metadata = training.train_on_session(svc.settings, svc.store, job["sid"], c, progress)
+        else:
+            model_id, metadata = training.train(svc.settings, n, c, progress)
     except ConfigError as exc:
         return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {exc}"])
     except Exception:
@@ -94,10 +112,11 @@ def train(set_progress, _n_clicks, n_samples, contamination):
 def result_card(model_id: str, metadata: dict, seconds: float) -> dbc.Card:
     rows = [html.Tr([html.Td(name), html.Td(f"{value:.3f}" if isinstance(value, float) else str(value))])
             for name, value in training.flat_metrics(metadata.get("metrics", {}))]
-    n_curves = metadata.get("training_data", {}).get("n_curves", "?")
+    data = metadata.get("training_data", {})
+    what = "synthetic curves" if data.get("kind") == "synthetic" else "uploaded curves"
     return dbc.Card(dbc.CardBody([
         html.H5(["Model ", html.Code(model_id, id="trained-model-id")], className="card-title"),
-        html.P(f"Trained in {seconds:.1f} s on {n_curves} synthetic curves.",
+        html.P(f"Trained in {seconds:.1f} s on {data.get('n_curves', '?')} {what}.",
                className="text-muted"),
         dbc.Table([html.Thead(html.Tr([html.Th("Metric (held-out synthetic curves)"), html.Th("Value")])),
                    html.Tbody(rows)], size="sm", bordered=False, className="mb-0") if rows

@@ -63,3 +63,24 @@ def test_model_label_and_metrics_table():
             "metrics": {"point_recall": 0.5, "event_recall_by_kind": {"flare": 0.8}}}
     assert training.model_label(meta) == "m-1 (5 curves, contamination 0.05)"
     assert training.flat_metrics(meta["metrics"]) == [("point_recall", 0.5), ("event_recall_by_kind.flare", 0.8)]
+
+
+def test_training_on_session_curves_needs_uploads(settings, store):
+    with pytest.raises(ConfigError, match="no uploaded curves"):
+        training.train_on_session(settings, store, new_session_id(), 0.05, lambda done, total: None)
+
+
+@pytest.mark.slow
+def test_training_on_session_curves_saves_a_model_listed_for_analysis(settings, store):
+    from core.synthetic import generate_sample
+
+    from dashapp.store import content_hash
+
+    sid = new_session_id()
+    for name in ("normal_star", "stellar_flares"):
+        store.save(sid, content_hash(name.encode()), generate_sample(name)[0], f"{name}.csv")
+    steps = []
+    model_id, metadata = training.train_on_session(settings, store, sid, 0.05, lambda d, t: steps.append((d, t)))
+    assert metadata["training_data"]["n_curves"] == 2 and steps[-1][0] == steps[-1][1]
+    assert model_id in [o["value"] for o in training.model_options(settings)]
+    assert not list(settings.cache_dir.glob("train-*"))  # the temporary CSVs are gone

@@ -92,6 +92,7 @@ def test_train_small_model_shows_progress_and_lands_in_model_select(page, screen
         time.sleep(0.1)
     model_id = page.inner_text("#trained-model-id")
     assert any(re.fullmatch(r"\d+/\d+", label.strip()) for label in labels), labels
+    time.sleep(0.8)  # let the bar and the alert finish their CSS transitions before the picture
     page.screenshot(path=str(screenshot_dir / "training.png"), full_page=True)
     page.click("nav >> text=Analysis")
     page.wait_for_selector("#model-select")
