@@ -100,7 +100,8 @@ def views(result: AnalysisResult) -> Views:
 def summary_text(result: AnalysisResult) -> str:
     counts = result.counts()
     found = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n) or "no events"
-    total = sum(result.timings.values()) if result.timings else 0.0
+    timings = result.timings or {}
+    total = timings.get("total", sum(timings.values()))
     planets = len(result.transits)
     return (f"{result.n_points:,} points analysed: {found}; {planets} transit candidate"
             f"{'s' if planets != 1 else ''}. Analysis took {total:.2f} s.")

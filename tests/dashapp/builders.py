@@ -32,5 +32,5 @@ def make_result(n: int = 5000, seed: int = 1) -> AnalysisResult:
         n_points=n, meta={"mission": "TESS", "target": "TIC 1", "time_system": "BTJD"},
         transits=[candidate], events=events, time=time, flux=flux, trend=np.ones(n), detrended=flux,
         labels=labels, periodogram=Periodogram(np.linspace(0.5, 10, 3000), rng.random(3000)),
-        anomaly_scores=rng.random(n), timings={"load": 0.01, "transits": 0.2}, config={"contamination": 0.05},
+        anomaly_scores=rng.random(n), timings={"load": 0.01, "transits": 0.2, "total": 0.21}, config={"contamination": 0.05},
     )

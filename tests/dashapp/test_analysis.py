@@ -68,6 +68,7 @@ def test_views_fill_every_panel():
     assert len(v.events_rows) == 4 and {c["field"] for c in v.events_columns} >= {"kind", "t_peak", "snr"}
     assert v.transits_rows[0]["flags"] == "odd_even"
     assert "1 transit candidate" in v.summary and "1 flare" in v.summary
+    assert "took 0.21 s" in v.summary  # the pipeline's own total, not the sum of its stages plus the total
     json.dumps(v.events_rows)  # JSON-safe for the grid
 
 

@@ -129,12 +129,17 @@ def test_timing_65k_point_tess_file_first_and_cached(page, inputs, screenshot_di
     page.click("#analyze-button")
     wait_for_analysis(page)
     analysed = time.perf_counter()
+    server_seconds: list[float] = []
+    page.on("requestfinished", lambda request: server_seconds.append(
+        (request.timing["responseEnd"] - request.timing["requestStart"]) / 1000)
+        if "_dash-update-component" in request.url else None)
     page.click("#analyze-button")
     page.wait_for_selector("#status-alert:has-text('Loaded from the cache')")
     cached = time.perf_counter()
     timings = {"points": 65_000, "upload_s": round(uploaded - started, 3),
                "preview_plot_s": round(previewed - uploaded, 3), "first_analysis_to_plot_s": round(analysed - previewed, 3),
-               "cached_analysis_to_plot_s": round(cached - analysed, 3)}
+               "cached_analysis_to_plot_s": round(cached - analysed, 3),
+               "cached_analysis_server_s": round(sum(server_seconds), 3)}
     (screenshot_dir / "timings-65k.json").write_text(json.dumps(timings, indent=2) + "\n")
     print("\n65k-point TESS-like file:", timings)
     assert timings["cached_analysis_to_plot_s"] < 3.0
