@@ -52,9 +52,14 @@ def flat_metrics(metrics: dict[str, Any], prefix: str = "") -> list[tuple[str, A
     return rows
 
 
+def saved_model_id(selected: str | None) -> str | None:
+    """model-select's value as AnalysisConfig.model_id: None means fit on the curve."""
+    return None if selected in (None, "", FIT_ON_CURVE) else selected
+
+
 def load_model(settings: Settings, model_id: str | None) -> Any:
     """The fitted ensemble saved under `model_id`, or None to fit on the curve."""
-    if not model_id or model_id == FIT_ON_CURVE:
+    if saved_model_id(model_id) is None:
         return None
     return registry(settings).load(model_id)
 

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
+from core.models import ModelFormatError
 from dashapp import analysis, figures, gallery, training
 from dashapp.components import alert_state
 from dashapp.services import services
@@ -175,7 +176,8 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
     try:
         config = analysis.build_config({
             "contamination": contamination, "window_size": window_size, "vote_threshold": vote_threshold,
-            "detrend_window": detrend_window, "detectors": detectors or [], "model_id": None if model_id in (None, "", training.FIT_ON_CURVE) else model_id,
+            "detrend_window": detrend_window, "detectors": detectors or [],
+            "model_id": training.saved_model_id(model_id),
         })
     except ConfigError as exc:
         return dash.no_update, {"error": f"Check the settings: {exc}."}
@@ -212,7 +214,7 @@ def run_analysis(set_progress, token):
         config = AnalysisConfig.from_mapping(job["config"])
         key = analysis.run(svc.store, svc.results, job["sid"], job["curve"], config,
                            model=training.load_model(svc.settings, config.model_id), progress=progress)
-    except (LightCurveFormatError, ConfigError, LookupError) as exc:
+    except (LightCurveFormatError, ConfigError, ModelFormatError, LookupError) as exc:
         return {"error": f"The analysis stopped: {exc}"}
     except Exception:  # shown to the user in plain words; the traceback goes to the log only
         log.exception("analysis failed")

@@ -56,6 +56,8 @@ def test_model_options_start_with_fit_on_curve(settings):
     options = training.model_options(settings)
     assert options[0]["value"] == training.FIT_ON_CURVE
     assert training.load_model(settings, training.FIT_ON_CURVE) is None
+    assert training.saved_model_id(training.FIT_ON_CURVE) is None
+    assert training.saved_model_id("m-1") == "m-1"
 
 
 def test_model_label_and_metrics_table():

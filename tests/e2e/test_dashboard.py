@@ -81,7 +81,7 @@ def test_gallery_card_opens_analysed(page, screenshot_dir):
     assert page.locator("#transits-table .ag-row").count() >= 1
 
 
-def test_train_small_model_shows_progress_and_lands_in_model_select(page, screenshot_dir):
+def test_train_small_model_shows_progress_and_is_usable_from_model_select(page, screenshot_dir):
     page.goto("/training")
     page.fill("#train-n-samples", "5")
     page.click("#train-button")
@@ -94,10 +94,13 @@ def test_train_small_model_shows_progress_and_lands_in_model_select(page, screen
     assert any(re.fullmatch(r"\d+/\d+", label.strip()) for label in labels), labels
     time.sleep(0.8)  # let the bar and the alert finish their CSS transitions before the picture
     page.screenshot(path=str(screenshot_dir / "training.png"), full_page=True)
-    page.click("nav >> text=Analysis")
+    page.goto("/analysis?sample=exoplanet_transit")
     page.wait_for_selector("#model-select")
     options = page.eval_on_selector_all("#model-select option", "els => els.map(e => e.value)")
     assert model_id in options
+    page.select_option("#model-select", model_id)  # and the saved model analyses a curve
+    page.click("#analyze-button")
+    wait_for_analysis(page)
 
 
 def test_broken_files_are_explained_and_good_ones_kept(page, inputs):
