@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server = app.server
     server.secret_key = secret_key(settings)
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
-    session.install(server)
+    session.install(server, secure_cookies=settings.secure_cookies)
     cache = make_cache(server, settings)
     attach(server, Services(
         settings=settings,

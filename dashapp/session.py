@@ -38,9 +38,10 @@ def current_session_id() -> str | None:
     return sid if is_valid_session_id(sid) else None
 
 
-def install(server: flask.Flask) -> None:
-    """Cookie settings and the hook that hands out ids."""
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+def install(server: flask.Flask, secure_cookies: bool = False) -> None:
+    """Cookie settings and the hook that hands out ids (secure_cookies: HTTPS-only, behind TLS)."""
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=secure_cookies)
     server.before_request(ensure_session_id)
 
 

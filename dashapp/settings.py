@@ -26,6 +26,7 @@ class Settings:
     max_upload_mb: int
     redis_url: str | None
     result_timeout_s: int
+    secure_cookies: bool
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -41,6 +42,7 @@ class Settings:
             max_upload_mb=int(env.get("MAX_UPLOAD_MB", "64")),
             redis_url=env.get("REDIS_URL") or None,
             result_timeout_s=int(env.get("RESULT_CACHE_SECONDS", str(24 * 3600))),
+            secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         )
 
     def ensure_dirs(self) -> None:

@@ -59,7 +59,8 @@ def test_sealed_values_cannot_be_edited():
 def test_settings_follow_the_environment(tmp_path):
     s = Settings.from_env({"DATA_DIR": str(tmp_path), "MAX_UPLOAD_MB": "8"})
     assert s.upload_dir == tmp_path / "uploads" and s.cache_dir == tmp_path / "cache"
-    assert s.max_upload_mb == 8 and s.redis_url is None
+    assert s.max_upload_mb == 8 and s.redis_url is None and not s.secure_cookies
+    assert Settings.from_env({"SECURE_COOKIES": "true"}).secure_cookies
 
 
 def test_upload_callback_stores_curves_for_the_callers_session(client):

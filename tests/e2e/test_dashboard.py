@@ -74,6 +74,8 @@ def test_gallery_card_opens_analysed(page, screenshot_dir):
     page.goto("/gallery")
     page.wait_for_selector("#gallery .gallery-card", timeout=90_000)  # first visit writes the samples
     assert page.locator("#gallery .gallery-card").count() >= 5
+    page.wait_for_function("""() => document.querySelectorAll('#gallery .main-svg').length >=
+                                     document.querySelectorAll('#gallery .gallery-card').length""")
     page.screenshot(path=str(screenshot_dir / "gallery.png"), full_page=True)
     page.click("#gallery >> text=Exoplanet transit (synthetic)")
     page.wait_for_url(re.compile(r".*/analysis\?sample=exoplanet_transit.*"))
