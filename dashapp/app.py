@@ -37,9 +37,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
     session.install(server, secure_cookies=settings.secure_cookies)
     cache = make_cache(server, settings)
+    store = CurveStore(settings.upload_dir)
+    store.prune(settings.upload_retention_days)  # each worker start: forget sessions idle for days
     attach(server, Services(
         settings=settings,
-        store=CurveStore(settings.upload_dir),
+        store=store,
         results=ResultCache(cache, settings.result_timeout_s),
         cache=cache,
     ))

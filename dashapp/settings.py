@@ -27,6 +27,7 @@ class Settings:
     redis_url: str | None
     result_timeout_s: int
     secure_cookies: bool
+    upload_retention_days: float
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -43,6 +44,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             result_timeout_s=int(env.get("RESULT_CACHE_SECONDS", str(24 * 3600))),
             secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            upload_retention_days=float(env.get("UPLOAD_RETENTION_DAYS", "7")),
         )
 
     def ensure_dirs(self) -> None:

@@ -147,6 +147,26 @@ class CurveStore:
         entries = self.list(sid)
         return entries[0] if entries else None
 
+    def prune(self, max_age_days: float) -> int:
+        """Delete sessions untouched for `max_age_days` (uploads of a shared server are not kept forever)."""
+        if not self.root.exists():
+            return 0
+        cutoff = time.time() - max_age_days * 86400
+        removed = 0
+        for folder in self.root.iterdir():
+            if not (folder.is_dir() and is_valid_session_id(folder.name)):
+                continue
+            try:
+                files = list(folder.iterdir())
+                if all(f.stat().st_mtime < cutoff for f in files):
+                    for f in files:
+                        f.unlink(missing_ok=True)
+                    folder.rmdir()
+                    removed += 1
+            except OSError:
+                continue  # the visitor came back while we looked, or another worker pruned it first
+        return removed
+
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")

@@ -68,3 +68,17 @@ def test_summary_has_what_a_card_shows(store):
     assert (s["target"], s["mission"], s["n_points"]) == ("TIC 1", "TESS", 1441)
     assert s["cadence_min"] == pytest.approx(2.0) and s["time_span_days"] == pytest.approx(2.0)
     assert s["warnings"] == []
+
+
+def test_prune_forgets_idle_sessions_only(store):
+    import os
+    import time
+
+    idle, active = new_session_id(), new_session_id()
+    store.save(idle, content_hash(b"old"), make_lightcurve(), "old.csv")
+    store.save(active, content_hash(b"new"), make_lightcurve(), "new.csv")
+    long_ago = time.time() - 30 * 86400
+    for path in (store.root / idle).iterdir():
+        os.utime(path, (long_ago, long_ago))
+    assert store.prune(max_age_days=7) == 1
+    assert store.list(idle) == [] and len(store.list(active)) == 1
