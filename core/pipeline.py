@@ -37,7 +37,8 @@ MIN_ANALYSIS_POINTS = 20
 FLARE_TREND_WINDOW_DAYS = 0.3  # short enough to follow 1-day rotation under a flare
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
-RED_RESIDUAL_RATIO = 1.3  # residual scatter over white noise above which the transit trend bends
+EXTREME_SIGMA = 4.5  # points kept out of the short trend's fit (flare peaks, spikes, glitches)
+RED_RESIDUAL_RATIO = 1.3  # 1-h residual scatter over its white-noise value above which the transit trend bends
 # An anomaly event needs a window this many score spreads beyond the ensemble's
 # own cut: `contamination` sets where IF and LOF start to flag, and this keeps
 # the ordinary tail of a clean star's windows from becoming events.
@@ -99,6 +100,7 @@ def analyze(
     lap("detrend_transits")
 
     search = None
+    transit_rejections: list[dict] = []
     transit_events: list[Event] = []
     transits = []
     in_transit = np.zeros(n, dtype=bool)
@@ -124,8 +126,20 @@ def analyze(
                 time, flux, config.detrend_window_days, mask=not_transit_material | transit_windows, degree=trend_degree
             )
             detrended = flux / trend
-            transits, transit_events = _remeasure(time, detrended, ~not_transit_material, search.candidates)
-            in_transit = search.in_transit
+            transits, transit_events, rejected = _remeasure(time, detrended, ~not_transit_material, search.candidates)
+            transit_rejections.extend(rejected)
+            if rejected:
+                # The dropped candidates' windows were kept away from the flare and
+                # outlier detectors; look there again with only the real transits masked.
+                kept_windows = np.zeros(n, dtype=bool)
+                for c in transits:
+                    kept_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
+                flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = (
+                    _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
+                )
+            in_transit = np.zeros(n, dtype=bool)
+            for c in transits:
+                in_transit |= transit_mask(time, c.period, c.t0, c.duration)
         lap("transits")
 
     anomaly_events: list[Event] = []
@@ -154,6 +168,7 @@ def analyze(
             "n_segments": len(find_segments(time)),
             "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
             "transit_trend_degree": trend_degree,
+            "transit_candidates_rejected_on_refit": transit_rejections,
             "cdpp_1h_ppm": round(cdpp_ppm(residual_long[~not_transit_material & ~in_transit], prepared.cadence_days), 2),
             "n_quality_flagged": int(np.count_nonzero(lc.quality)),
         }
@@ -178,15 +193,19 @@ def analyze(
 
 
 def _transit_trend_degree(time, flux, window, mask) -> int:
-    """0 (biweight location, keeps transits best) unless it leaves red residuals; then 2.
+    """1 (local line: keeps transits, no lag at segment edges) unless it leaves red residuals; then 2.
 
-    A location filter cannot follow a star rotating in about a day: its residual
-    then scatters well beyond the white noise, and BLS would find the rotation.
+    A straight line cannot follow a star rotating within a few days: its residual
+    then scatters well beyond the white noise once averaged over an hour (the time
+    scale of a transit), though point by point the white noise hides it.
     """
-    residual = flux / detrend(time, flux, window, mask=mask) - 1.0
     usable = ~mask
-    white = point_to_point_std(residual[usable])
-    return 2 if robust_std(residual[usable]) > RED_RESIDUAL_RATIO * white else 0
+    residual = (flux / detrend(time, flux, window, mask=mask, degree=1) - 1.0)[usable]
+    cadence = float(np.median(np.diff(time)))
+    per_hour = max(1.0, (1.0 / 24.0) / cadence)
+    white_cdpp = point_to_point_std(residual) / np.sqrt(per_hour) * 1e6
+    measured = cdpp_ppm(residual, cadence, 1.0)
+    return 2 if np.isfinite(measured) and measured > RED_RESIDUAL_RATIO * white_cdpp else 1
 
 
 def _flares_and_outliers(time, flux, window, config, want, unusable, report):
@@ -198,6 +217,13 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
     short_trend = detrend(time, flux, window, degree=2, mask=unusable)
     residual = flux / short_trend - 1.0
     sigma = robust_std(residual[~unusable])
+    # Refit without the extreme points: at long cadence a window holds ~15 points and
+    # a spike or glitch pulls a quadratic enough to lift its own neighbours past 3 sigma.
+    extreme = np.abs(residual) > EXTREME_SIGMA * sigma
+    if extreme.any():
+        short_trend = detrend(time, flux, window, degree=2, mask=unusable | _pad(extreme, 1))
+        residual = flux / short_trend - 1.0
+        sigma = robust_std(residual[~(unusable | extreme)])
     flare_events: list[Event] = []
     flare_mask = np.zeros(n, dtype=bool)
     if "flares" in want:
@@ -205,7 +231,7 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
         flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)
         if flare_events:
             # Refit the trend without the flares so long flares do not lift it, then look again.
-            masked = unusable | _pad(flare_mask, FLARE_MASK_PAD_CADENCES)
+            masked = unusable | _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | _pad(extreme, 1)
             short_trend = detrend(time, flux, window, degree=2, mask=masked)
             residual = flux / short_trend - 1.0
             sigma = robust_std(residual[~masked])
@@ -221,18 +247,23 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
 
 
 def _remeasure(time, detrended, usable, candidates):
-    """Depth, SNR and per-transit events of each candidate on the refitted trend."""
+    """Re-fit and re-vet each candidate on the refitted trend; returns (kept, events, rejected).
+
+    The search ran on a trend that had partly eaten the dips and on flare/outlier
+    masks from the first look; a candidate that fails vetting on the cleaner data
+    is dropped, with the reason kept for the result's meta.
+    """
     sigma = point_to_point_std(detrended[usable])
-    transits, events = [], []
+    transits, events, rejected = [], [], []
     for c in candidates:
         period, duration, t0 = refine_candidate(time, detrended, usable, c)
         verdict = vet_candidate(time, detrended, usable, period, t0, duration, sigma, c.sde)
-        if verdict["candidate"] is None:  # the refit cannot make a real dip vanish; keep the search's numbers
-            transits.append(c)
+        if verdict["candidate"] is None:
+            rejected.append({"period": round(c.period, 6), "reason": verdict["reason"]})
             continue
         transits.append(verdict["candidate"])
         events.extend(verdict["events"])
-    return transits, events
+    return transits, events, rejected
 
 
 def _anomalies(time, flux, trend, residual, sigma, explained, config, model):

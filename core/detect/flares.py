@@ -15,6 +15,9 @@ from core.result import Event
 SECONDS_PER_DAY = 86400.0
 EDGE_SIGMA = 1.0  # a flare's extent: where the residual falls back below this
 MERGE_GAP_CADENCES = 3
+MIN_FLARE_SPAN = 3  # points above EDGE_SIGMA, rise to end of the decay
+TAIL_SIGMA = 2.0  # long cadence: the point after a short flare's peak is at least this high
+DECAY_RATIO = 0.8  # ... and at most this fraction of the peak
 
 
 def min_points_for_cadence(cadence_days: float) -> int:
@@ -36,8 +39,10 @@ def find_flares(
     """Flares in `residual` (relative flux minus one) as events, and a per-point flare mask.
 
     `sigma` is the residual's white-noise level. A run qualifies when it has at
-    least `min_points` consecutive points above `threshold` sigma and its peak
-    reaches `min_peak_sigma` (default threshold + 1.5, which keeps pure-noise runs out).
+    least `min_points` consecutive points above `threshold` sigma, its peak
+    reaches `min_peak_sigma` (default threshold + 1.5, which keeps pure-noise runs
+    out) and it spans at least three points down to 1 sigma. At long cadence a
+    peak followed by a clearly lower point above 2 sigma qualifies as well.
     """
     time = np.asarray(time, dtype=np.float64)
     residual = np.asarray(residual, dtype=np.float64)
@@ -56,6 +61,11 @@ def find_flares(
     runs = _runs(z > threshold, contiguous)
     candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
     spans = [_extend(z, contiguous, a, b) for a, b in candidates]
+    # With fewer than three high points (long cadence) a flare must still show a
+    # decay tail; two equal points with quiet neighbours are an instrumental glitch.
+    spans = [(a, b) for a, b in spans if b - a >= MIN_FLARE_SPAN]
+    if min_points < 3:
+        spans += [_extend(z, contiguous, i, i + 2) for i in _peaks_with_decay(z, contiguous, min_peak)]
     events: list[Event] = []
     for a, b in _merge(spans, MERGE_GAP_CADENCES):
         flare_mask[a:b] = True
@@ -79,6 +89,20 @@ def find_flares(
             )
         )
     return events, flare_mask
+
+
+def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) -> np.ndarray:
+    """Long-cadence flares shorter than two exposures: a high point, then a lower one still above noise.
+
+    A spike has quiet neighbours and a two-cadence glitch two similar points; a
+    flare's fast rise and slower decay leave a clearly lower, positive next point.
+    """
+    peak = z[:-1]
+    after = z[1:]
+    before = np.concatenate(([-np.inf], z[:-2]))
+    ok = (peak >= min_peak) & (after >= TAIL_SIGMA) & (after <= DECAY_RATIO * peak) & (before < peak)
+    ok &= contiguous[1:]
+    return np.flatnonzero(ok)
 
 
 def _runs(flags: np.ndarray, contiguous: np.ndarray) -> list[tuple[int, int]]:

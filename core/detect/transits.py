@@ -27,10 +27,14 @@ ODD_EVEN_SIGMA = 3.0
 TRANSIT_MASK_FACTOR = 1.5  # mask this many durations around a found transit
 CHUNK_RATIO = 1.5  # periods searched together differ by at most this factor
 REFINE_STEPS = 3
+REFINE_FRACTION = 0.01  # a candidate's period is re-fitted within this fraction
+REFINE_POINTS = 100
 TASK_PERIODS = 1000  # periods per thread-pool task
 BLS_THREADS = 2
 MIN_RED_SNR = 7.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35
+MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
+MAX_INCONSISTENT_EPOCHS = 0.25  # share of transits allowed to be clearly shallower than half the depth
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
 
@@ -136,13 +140,15 @@ def search_transits(
 def refine_candidate(
     time: np.ndarray, flux: np.ndarray, usable: np.ndarray, candidate: TransitCandidate
 ) -> tuple[float, float, float]:
-    """(period, duration, t0) re-fitted near `candidate` on cleaner data (e.g. after re-detrending)."""
+    """(period, duration, t0) re-fitted within +-REFINE_FRACTION of `candidate` on cleaner data.
+
+    Used after the trend is refitted with the transits masked: the first search ran
+    on a trend that had eaten part of each dip, which can shift a peak by more than
+    a grid step when there are only a few transits.
+    """
     t, f = time[usable], flux[usable]
-    span = float(t[-1] - t[0])
-    step = PHASE_DRIFT * float(expected_duration(candidate.period)) * candidate.period / span
-    periods = candidate.period + step * np.arange(-REFINE_STEPS, REFINE_STEPS + 1)
-    periods = periods[periods > 0]
-    return _refine_peak(t, f, periods, int(np.argmin(np.abs(periods - candidate.period))), candidate.duration)
+    periods = candidate.period * (1.0 + np.linspace(-REFINE_FRACTION, REFINE_FRACTION, 2 * REFINE_POINTS + 1))
+    return _refine_peak(t, f, periods, REFINE_POINTS, candidate.duration, steps=REFINE_POINTS)
 
 
 def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
@@ -179,6 +185,10 @@ def vet_candidate(
     if depth <= 0:
         verdict["reason"] = "not a dip"
         return verdict
+    median_depth = baseline - float(np.median(f[inside]))
+    if median_depth < MIN_MEDIAN_DEPTH_FRACTION * depth:
+        verdict["reason"] = "the dip is carried by a few extreme points (glitches), not a flat-bottomed transit"
+        return verdict
 
     epochs = np.round((t[inside] - t0) / period).astype(np.int64)
     expected_points = duration / max(np.median(np.diff(t)), 1e-9)
@@ -194,6 +204,12 @@ def vet_candidate(
     positive = np.clip(epoch_snr, 0, None) ** 2
     if positive.sum() > 0 and positive.max() / positive.sum() > SINGLE_EVENT_SHARE:
         verdict["reason"] = "one event carries most of the signal"
+        return verdict
+
+    epoch_err = sigma / np.sqrt(epoch_n)
+    inconsistent = (epoch_depth < 0.5 * depth) & (0.5 * depth - epoch_depth > 3.0 * epoch_err)
+    if inconsistent.sum() > MAX_INCONSISTENT_EPOCHS * with_data.size:
+        verdict["reason"] = f"{inconsistent.sum()} of {with_data.size} transits are missing or far too shallow"
         return verdict
 
     red_snr = _folded_snr(t, f, period, t0, duration, depth)
@@ -343,7 +359,9 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
     return power, best
 
 
-def _refine_peak(t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float) -> tuple[float, float, float]:
+def _refine_peak(
+    t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float, steps: int = 0
+) -> tuple[float, float, float]:
     """Best (period, duration, t0) near a coarse peak, on unbinned flux with a fine phase step.
 
     The coarse search bins flux and phase to a third of the shortest duration, so
@@ -351,9 +369,10 @@ def _refine_peak(t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, 
     steps (20 per step), durations around the coarse
     one and phases at 1/20 of a duration are tried.
     """
-    low = periods[max(index - REFINE_STEPS, 0)]
-    high = periods[min(index + REFINE_STEPS, periods.size - 1)]
-    fine = np.linspace(low, high, 20 * REFINE_STEPS + 1)
+    steps = steps or REFINE_STEPS
+    low = periods[max(index - steps, 0)]
+    high = periods[min(index + steps, periods.size - 1)]
+    fine = np.linspace(low, high, min(20 * steps, 400) + 1)
     durations = duration * np.array([0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5])
     durations = durations[durations < MAX_DUTY_CYCLE * 2 * low]
     if durations.size == 0:
