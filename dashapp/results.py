@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from core import __version__ as core_version
 from core.config import AnalysisConfig
 from core.result import AnalysisResult, Event, Periodogram, TransitCandidate
 
@@ -20,8 +21,9 @@ _RESULT_FORMAT = 1
 
 
 def result_key(curve_hash: str, config: AnalysisConfig) -> str:
-    """Cache key of one analysis: the same bytes analysed with the same settings."""
-    canonical = json.dumps({"curve": curve_hash, "config": config.to_dict(), "v": _RESULT_FORMAT}, sort_keys=True)
+    """Cache key of one analysis: the same bytes analysed with the same settings by the same core."""
+    canonical = json.dumps({"curve": curve_hash, "config": config.to_dict(), "v": _RESULT_FORMAT,
+                            "core": core_version}, sort_keys=True)
     return "result:" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
 
 

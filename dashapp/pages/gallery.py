@@ -29,7 +29,7 @@ def card(entry: gallery.GalleryEntry, thumbnail: dict) -> dbc.Col:
 def layout(**_query: str) -> html.Div:
     svc = services()
     gallery.ensure_samples(svc.settings)
-    entries = gallery.catalog(svc.settings)
+    entries = [e for e in gallery.catalog(svc.settings) if e.path.exists()]
     return html.Div([
         html.H2("Sample gallery"),
         html.P("Five synthetic curves with known answers and real Kepler, K2 and TESS curves. "
