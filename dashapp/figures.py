@@ -166,8 +166,10 @@ def periodogram_figure(result: AnalysisResult, max_points: int = MAX_POINTS) -> 
             textposition="top center", marker=dict(size=10, color=KIND_STYLE["anomaly"]["color"],
                                                    symbol="triangle-down")))
     fig = go.Figure(traces)
+    low, high = float(np.nanmin(power)), float(np.nanmax(power))
     return _finish(fig, title_text="BLS periodogram", xaxis_title="Period (days)",
-                   yaxis_title="Power", xaxis_type="log")
+                   yaxis_title="Power", xaxis_type="log",
+                   yaxis_range=[low, high + 0.2 * (high - low or 1.0)])  # room for the peak labels
 
 
 def phase_fold_figure(result: AnalysisResult, candidate: TransitCandidate, number: int = 1,

@@ -98,7 +98,7 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
         alert_children, alert_open, alert_color = (
             [html.Span("No curve yet: "), dcc.Link("upload one", href="/"), html.Span(" or open one from the "),
              dcc.Link("gallery", href="/gallery"), html.Span(".")], True, "info")
-    grid_style = {"height": "320px"}
+    grid_style = {"height": "420px"}
     return html.Div([
         dcc.Store(id="autorun", data={"run": run == "1" and selected is not None}),
         dcc.Store(id="analysis-request"),
