@@ -38,7 +38,7 @@ FLARE_TREND_WINDOW_DAYS = 0.3  # short enough to follow 1-day rotation under a f
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
 EXTREME_SIGMA = 4.5  # points kept out of the short trend's fit (flare peaks, spikes, glitches)
-RED_RESIDUAL_RATIO = 1.3  # 1-h residual scatter over its white-noise value above which the transit trend bends
+CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
 # An anomaly event needs a window this many score spreads beyond the ensemble's
 # own cut: `contamination` sets where IF and LOF start to flag, and this keeps
 # the ordinary tail of a clean star's windows from becoming events.
@@ -94,8 +94,8 @@ def analyze(
 
     report(0.35, "Detrending for the transit search")
     not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
-    trend_degree = _transit_trend_degree(time, flux, config.detrend_window_days, not_transit_material)
-    trend = detrend(time, flux, config.detrend_window_days, mask=not_transit_material, degree=trend_degree)
+    trend_degree, trend_window = _choose_transit_trend(time, flux, config.detrend_window_days, not_transit_material)
+    trend = detrend(time, flux, trend_window, mask=not_transit_material, degree=trend_degree)
     detrended = flux / trend
     lap("detrend_transits")
 
@@ -122,9 +122,7 @@ def analyze(
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
-            trend = detrend(
-                time, flux, config.detrend_window_days, mask=not_transit_material | transit_windows, degree=trend_degree
-            )
+            trend = detrend(time, flux, trend_window, mask=not_transit_material | transit_windows, degree=trend_degree)
             detrended = flux / trend
             transits, transit_events, rejected = _remeasure(time, detrended, ~not_transit_material, search.candidates)
             transit_rejections.extend(rejected)
@@ -168,7 +166,8 @@ def analyze(
             "n_segments": len(find_segments(time)),
             "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
             "transit_trend_degree": trend_degree,
-            "transit_candidates_rejected_on_refit": transit_rejections,
+            "transit_trend_window_days": round(trend_window, 4),
+            "transit_candidates_rejected": (search.rejected[:10] if search else []) + transit_rejections,
             "cdpp_1h_ppm": round(cdpp_ppm(residual_long[~not_transit_material & ~in_transit], prepared.cadence_days), 2),
             "n_quality_flagged": int(np.count_nonzero(lc.quality)),
         }
@@ -192,20 +191,29 @@ def analyze(
     )
 
 
-def _transit_trend_degree(time, flux, window, mask) -> int:
-    """1 (local line: keeps transits, no lag at segment edges) unless it leaves red residuals; then 2.
+def _choose_transit_trend(time, flux, window, mask) -> tuple[int, float]:
+    """(degree, window) of the trend for the transit search: the one that keeps dips best
+    among those whose 1-h residual scatter is within CDPP_TOLERANCE of the quietest.
 
-    A straight line cannot follow a star rotating within a few days: its residual
-    then scatters well beyond the white noise once averaged over an hour (the time
-    scale of a transit), though point by point the white noise hides it.
+    The options run from a local line over `window` (keeps a transit best, no lag at
+    segment edges) through quadratics over 2x, 1.33x and 1x `window` (follow rotation
+    of a few days but eat more of a long transit). Judged on the 1-h scatter, the
+    time scale of a transit, where a red residual shows though point by point the
+    white noise hides it.
     """
     usable = ~mask
-    residual = (flux / detrend(time, flux, window, mask=mask, degree=1) - 1.0)[usable]
     cadence = float(np.median(np.diff(time)))
-    per_hour = max(1.0, (1.0 / 24.0) / cadence)
-    white_cdpp = point_to_point_std(residual) / np.sqrt(per_hour) * 1e6
-    measured = cdpp_ppm(residual, cadence, 1.0)
-    return 2 if np.isfinite(measured) and measured > RED_RESIDUAL_RATIO * white_cdpp else 1
+    options = [(1, window), (2, 2.0 * window), (2, 4.0 * window / 3.0), (2, window)]
+    scatter = []
+    for degree, width in options:
+        residual = (flux / detrend(time, flux, width, mask=mask, degree=degree) - 1.0)[usable]
+        value = cdpp_ppm(residual, cadence, 1.0)
+        scatter.append(value if np.isfinite(value) else np.inf)
+    best = min(scatter)
+    for (degree, width), value in zip(options, scatter):
+        if value <= CDPP_TOLERANCE * best:
+            return degree, width
+    return options[0]
 
 
 def _flares_and_outliers(time, flux, window, config, want, unusable, report):

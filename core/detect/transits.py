@@ -31,7 +31,9 @@ REFINE_FRACTION = 0.01  # a candidate's period is re-fitted within this fraction
 REFINE_POINTS = 100
 TASK_PERIODS = 1000  # periods per thread-pool task
 BLS_THREADS = 2
-MIN_RED_SNR = 7.0  # depth over the folded curve's own scatter
+BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
+OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
+MIN_RED_SNR = 3.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35
 MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
 MAX_INCONSISTENT_EPOCHS = 0.25  # share of transits allowed to be clearly shallower than half the depth
@@ -333,7 +335,7 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
         allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk_first)]
         if allowed.size == 0:
             allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
-        width = float(allowed.min() / 3.0)
+        width = float(allowed.min() * BIN_FRACTION)
         if width not in binned:
             binned[width] = _bin_mean(t, f, width)
         for piece in range(start, stop, TASK_PERIODS):
@@ -344,7 +346,7 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
         first, last, allowed, width = task
         tb, fb, weights = binned[width]
         return first, last, BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
-            periods[first:last], allowed, objective="likelihood", oversample=3
+            periods[first:last], allowed, objective="likelihood", oversample=OVERSAMPLE
         )
 
     power = np.zeros(periods.size)
