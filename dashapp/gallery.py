@@ -47,7 +47,7 @@ REAL_CURVES: dict[str, tuple[str, str]] = {
     "ktwo211117077-c04_llc.fits": (
         "EPIC 211117077 (K2 C4)", "A spotted Pleiades star with big flares and K2 pointing systematics."),
 }
-REAL_SOURCE = "Public NASA mission data, via the MIT/BSD-licensed packages listed in shared/data/real/README.md"
+REAL_SOURCE = "Public NASA mission data, via the MIT/BSD-licensed packages listed in data/real/README.md"
 
 
 def synthetic_entries(settings: Settings) -> list[GalleryEntry]:
@@ -59,11 +59,14 @@ def synthetic_entries(settings: Settings) -> list[GalleryEntry]:
 
 
 def real_entries(settings: Settings) -> list[GalleryEntry]:
+    """Real curves from the shared test-data folder, else the small ones bundled in data/real."""
     entries = []
     for filename, (title, description) in REAL_CURVES.items():
-        path = settings.real_data_dir / filename
-        if path.is_file():
-            entries.append(GalleryEntry("real-" + path.stem, title, description, path, REAL_SOURCE))
+        for folder in (settings.real_data_dir, settings.bundled_real_dir):
+            path = folder / filename
+            if path.is_file():
+                entries.append(GalleryEntry("real-" + path.stem, title, description, path, REAL_SOURCE))
+                break
     return entries
 
 

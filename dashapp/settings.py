@@ -23,6 +23,7 @@ class Settings:
     samples_dir: Path
     models_dir: Path
     real_data_dir: Path
+    bundled_real_dir: Path
     max_upload_mb: int
     redis_url: str | None
     result_timeout_s: int
@@ -40,6 +41,7 @@ class Settings:
             samples_dir=Path(env.get("SAMPLES_DIR", data_dir / "samples")).resolve(),
             models_dir=Path(env.get("MODELS_DIR", data_dir / "models")).resolve(),
             real_data_dir=Path(env.get("REAL_DATA_DIR", REPO_ROOT / ".." / "shared" / "data" / "real")).resolve(),
+            bundled_real_dir=(REPO_ROOT / "data" / "real").resolve(),
             max_upload_mb=int(env.get("MAX_UPLOAD_MB", "64")),
             redis_url=env.get("REDIS_URL") or None,
             result_timeout_s=int(env.get("RESULT_CACHE_SECONDS", str(24 * 3600))),

@@ -16,7 +16,21 @@ def test_catalog_lists_the_five_samples_first(settings):
 def test_real_curves_are_skipped_when_the_folder_is_absent(settings, tmp_path):
     from dataclasses import replace
 
-    assert gallery.real_entries(replace(settings, real_data_dir=tmp_path / "nowhere")) == []
+    nowhere = replace(settings, real_data_dir=tmp_path / "nowhere", bundled_real_dir=tmp_path / "nothing")
+    assert gallery.real_entries(nowhere) == []
+
+
+def test_bundled_real_curves_fill_the_gallery_without_the_shared_folder(settings, tmp_path, store):
+    from dataclasses import replace
+
+    bundled_only = replace(settings, real_data_dir=tmp_path / "nowhere")
+    entries = gallery.real_entries(bundled_only)
+    assert {e.path.name for e in entries} == {
+        "koi1003_kepler_q2.csv", "wasp18b_flat_lightcurve.csv",
+        "kplr010002792-2010174085026_llc.fits", "ktwo211117077-c04_llc.fits",
+    }
+    assert all(e.path.parent == settings.bundled_real_dir for e in entries)
+    assert gallery.open_entry(store, new_session_id(), entries[0]).summary["n_points"] > 1000
 
 
 def test_unknown_or_path_like_ids_find_nothing(settings):
