@@ -45,6 +45,7 @@ class TransitCandidate:
     n_transits: int
     depth_err: float = float("nan")
     odd_even_sigma: float = float("nan")
+    snr_pink: float = float("nan")  # SNR counting red noise on the transit's time scale
     flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -33,6 +33,7 @@ TASK_PERIODS = 1000  # periods per thread-pool task
 BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
+MIN_PINK_SNR = 6.0  # SNR with red noise counted (Pont et al. 2006)
 MIN_RED_SNR = 3.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35
 MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
@@ -214,6 +215,11 @@ def vet_candidate(
         verdict["reason"] = f"{inconsistent.sum()} of {with_data.size} transits are missing or far too shallow"
         return verdict
 
+    pink = _pink_snr(t, f - baseline, depth, duration, sigma, int(inside.sum()), int(with_data.size))
+    if pink < MIN_PINK_SNR:
+        verdict["reason"] = f"SNR {pink:.1f} once correlated noise on the transit's time scale is counted"
+        return verdict
+
     red_snr = _folded_snr(t, f, period, t0, duration, depth)
     if red_snr is not None and red_snr < 0.5 * snr and red_snr < MIN_RED_SNR:
         verdict["reason"] = f"dip not unique in phase (red-noise SNR {red_snr:.1f})"
@@ -239,6 +245,7 @@ def vet_candidate(
         n_transits=int(with_data.size),
         depth_err=float(sigma / np.sqrt(inside.sum())),
         odd_even_sigma=odd_even,
+        snr_pink=float(pink),
         flags=tuple(flags),
     )
     events = [
@@ -275,6 +282,25 @@ def _odd_even_sigma(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) 
         per_epoch = max(float(np.median(errors[group])), spread)
         variances.append(per_epoch**2 / group.sum())
     return float(abs(np.median(depths[odd]) - np.median(depths[~odd])) / np.sqrt(sum(variances)))
+
+
+def _pink_snr(t: np.ndarray, residual: np.ndarray, depth: float, duration: float, sigma: float,
+              n_in: int, n_transits: int) -> float:
+    """Transit SNR with white and red noise (Pont et al. 2006).
+
+    The red part is the scatter of duration-long bin means beyond what white noise
+    explains; it averages down only with the number of transits, not of points.
+    """
+    index = np.floor((t - t[0]) / duration).astype(np.int64)
+    counts = np.bincount(index)
+    expected = duration / max(float(np.median(np.diff(t))), 1e-12)
+    full = counts >= 0.5 * expected
+    if full.sum() < 10:
+        return depth / sigma * np.sqrt(n_in)
+    means = np.bincount(index, weights=residual)[full] / counts[full]
+    white_binned = sigma**2 / np.mean(counts[full])
+    red = max(robust_std(means) ** 2 - white_binned, 0.0)
+    return float(depth / np.sqrt(sigma**2 / n_in + red / max(n_transits, 1)))
 
 
 def _folded_snr(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float | None:
