@@ -138,3 +138,22 @@ def test_cli_bad_input_is_one_line_and_exit_two(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
     assert main(["analyze", str(path), "--contamination", "2"]) == 2
+
+
+def test_transit_trend_bends_for_a_fast_rotator_and_stays_straight_for_a_quiet_star():
+    from core.synthetic import generate_lightcurve
+
+    quiet, _ = generate_lightcurve(seed=3, noise_ppm=500)
+    spotted, _ = generate_lightcurve(seed=3, noise_ppm=500, rotation_period=2.0, rotation_amp=0.02)
+    assert analyze(quiet, AnalysisConfig(detectors=("transits",))).meta["transit_trend_degree"] == 1
+    assert analyze(spotted, AnalysisConfig(detectors=("transits",))).meta["transit_trend_degree"] == 2
+
+
+def test_a_spike_at_thirty_minute_cadence_is_an_outlier_with_quiet_neighbours():
+    from core.synthetic import generate_lightcurve
+
+    lc, truth = generate_lightcurve(n_points=4000, cadence_min=29.4244, seed=11, noise_ppm=500,
+                                    rotation_period=3.0, rotation_amp=0.01, n_outliers=10, mission="Kepler")
+    result = analyze(lc)
+    n, hits, false = _matched(truth.events, result.events, "outlier", slack=0.03)
+    assert hits >= n - 1 and false <= 1

@@ -57,3 +57,13 @@ def test_runs_do_not_bridge_data_gaps(rng):
 def test_fewer_points_are_required_at_thirty_minute_cadence():
     assert min_points_for_cadence(2.0 / 1440.0) == 3
     assert min_points_for_cadence(29.4 / 1440.0) == 2
+
+
+def test_long_cadence_flare_is_a_peak_with_a_decaying_tail_and_a_glitch_is_not(rng):
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 20.0, cadence)
+    residual = rng.normal(0, 1e-3, t.size)
+    residual[100], residual[101] = 0.012, 0.004  # fast rise, slower decay: a short flare
+    residual[300], residual[301] = 0.010, 0.010  # two equal points with quiet neighbours: a glitch
+    events, _ = find_flares(t, residual, 1e-3)
+    assert [round(e.t_peak / cadence) for e in events] == [100]

@@ -75,3 +75,38 @@ def test_period_grid_steps_grow_with_period_and_cover_the_range():
     assert np.all(steps > 0) and steps[-1] > 50 * steps[0]
     # No step lets a transit drift by more than half an expected duration across the data.
     assert np.all(steps * 27.0 / grid[:-1] <= 0.5 * expected_duration(grid[:-1]) * 1.0001)
+
+
+def test_periodic_glitch_pairs_are_not_a_flat_bottomed_transit(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    centres = 1.0 + 3.0 * np.arange(9)
+    for c in centres:
+        i = int(np.searchsorted(t, c))
+        flux[i : i + 2] -= 0.01  # two-cadence drops, a deep box would need ~100 points
+    assert search_transits(t, flux).candidates == []
+
+
+def test_a_period_whose_transits_are_mostly_missing_is_rejected(rng):
+    t, flux = _noise(rng, sigma=3e-4)
+    epoch = np.round((t - 1.0) / 4.0).astype(int)
+    inside = transit_mask(t, 4.0, 1.0, 0.12)
+    flux -= np.where(inside & np.isin(epoch, [0, 2, 3]), 0.004, 0.0)  # epochs 1, 4, 5, 6 show nothing
+    candidates = search_transits(t, flux).candidates
+    assert all(abs(c.period - 4.0) > 0.04 for c in candidates)
+
+
+def test_red_noise_alone_gives_no_candidate_and_lowers_the_pink_snr():
+    rng = np.random.default_rng(3)
+    t = np.arange(0.0, 27.0, CADENCE)
+    red = np.zeros(t.size)
+    phi = np.exp(-CADENCE / (2.0 / 24.0))  # 2-hour correlation time
+    kicks = rng.normal(0, 3e-4 * np.sqrt(1 - phi**2), t.size)
+    for i in range(1, t.size):
+        red[i] = phi * red[i - 1] + kicks[i]
+    flux = 1.0 + red + rng.normal(0, 1e-3, t.size)
+    assert search_transits(t, flux).candidates == []
+    # A real dip in the same noise: the red-aware SNR is below the white one.
+    flux -= 0.003 * transit_mask(t, 3.1, 0.7, 0.1)
+    candidate = search_transits(t, flux).candidates[0]
+    assert candidate.period == pytest.approx(3.1, rel=0.01)
+    assert candidate.snr_pink < candidate.snr
