@@ -94,8 +94,9 @@ def analyze(
 
     report(0.35, "Detrending for the transit search")
     not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
-    trend_degree, trend_window = _choose_transit_trend(time, flux, config.detrend_window_days, not_transit_material)
-    trend = detrend(time, flux, trend_window, mask=not_transit_material, degree=trend_degree)
+    trend_degree, trend_window, trend = _choose_transit_trend(
+        time, flux, config.detrend_window_days, not_transit_material
+    )
     detrended = flux / trend
     lap("detrend_transits")
 
@@ -191,8 +192,8 @@ def analyze(
     )
 
 
-def _choose_transit_trend(time, flux, window, mask) -> tuple[int, float]:
-    """(degree, window) of the trend for the transit search: the one that keeps dips best
+def _choose_transit_trend(time, flux, window, mask) -> tuple[int, float, np.ndarray]:
+    """(degree, window, trend) for the transit search: the trend that keeps dips best
     among those whose 1-h residual scatter is within CDPP_TOLERANCE of the quietest.
 
     The options run from a local line over `window` (keeps a transit best, no lag at
@@ -204,16 +205,15 @@ def _choose_transit_trend(time, flux, window, mask) -> tuple[int, float]:
     usable = ~mask
     cadence = float(np.median(np.diff(time)))
     options = [(1, window), (2, 2.0 * window), (2, 4.0 * window / 3.0), (2, window)]
-    scatter = []
+    trends, scatter = [], []
     for degree, width in options:
-        residual = (flux / detrend(time, flux, width, mask=mask, degree=degree) - 1.0)[usable]
-        value = cdpp_ppm(residual, cadence, 1.0)
+        trend = detrend(time, flux, width, mask=mask, degree=degree)
+        value = cdpp_ppm((flux / trend - 1.0)[usable], cadence, 1.0)
+        trends.append(trend)
         scatter.append(value if np.isfinite(value) else np.inf)
     best = min(scatter)
-    for (degree, width), value in zip(options, scatter):
-        if value <= CDPP_TOLERANCE * best:
-            return degree, width
-    return options[0]
+    chosen = next((i for i, value in enumerate(scatter) if value <= CDPP_TOLERANCE * best), 0)
+    return options[chosen][0], options[chosen][1], trends[chosen]
 
 
 def _flares_and_outliers(time, flux, window, config, want, unusable, report):
