@@ -30,6 +30,7 @@ from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve
 from core.preprocess import cdpp_ppm, detrend, find_segments, point_to_point_std, prepare, robust_std
 from core.result import LABEL_CODES, AnalysisResult, Event
+from core.variability import rotation_period
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -38,6 +39,7 @@ FLARE_TREND_WINDOW_DAYS = 0.3  # short enough to follow 1-day rotation under a f
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
 EXTREME_SIGMA = 4.5  # points kept out of the short trend's fit (flare peaks, spikes, glitches)
+ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
 CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
 # An anomaly event needs a window this many score spreads beyond the ensemble's
 # own cut: `contamination` sets where IF and LOF start to flag, and this keeps
@@ -101,14 +103,17 @@ def analyze(
     lap("detrend_transits")
 
     search = None
+    p_rot, rot_power = float("nan"), 0.0
     transit_rejections: list[dict] = []
     transit_events: list[Event] = []
     transits = []
     in_transit = np.zeros(n, dtype=bool)
     if "transits" in want:
         report(0.4, "Searching for periodic transits (BLS)")
+        p_rot, rot_power = rotation_period(time, flux)
+        avoid = (0.5 * p_rot, p_rot, 2.0 * p_rot) if rot_power >= ROTATION_VETO_POWER else ()
         search = search_transits(
-            time, detrended, ~not_transit_material,
+            time, detrended, ~not_transit_material, avoid_periods=avoid,
             min_period=config.min_period_days, max_period=config.max_period_days,
             min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
         )
@@ -166,6 +171,8 @@ def analyze(
             "n_analysed": int(n),
             "n_segments": len(find_segments(time)),
             "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
+            "rotation_period_days": round(p_rot, 5) if "transits" in want and np.isfinite(p_rot) else None,
+            "rotation_power": round(rot_power, 4) if "transits" in want else None,
             "transit_trend_degree": trend_degree,
             "transit_trend_window_days": round(trend_window, 4),
             "transit_candidates_rejected": (search.rejected[:10] if search else []) + transit_rejections,

@@ -34,7 +34,8 @@ BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
 MIN_PINK_SNR = 6.0  # SNR with red noise counted (Pont et al. 2006)
-MIN_RED_SNR = 3.0  # depth over the folded curve's own scatter
+MIN_RED_SNR = 3.0
+ROTATION_VETO_RED_SNR = 7.0  # below this folded-curve SNR a candidate at the rotation period is vetoed  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35
 MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
 MAX_INCONSISTENT_EPOCHS = 0.25  # share of transits allowed to be clearly shallower than half the depth
@@ -82,11 +83,15 @@ def search_transits(
     min_sde: float = 7.0,
     max_planets: int = 3,
     peaks_per_round: int = 3,
+    avoid_periods: tuple[float, ...] = (),
 ) -> TransitSearch:
     """Find periodic dips in detrended, normalised `flux` (baseline 1).
 
     Each round searches the points still usable, vets the strongest peaks, keeps
-    the first that passes, masks its transits and searches again.
+    the first that passes, masks its transits and searches again. Peaks within 2%
+    of a period in `avoid_periods` (the star's rotation and its half and double)
+    are rejected unless the dip is clearly unique in phase (a synchronised eclipsing
+    binary's eclipses are; a rotation residual's minima are not).
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -123,6 +128,9 @@ def search_transits(
                 verdict["reason"] = f"SNR {verdict['snr']:.1f} below {min_snr}"
             if verdict["reason"] is None and _is_alias(period, [c.period for c in result.candidates]):
                 verdict["reason"] = "alias of an earlier candidate"
+            if (verdict["reason"] is None and verdict["red_snr"] < ROTATION_VETO_RED_SNR
+                    and any(abs(period / p - 1.0) < 0.02 for p in avoid_periods)):
+                verdict["reason"] = "period matches the star's rotation (Lomb-Scargle), or its half or double"
             if verdict["reason"] is None:
                 accepted = verdict
                 break
@@ -177,7 +185,7 @@ def vet_candidate(
     t, f = time[usable], flux[usable]
     inside = transit_mask(t, period, t0, duration)
     out = ~transit_mask(t, period, t0, 2.0 * duration)
-    verdict: dict = {"reason": None, "snr": 0.0, "candidate": None, "events": []}
+    verdict: dict = {"reason": None, "snr": 0.0, "red_snr": float("inf"), "candidate": None, "events": []}
     if inside.sum() < 3 or out.sum() < 10:
         verdict["reason"] = "too few points in or out of transit"
         return verdict
@@ -221,6 +229,7 @@ def vet_candidate(
         return verdict
 
     red_snr = _folded_snr(t, f, period, t0, duration, depth)
+    verdict["red_snr"] = float("inf") if red_snr is None else red_snr
     if red_snr is not None and red_snr < 0.5 * snr and red_snr < MIN_RED_SNR:
         verdict["reason"] = f"dip not unique in phase (red-noise SNR {red_snr:.1f})"
         return verdict
