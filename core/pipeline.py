@@ -28,17 +28,24 @@ from core.detect.transits import (
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve
-from core.preprocess import cdpp_ppm, detrend, find_segments, point_to_point_std, prepare, robust_std
+from core.preprocess import (
+    SHORT_TREND_WINDOW_DAYS,
+    cdpp_ppm,
+    detrend,
+    find_segments,
+    point_to_point_std,
+    prepare,
+    robust_std,
+    short_trend,
+)
 from core.result import LABEL_CODES, AnalysisResult, Event
 from core.variability import rotation_period
 
 ProgressCallback = Callable[[float, str], None]
 
 MIN_ANALYSIS_POINTS = 20
-FLARE_TREND_WINDOW_DAYS = 0.3  # short enough to follow 1-day rotation under a flare
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
-EXTREME_SIGMA = 4.5  # points kept out of the short trend's fit (flare peaks, spikes, glitches)
 ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
 CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
 # An anomaly event needs a window this many score spreads beyond the ensemble's
@@ -80,16 +87,11 @@ def analyze(
     n = time.size
     lap("prepare")
 
-    report(0.1, "Detrending for flares and outliers")
+    report(0.1, "Detrending; looking for flares and outliers")
     want = set(config.detectors)
-    short_window = min(FLARE_TREND_WINDOW_DAYS, config.detrend_window_days)
-    short_trend = detrend(time, flux, short_window, degree=2)
-    residual = flux / short_trend - 1.0
-    sigma = robust_std(residual)
-    lap("detrend")
-
+    short_window = min(SHORT_TREND_WINDOW_DAYS, config.detrend_window_days)
     nothing = np.zeros(n, dtype=bool)
-    flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = _flares_and_outliers(
+    flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
         time, flux, short_window, config, want, unusable=nothing, report=report
     )
     lap("flares_outliers")
@@ -123,7 +125,7 @@ def analyze(
                 transit_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
             # A short trend cannot follow a transit's edges, so the first look may have
             # called them flares or outliers: look again with the transits out of the way.
-            flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = _flares_and_outliers(
+            flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
                 time, flux, short_window, config, want, unusable=transit_windows, report=report
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
@@ -138,7 +140,7 @@ def analyze(
                 kept_windows = np.zeros(n, dtype=bool)
                 for c in transits:
                     kept_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
-                flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma = (
+                flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
                     _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
                 )
             in_transit = np.zeros(n, dtype=bool)
@@ -153,7 +155,7 @@ def analyze(
         report(0.8, "Scoring windows with the Isolation Forest + LOF ensemble")
         explained = flare_mask | outlier_mask | in_transit
         anomaly_events, anomaly_mask, anomaly_scores = _anomalies(
-            time, flux, short_trend, residual, sigma, explained, config, model
+            time, flux, fast_trend, residual, sigma, explained, config, model
         )
         lap("anomaly")
 
@@ -229,16 +231,9 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
     Points in `unusable` (known transits) are kept out of the trend and of both detectors.
     """
     n = time.size
-    short_trend = detrend(time, flux, window, degree=2, mask=unusable)
-    residual = flux / short_trend - 1.0
-    sigma = robust_std(residual[~unusable])
-    # Refit without the extreme points: at long cadence a window holds ~15 points and
-    # a spike or glitch pulls a quadratic enough to lift its own neighbours past 3 sigma.
-    extreme = np.abs(residual) > EXTREME_SIGMA * sigma
-    if extreme.any():
-        short_trend = detrend(time, flux, window, degree=2, mask=unusable | _pad(extreme, 1))
-        residual = flux / short_trend - 1.0
-        sigma = robust_std(residual[~(unusable | extreme)])
+    trend, extreme = short_trend(time, flux, window, mask=unusable)
+    residual = flux / trend - 1.0
+    sigma = robust_std(residual[~(unusable | extreme)])
     flare_events: list[Event] = []
     flare_mask = np.zeros(n, dtype=bool)
     if "flares" in want:
@@ -247,8 +242,8 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
         if flare_events:
             # Refit the trend without the flares so long flares do not lift it, then look again.
             masked = unusable | _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | _pad(extreme, 1)
-            short_trend = detrend(time, flux, window, degree=2, mask=masked)
-            residual = flux / short_trend - 1.0
+            trend = detrend(time, flux, window, degree=2, mask=masked)
+            residual = flux / trend - 1.0
             sigma = robust_std(residual[~masked])
             flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)
     outlier_events: list[Event] = []
@@ -258,7 +253,7 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
         outlier_events, outlier_mask = find_outliers(
             time, residual, sigma, threshold=config.outlier_sigma, explained=flare_mask | unusable
         )
-    return flare_events, flare_mask, outlier_events, outlier_mask, short_trend, residual, sigma
+    return flare_events, flare_mask, outlier_events, outlier_mask, trend, residual, sigma
 
 
 def _remeasure(time, detrended, usable, candidates):

@@ -16,6 +16,8 @@ BIWEIGHT_ITERATIONS = 5
 # Dense data are reduced to bin medians first: ~64 per window is plenty to follow a
 # trend, and the medians already shrug off flares and single spikes.
 POINTS_PER_WINDOW = 64
+SHORT_TREND_WINDOW_DAYS = 0.3  # follows 1-day rotation under a flare
+EXTREME_SIGMA = 4.5  # points kept out of the short trend's second fit (flare peaks, spikes, glitches)
 
 
 def prepare(lc: LightCurve, bitmask: int | str | None = "default") -> LightCurve:
@@ -116,6 +118,26 @@ def detrend(
         knots, values = _fit_on_knots(tt, ff, window_days, degree)
         trend[start:stop] = np.interp(t, knots, values)
     return trend
+
+
+def short_trend(
+    time: np.ndarray, flux: np.ndarray, window_days: float = SHORT_TREND_WINDOW_DAYS, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(trend, extreme): a quadratic trend short enough to follow ~1-day rotation under a
+    flare, fitted a second time without the points beyond EXTREME_SIGMA.
+
+    At long cadence a window holds ~15 points and a spike or glitch pulls a quadratic
+    enough to lift its own neighbours past 3 sigma. Flare, outlier and anomaly
+    detection (and the anomaly models' training) all work on residuals from this.
+    """
+    usable = np.ones(len(time), dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool)
+    trend = detrend(time, flux, window_days, degree=2, mask=~usable)
+    residual = flux / trend - 1.0
+    extreme = np.abs(residual) > EXTREME_SIGMA * robust_std(residual[usable])
+    if extreme.any():
+        grown = extreme | np.concatenate(([False], extreme[:-1])) | np.concatenate((extreme[1:], [False]))
+        trend = detrend(time, flux, window_days, degree=2, mask=~usable | grown)
+    return trend, extreme
 
 
 def _fit_on_knots(t: np.ndarray, f: np.ndarray, window: float, degree: int) -> tuple[np.ndarray, np.ndarray]:

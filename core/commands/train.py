@@ -120,16 +120,17 @@ def build_synthetic_model(
     return _build(curves, summary, params, window_size, seed, progress, n_heldout)
 
 
-def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE,
-                   detrend_window_days: float = 0.75) -> tuple[np.ndarray, np.ndarray, LightCurve]:
+def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE) -> tuple[np.ndarray, np.ndarray, LightCurve]:
     """Window features of a curve as models see it: quality-masked, normalised, detrended, noise-scaled.
 
+    The residual is the one `analyze` scores (core.preprocess.short_trend), so a
+    model from the registry sees what it was trained on.
     Returns (features, window_starts, the prepared curve the starts index into).
     """
-    from core.preprocess import detrend, prepare
+    from core.preprocess import prepare, short_trend
 
     prepared = prepare(lc)
-    trend = detrend(prepared.time, prepared.flux, window_days=detrend_window_days)
+    trend, _ = short_trend(prepared.time, prepared.flux)
     residual = noise_normalised_residual(prepared.flux, trend)
     features, starts = window_features(residual, window_size, stride)
     return features, starts, prepared

@@ -65,7 +65,7 @@ def test_result_dict_has_the_designed_json_shape(sample_results):
     assert set(document) >= {"n_points", "meta", "transits", "events", "timings"}
     assert set(document["transits"][0]) >= {"period", "t0", "duration", "depth", "snr", "sde", "n_transits"}
     assert set(document["events"][0]) >= {"kind", "t_start", "t_end", "t_peak", "amplitude", "snr", "score"}
-    assert {"load", "detrend", "transits"} - set(document["timings"]) <= {"load"}
+    assert {"prepare", "flares_outliers", "detrend_transits", "transits", "anomaly", "total"} <= set(document["timings"])
     assert document["meta"]["time_system"] == "BTJD"
     labels = result.labels
     assert labels.shape == result.time.shape == result.trend.shape == result.detrended.shape
