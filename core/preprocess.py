@@ -210,23 +210,29 @@ def _row_median(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def _weighted_polyfit(x: np.ndarray, y: np.ndarray, w: np.ndarray, degree: int) -> np.ndarray:
     """Row-wise weighted least squares y ~ sum_k c_k x^k; falls back to the weighted mean."""
-    sw = w.sum(axis=1)
-    safe_sw = np.where(sw > 0, sw, 1.0)
-    mean = (w * y).sum(axis=1) / safe_sw
-    if degree == 0:
-        return mean[:, None]
-    powers = np.stack([x**k for k in range(2 * degree + 1)], axis=0)  # (2d+1, K, W)
-    moments = (powers * w[None]).sum(axis=2)  # (2d+1, K)
-    rhs = np.stack([(w * y * x**k).sum(axis=1) for k in range(degree + 1)], axis=1)  # (K, d+1)
-    lhs = np.stack([np.stack([moments[i + j] for j in range(degree + 1)], axis=1) for i in range(degree + 1)], axis=1)
+    # Moments sum(w x^k) for k <= 2d and sum(w y x^k) for k <= d, one multiplication each.
+    wx = w
+    wy = w * y
+    moments = [wx.sum(axis=1)]
+    rhs = [wy.sum(axis=1)]
+    for k in range(1, 2 * degree + 1):
+        wx = wx * x
+        moments.append(wx.sum(axis=1))
+        if k <= degree:
+            wy = wy * x
+            rhs.append(wy.sum(axis=1))
+    sw = moments[0]
     coeffs = np.zeros((x.shape[0], degree + 1))
-    coeffs[:, 0] = mean
+    coeffs[:, 0] = rhs[0] / np.where(sw > 0, sw, 1.0)
+    if degree == 0:
+        return coeffs
+    lhs = np.stack([np.stack([moments[i + j] for j in range(degree + 1)], axis=1) for i in range(degree + 1)], axis=1)
     # Solve only where the system is well conditioned (enough spread in x with weight).
     det = np.linalg.det(lhs)
     scale = np.prod(np.diagonal(lhs, axis1=1, axis2=2), axis=1)
     good = np.isfinite(det) & (np.abs(det) > 1e-10 * np.abs(scale)) & (sw > degree + 1)
     if good.any():
-        coeffs[good] = np.linalg.solve(lhs[good], rhs[good][..., None])[..., 0]
+        coeffs[good] = np.linalg.solve(lhs[good], np.stack(rhs, axis=1)[good][..., None])[..., 0]
     return coeffs
 
 
