@@ -18,6 +18,7 @@ MERGE_GAP_CADENCES = 3
 MIN_FLARE_SPAN = 3  # points above EDGE_SIGMA, rise to end of the decay
 TAIL_SIGMA = 2.0  # long cadence: the point after a short flare's peak is at least this high
 DECAY_RATIO = 0.8  # ... and at most this fraction of the peak
+GLITCH_RATIO = 0.7  # two high points this close in height, with no tail, are a glitch
 
 
 def min_points_for_cadence(cadence_days: float) -> int:
@@ -60,6 +61,8 @@ def find_flares(
     contiguous = np.concatenate(([False], np.diff(time) < 1.5 * cadence))
     runs = _runs(z > threshold, contiguous)
     candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
+    if min_points < 3:
+        candidates = [(a, b) for a, b in candidates if not _two_point_glitch(z, a, b)]
     spans = [_extend(z, contiguous, a, b) for a, b in candidates]
     # With fewer than three high points (long cadence) a flare must still show a
     # decay tail; two equal points with quiet neighbours are an instrumental glitch.
@@ -89,6 +92,18 @@ def find_flares(
             )
         )
     return events, flare_mask
+
+
+def _two_point_glitch(z: np.ndarray, a: int, b: int) -> bool:
+    """Two near-equal high points and no tail: an instrumental glitch, not a long-cadence flare.
+
+    A flare high in two 30-min exposures has decayed by the second and still shows
+    in the third; a glitch steps up and straight back down.
+    """
+    if b - a != 2:
+        return False
+    low, high = sorted(z[a:b])
+    return low >= GLITCH_RATIO * high and (b >= z.size or z[b] < TAIL_SIGMA)
 
 
 def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) -> np.ndarray:

@@ -67,3 +67,13 @@ def test_long_cadence_flare_is_a_peak_with_a_decaying_tail_and_a_glitch_is_not(r
     residual[300], residual[301] = 0.010, 0.010  # two equal points with quiet neighbours: a glitch
     events, _ = find_flares(t, residual, 1e-3)
     assert [round(e.t_peak / cadence) for e in events] == [100]
+
+
+def test_two_equal_points_without_a_tail_are_a_glitch_but_a_decaying_pair_is_a_flare(rng):
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 20.0, cadence)
+    residual = rng.normal(0, 1e-4, t.size)
+    residual[100:102] = [0.020, 0.019]  # glitch: up, up, straight down
+    residual[300:303] = [0.020, 0.008, 0.003]  # flare: peak, decay, tail
+    events, _ = find_flares(t, residual, 1e-3)
+    assert [round(e.t_peak / cadence) for e in events] == [300]
