@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dash
 
-from dashapp import security, session, shell
+from dashapp import ratelimit, security, session, shell
 from dashapp.api import register_api
 from dashapp.cache import make_background_manager, make_cache
 from dashapp.results import ResultCache
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
     session.install(server, secure_cookies=settings.secure_cookies)
     security.install(app)
+    ratelimit.install(server, ratelimit.RateLimiter(ratelimit.Rate.parse(settings.api_rate_limit), settings.redis_url))
     cache = make_cache(server, settings)
     store = CurveStore(settings.upload_dir)
     store.prune(settings.upload_retention_days)  # each worker start: forget sessions idle for days

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_API_RATE_LIMIT = "120/minute"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     result_timeout_s: int
     secure_cookies: bool
     upload_retention_days: float
+    api_rate_limit: str  # per client IP on /api/*, e.g. "60/minute" (dashapp/ratelimit.py)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -47,6 +49,7 @@ class Settings:
             result_timeout_s=int(env.get("RESULT_CACHE_SECONDS", str(24 * 3600))),
             secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             upload_retention_days=float(env.get("UPLOAD_RETENTION_DAYS", "7")),
+            api_rate_limit=env.get("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT),
         )
 
     def ensure_dirs(self) -> None:
