@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Union
 
+import numpy as np
+
 from core.errors import LightCurveFormatError
 from core.io.detect import GZIP_MAGIC, detect_format, gunzip_capped
 from core.io.fits import read_fits
@@ -21,6 +23,9 @@ __all__ = ["load_lightcurve", "detect_format"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 _HEAD_BYTES = 65536
+# Transit and rotation searches cost time and memory in proportion to the time span, not the
+# number of points; 5000 days (13.7 years) holds Kepler's 4 years and TESS's multi-year curves.
+MAX_SPAN_DAYS = 5000.0
 
 
 def load_lightcurve(
@@ -66,6 +71,12 @@ def load_lightcurve(
         raise LightCurveFormatError(
             f"only {len(lc)} usable point(s) (finite time and flux) out of {lc.meta['n_input_rows']} rows; "
             f"at least {min_points} are needed to look for events"
+        )
+    start, end = float(np.min(lc.time)), float(np.max(lc.time))
+    if end - start > MAX_SPAN_DAYS:
+        raise LightCurveFormatError(
+            f"the times run from {start:.10g} to {end:.10g}, a span of {end - start:.4g} days; curves longer than "
+            f"{MAX_SPAN_DAYS:.0f} days are not supported: is one time value wrong, or are the times not in days?"
         )
     meta: dict[str, Any] = {
         **lc.meta,

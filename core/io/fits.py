@@ -25,7 +25,8 @@ MAX_COLUMNS = 1000
 _TABLE_TYPES = (fits.BinTableHDU, fits.TableHDU)
 _IMAGE_TYPES = (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)
 # What astropy and numpy raise on damaged files (besides our own errors).
-_READ_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError, VerifyError)
+_READ_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError, VerifyError,
+                AssertionError)  # astropy asserts on some bad cards, e.g. a number as TTYPEn
 _FLUX_CHOICES = {"pdcsap": ("PDCSAP_FLUX",), "sap": ("SAP_FLUX",)}
 _DEFAULT_FLUX_ORDER = ("PDCSAP_FLUX", "SAP_FLUX", "FLUX")
 _QUALITY_COLUMNS = ("QUALITY", "SAP_QUALITY")
