@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8050
 SAMPLES_DIR ?= data/samples
+USERS ?= 20
+DURATION ?= 60
 
-.PHONY: run test samples bench evaluate screenshots clean
+.PHONY: run test samples bench evaluate screenshots loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,10 @@ evaluate: $(VENV)/.runtime-installed
 # The browser tests save a picture of each page (and upload->plot timings) here.
 screenshots: $(VENV)/.dev-installed
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_dashboard.py -q
+
+# USERS simulated visitors against Gunicorn on 127.0.0.1 for DURATION seconds (scripts/loadtest.py).
+loadtest: $(VENV)/.runtime-installed
+	$(PY) -m scripts.loadtest --users $(USERS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
