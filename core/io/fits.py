@@ -61,7 +61,8 @@ def read_fits(data: bytes, *, flux_column: str | None = None, max_points: int = 
         hdus = _list_hdus(hdul)
         table = _find_table(hdus, len(data))
         _check_sizes(table, len(data), max_points)
-        names = {name.upper(): name for name in table.columns.names}
+        # A column without TTYPE has no name; it cannot be TIME or a flux column.
+        names = {str(name).upper(): name for name in table.columns.names if name is not None}
     primary = hdus[0].header
     header = table.header
     mission = _mission(primary, header)

@@ -4,6 +4,8 @@
   1 TiB and the transit period grid loop for hours: spans over MAX_SPAN_DAYS are refused.
 - A FITS table with a number as a column name (TTYPE1 = 0) made astropy raise AssertionError,
   which the FITS reader did not turn into a LightCurveFormatError.
+- A FITS column without a TTYPE card has no name (None), which the reader upper-cased
+  (AttributeError); now it is skipped and the unreadable table is reported as corrupt.
 """
 from __future__ import annotations
 
@@ -40,5 +42,14 @@ def test_number_as_fits_column_name_is_a_format_error(tmp_path: Path) -> None:
     data = bytearray(write_fits(lc, tmp_path / "a.fits").read_bytes())
     at = data.index(b"TTYPE1  = ")
     data[at + 10:at + 80] = b"0".rjust(20).ljust(70)
+    with pytest.raises(LightCurveFormatError, match="corrupt"):
+        load_lightcurve(bytes(data))
+
+
+def test_fits_column_without_a_name_is_a_format_error_not_a_crash(tmp_path: Path) -> None:
+    lc, _ = generate_lightcurve(n_points=60, cadence_min=30.0, seed=5, mission="TESS", target="TIC 7")
+    data = bytearray(write_fits(lc, tmp_path / "a.fits").read_bytes())
+    at = data.index(b"TTYPE2  = ")  # the second column loses its name card
+    data[at:at + 80] = b"COMMENT".ljust(80)
     with pytest.raises(LightCurveFormatError, match="corrupt"):
         load_lightcurve(bytes(data))
