@@ -18,13 +18,8 @@ from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble, points_from_windows
 from core.detect.flares import find_flares
 from core.detect.outliers import find_outliers
-from core.detect.transits import (
-    TRANSIT_MASK_FACTOR,
-    refine_candidate,
-    search_transits,
-    transit_mask,
-    vet_candidate,
-)
+from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
+from core.detect.vetting import transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve

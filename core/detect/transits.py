@@ -15,15 +15,14 @@ import numpy as np
 from astropy.timeseries import BoxLeastSquares
 from scipy.ndimage import median_filter
 
-from core.preprocess import point_to_point_std, robust_std
+from core.detect.vetting import transit_mask, vet_candidate
+from core.preprocess import point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
 
 DURATIONS_HOURS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
 MAX_DUTY_CYCLE = 0.15  # longest duration tried at a period, as a fraction of it
 PHASE_DRIFT = 0.5  # allowed drift of the transit phase across the data, in durations (peaks are refined)
 MIN_PERIOD_DAYS = 0.3
-SINGLE_EVENT_SHARE = 0.8  # one transit may carry at most this share of the total SNR^2
-ODD_EVEN_SIGMA = 3.0
 TRANSIT_MASK_FACTOR = 1.5  # mask this many durations around a found transit
 CHUNK_RATIO = 1.5  # periods searched together differ by at most this factor
 REFINE_STEPS = 3
@@ -33,12 +32,7 @@ TASK_PERIODS = 1000  # periods per thread-pool task
 BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
-MIN_PINK_SNR = 6.0  # SNR with red noise counted (Pont et al. 2006)
-MIN_RED_SNR = 3.0
-ROTATION_VETO_RED_SNR = 7.0  # below this folded-curve SNR a candidate at the rotation period is vetoed  # depth over the folded curve's own scatter
-MAX_SHOULDER_FRACTION = 0.35
-MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
-MAX_INCONSISTENT_EPOCHS = 0.25  # share of transits allowed to be clearly shallower than half the depth
+ROTATION_VETO_RED_SNR = 7.0  # below this folded-curve SNR a candidate at the rotation period is vetoed
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
 
@@ -160,192 +154,6 @@ def refine_candidate(
     t, f = time[usable], flux[usable]
     periods = candidate.period * (1.0 + np.linspace(-REFINE_FRACTION, REFINE_FRACTION, 2 * REFINE_POINTS + 1))
     return _refine_peak(t, f, periods, REFINE_POINTS, candidate.duration, steps=REFINE_POINTS)
-
-
-def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
-    """True within `width`/2 of every transit centre t0 + k*period."""
-    phase = np.mod(time - t0 + 0.5 * period, period) - 0.5 * period
-    return np.abs(phase) < 0.5 * width
-
-
-def vet_candidate(
-    time: np.ndarray,
-    flux: np.ndarray,
-    usable: np.ndarray,
-    period: float,
-    t0: float,
-    duration: float,
-    sigma: float,
-    sde: float,
-) -> dict:
-    """Measure a candidate on unbinned flux and apply the vetting tests.
-
-    Returns {"reason": None or why it was rejected, "snr", "candidate", "events"}.
-    """
-    t, f = time[usable], flux[usable]
-    inside = transit_mask(t, period, t0, duration)
-    out = ~transit_mask(t, period, t0, 2.0 * duration)
-    verdict: dict = {"reason": None, "snr": 0.0, "red_snr": float("inf"), "candidate": None, "events": []}
-    if inside.sum() < 3 or out.sum() < 10:
-        verdict["reason"] = "too few points in or out of transit"
-        return verdict
-    baseline = float(np.median(f[out]))
-    depth = baseline - float(np.mean(f[inside]))
-    snr = depth / sigma * np.sqrt(inside.sum()) if sigma > 0 else 0.0
-    verdict["snr"] = float(snr)
-    if depth <= 0:
-        verdict["reason"] = "not a dip"
-        return verdict
-    median_depth = baseline - float(np.median(f[inside]))
-    if median_depth < MIN_MEDIAN_DEPTH_FRACTION * depth:
-        verdict["reason"] = "the dip is carried by a few extreme points (glitches), not a flat-bottomed transit"
-        return verdict
-
-    epochs = np.round((t[inside] - t0) / period).astype(np.int64)
-    expected_points = duration / max(np.median(np.diff(t)), 1e-9)
-    epoch_ids, counts = np.unique(epochs, return_counts=True)
-    with_data = epoch_ids[counts >= max(2, 0.3 * expected_points)]
-    if with_data.size < 2:
-        verdict["reason"] = "fewer than two transits with data"
-        return verdict
-
-    epoch_depth = np.array([baseline - f[inside][epochs == e].mean() for e in with_data])
-    epoch_n = np.array([(epochs == e).sum() for e in with_data])
-    epoch_snr = epoch_depth / sigma * np.sqrt(epoch_n)
-    positive = np.clip(epoch_snr, 0, None) ** 2
-    if positive.sum() > 0 and positive.max() / positive.sum() > SINGLE_EVENT_SHARE:
-        verdict["reason"] = "one event carries most of the signal"
-        return verdict
-
-    epoch_err = sigma / np.sqrt(epoch_n)
-    inconsistent = (epoch_depth < 0.5 * depth) & (0.5 * depth - epoch_depth > 3.0 * epoch_err)
-    if inconsistent.sum() > MAX_INCONSISTENT_EPOCHS * with_data.size:
-        verdict["reason"] = f"{inconsistent.sum()} of {with_data.size} transits are missing or far too shallow"
-        return verdict
-
-    pink = _pink_snr(t, f - baseline, depth, duration, sigma, int(inside.sum()), int(with_data.size))
-    if pink < MIN_PINK_SNR:
-        verdict["reason"] = f"SNR {pink:.1f} once correlated noise on the transit's time scale is counted"
-        return verdict
-
-    red_snr = _folded_snr(t, f, period, t0, duration, depth)
-    verdict["red_snr"] = float("inf") if red_snr is None else red_snr
-    if red_snr is not None and red_snr < 0.5 * snr and red_snr < MIN_RED_SNR:
-        verdict["reason"] = f"dip not unique in phase (red-noise SNR {red_snr:.1f})"
-        return verdict
-    shoulders = _shoulder_fraction(t, f, period, t0, duration, depth)
-    if shoulders > MAX_SHOULDER_FRACTION:
-        verdict["reason"] = f"flux beside the dip is {shoulders:.0%} of its depth low: a smooth variation, not a transit"
-        return verdict
-
-    flags: list[str] = []
-    odd_even = _odd_even_sigma(with_data, epoch_depth, sigma / np.sqrt(epoch_n))
-    if odd_even > ODD_EVEN_SIGMA:
-        flags.append("odd_even_mismatch")
-
-    t0_first = t0 + period * np.ceil((t[0] - t0 - 0.5 * duration) / period)
-    candidate = TransitCandidate(
-        period=float(period),
-        t0=float(t0_first),
-        duration=float(duration),
-        depth=float(depth),
-        snr=float(snr),
-        sde=float(sde),
-        n_transits=int(with_data.size),
-        depth_err=float(sigma / np.sqrt(inside.sum())),
-        odd_even_sigma=odd_even,
-        snr_pink=float(pink),
-        flags=tuple(flags),
-    )
-    events = [
-        Event(
-            kind="transit",
-            t_start=float(t0 + e * period - 0.5 * duration),
-            t_end=float(t0 + e * period + 0.5 * duration),
-            t_peak=float(t0 + e * period),
-            amplitude=float(-d),
-            snr=float(s),
-            score=float(snr),
-            extra={"period": float(period)},
-        )
-        for e, d, s in zip(with_data, epoch_depth, epoch_snr)
-    ]
-    verdict["candidate"] = candidate
-    verdict["events"] = events
-    return verdict
-
-
-def _odd_even_sigma(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -> float:
-    """Difference of the median odd and even transit depths, in standard errors.
-
-    Errors come from the larger of the photometric error and the epochs' own
-    scatter, so one transit spoilt by a gap edge or a systematic does not make
-    a planet look like an eclipsing binary.
-    """
-    odd = (epochs % 2) == 1
-    if odd.sum() < 1 or (~odd).sum() < 1:
-        return float("nan")
-    spread = robust_std(depths) if depths.size >= 4 else 0.0
-    variances = []
-    for group in (odd, ~odd):
-        per_epoch = max(float(np.median(errors[group])), spread)
-        variances.append(per_epoch**2 / group.sum())
-    return float(abs(np.median(depths[odd]) - np.median(depths[~odd])) / np.sqrt(sum(variances)))
-
-
-def _pink_snr(t: np.ndarray, residual: np.ndarray, depth: float, duration: float, sigma: float,
-              n_in: int, n_transits: int) -> float:
-    """Transit SNR with white and red noise (Pont et al. 2006).
-
-    The red part is the scatter of duration-long bin means beyond what white noise
-    explains; it averages down only with the number of transits, not of points.
-    """
-    index = np.floor((t - t[0]) / duration).astype(np.int64)
-    counts = np.bincount(index)
-    expected = duration / max(float(np.median(np.diff(t))), 1e-12)
-    full = counts >= 0.5 * expected
-    if full.sum() < 10:
-        return depth / sigma * np.sqrt(n_in)
-    means = np.bincount(index, weights=residual)[full] / counts[full]
-    white_binned = sigma**2 / np.mean(counts[full])
-    red = max(robust_std(means) ** 2 - white_binned, 0.0)
-    return float(depth / np.sqrt(sigma**2 / n_in + red / max(n_transits, 1)))
-
-
-def _folded_snr(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float | None:
-    """Depth over the scatter of half-duration bins of the folded curve away from the dip.
-
-    White noise gives about the usual SNR; a rotation residual or red noise gives
-    many similar dips at other phases and a much lower value.
-    """
-    width = 0.5 * duration
-    n_bins = int(np.floor(period / width))
-    phase = np.mod(t - t0 + 0.5 * period, period) - 0.5 * period
-    far = np.abs(phase) > 1.5 * duration
-    index = np.minimum(((phase[far] + 0.5 * period) / (period / n_bins)).astype(np.int64), n_bins - 1)
-    counts = np.bincount(index, minlength=n_bins)
-    keep = counts > 0
-    if keep.sum() < 4:
-        return None
-    means = np.bincount(index, weights=f[far], minlength=n_bins)[keep] / counts[keep]
-    scatter = robust_std(means)
-    if not np.isfinite(scatter) or scatter <= 0:
-        return None
-    return float(depth / scatter)
-
-
-def _shoulder_fraction(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float:
-    """How far the flux just outside the dip sits below the baseline, as a fraction of the depth.
-
-    A box-shaped transit has shoulders at the baseline (about 0); the minimum of
-    a rotation residual is flanked by flux nearly as low (0.5 or more).
-    """
-    phase = np.abs(np.mod(t - t0 + 0.5 * period, period) - 0.5 * period)
-    shoulder = (phase > 0.75 * duration) & (phase < 1.75 * duration)
-    baseline = phase > 2.5 * duration
-    if shoulder.sum() < 3 or baseline.sum() < 10:
-        return 0.0
-    return float((np.median(f[baseline]) - np.mean(f[shoulder])) / depth)
 
 
 def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, dict]:

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from core.detect.transits import expected_duration, period_grid, search_transits, transit_mask
+from core.detect.transits import expected_duration, period_grid, search_transits
+from core.detect.vetting import transit_mask
 from core.preprocess import detrend
 from core.synthetic import PlanetSpec, generate_lightcurve
 
