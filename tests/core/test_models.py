@@ -232,3 +232,29 @@ def test_train_command_prints_the_model_id_and_fails_cleanly(tmp_path, capsys):
     assert f"model {model_id} saved" in out and "[3/3]" in out
     assert main(["train", "--synthetic", "2", "--contamination", "0.9", "--models-dir", str(tmp_path)]) == 2
     assert "contamination" in capsys.readouterr().err
+
+
+def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, fitted, features, monkeypatch):
+    import core.models as models
+
+    registry = ModelRegistry(tmp_path)
+    first = registry.save(fitted, {"note": "first"})
+    expected = registry.load(first).score_samples(features)
+
+    real_write = models._atomic_write
+    calls = {"n": 0}
+
+    def crash_on_second_file(path, data):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        real_write(path, data)
+
+    monkeypatch.setattr(models, "_atomic_write", crash_on_second_file)
+    with pytest.raises(OSError, match="disk full"):
+        registry.save(fitted, {"note": "second"})
+    monkeypatch.undo()
+
+    assert [m["id"] for m in registry.list()] == [first]
+    assert np.array_equal(registry.load(first).score_samples(features), expected)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first]  # no half-written model, no temp dir
