@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,8 +30,8 @@ JOB_TIMEOUT_S = 180
 
 
 @pytest.fixture(scope="module")
-def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Gunicorn serving dashapp.app:server with every data directory in a temp folder; always stopped."""
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
+    """(url, master process) of a Gunicorn serving dashapp.app:server with temp data dirs; always stopped."""
     data_dir = tmp_path_factory.mktemp("api-gunicorn")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,7 +48,7 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_for_health(url, process)
-            yield url
+            yield url, process
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -55,6 +56,11 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def api_url(api_server: tuple[str, subprocess.Popen]) -> str:
+    return api_server[0]
 
 
 def _wait_for_health(url: str, process: subprocess.Popen) -> None:
@@ -132,3 +138,52 @@ def test_training_job_polled_across_workers(api_url: str) -> None:
     assert job["status"] == "done", job
     _, models = _request(api_url + "/api/models")
     assert job["result"]["model_id"] in [m["id"] for m in models["models"]]
+
+
+def _worker_pids(master_pid: int) -> list[int]:
+    """Gunicorn workers: the processes whose parent is the master (read from /proc)."""
+    workers = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid):
+            workers.append(int(status.parent.name))
+    return workers
+
+
+def test_killing_a_worker_mid_request_leaves_the_server_serving_and_the_cache_readable(
+    api_server: tuple[str, subprocess.Popen], sample_csv: bytes
+) -> None:
+    url, master = api_server
+    cached_body, content_type = _multipart({"contamination": "0.07"}, "lightcurve.csv", sample_csv)
+    status, before = _request(url + "/api/analyze", cached_body, content_type)
+    assert status == 200, before
+
+    # An uncached analysis (other settings) is in flight while a worker is killed.
+    slow_body, slow_type = _multipart({"contamination": "0.11"}, "lightcurve.csv", sample_csv)
+    in_flight = threading.Thread(target=lambda: _try_request(url + "/api/analyze", slow_body, slow_type))
+    in_flight.start()
+    time.sleep(0.2)
+    workers = _worker_pids(master.pid)
+    assert len(workers) >= 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    in_flight.join(timeout=120)
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline and len(_worker_pids(master.pid)) < len(workers):
+        time.sleep(0.3)  # the master replaces the dead worker
+    assert master.poll() is None, "the Gunicorn master died with its worker"
+    for _ in range(6):  # several requests, so both workers answer some
+        assert _request(url + "/health")[0] == 200
+        status, after = _request(url + "/api/analyze", cached_body, content_type)
+        assert status == 200 and after["transits"] == before["transits"] and after["events"] == before["events"]
+
+
+def _try_request(url: str, body: bytes, content_type: str) -> None:
+    """A request whose worker may be killed under it: a dropped connection is expected, not a failure."""
+    try:
+        _request(url, body, content_type)
+    except (OSError, ValueError):
+        pass
