@@ -33,7 +33,7 @@ from core.preprocess import (
     robust_std,
     short_trend,
 )
-from core.result import LABEL_CODES, AnalysisResult, Event
+from core.result import LABEL_CODES, AnalysisResult, Event, TransitCandidate
 from core.variability import rotation_period
 
 ProgressCallback = Callable[[float, str], None]
@@ -93,9 +93,13 @@ def analyze(
 
     report(0.35, "Detrending for the transit search")
     not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
-    trend_degree, trend_window, trend = _choose_transit_trend(
-        time, flux, config.detrend_window_days, not_transit_material
-    )
+    if "transits" in want:
+        trend_degree, trend_window, trend = _choose_transit_trend(
+            time, flux, config.detrend_window_days, not_transit_material
+        )
+    else:  # the long trend is only shown; no need to weigh options for a search that won't run
+        trend_degree, trend_window = 1, config.detrend_window_days
+        trend = detrend(time, flux, trend_window, mask=not_transit_material, degree=trend_degree)
     detrended = flux / trend
     lap("detrend_transits")
 
@@ -115,9 +119,7 @@ def analyze(
             min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
         )
         if search.candidates:
-            transit_windows = np.zeros(n, dtype=bool)
-            for c in search.candidates:
-                transit_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
+            transit_windows = _transit_windows(time, search.candidates, TRANSIT_MASK_FACTOR)
             # A short trend cannot follow a transit's edges, so the first look may have
             # called them flares or outliers: look again with the transits out of the way.
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
@@ -132,15 +134,11 @@ def analyze(
             if rejected:
                 # The dropped candidates' windows were kept away from the flare and
                 # outlier detectors; look there again with only the real transits masked.
-                kept_windows = np.zeros(n, dtype=bool)
-                for c in transits:
-                    kept_windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
+                kept_windows = _transit_windows(time, transits, TRANSIT_MASK_FACTOR)
                 flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
                     _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
                 )
-            in_transit = np.zeros(n, dtype=bool)
-            for c in transits:
-                in_transit |= transit_mask(time, c.period, c.t0, c.duration)
+            in_transit = _transit_windows(time, transits, 1.0)
         lap("transits")
 
     anomaly_events: list[Event] = []
@@ -174,7 +172,8 @@ def analyze(
             "transit_trend_window_days": round(trend_window, 4),
             "transit_candidates_rejected": (search.rejected[:10] if search else []) + transit_rejections,
             "cdpp_1h_ppm": round(cdpp_ppm(residual_long[~not_transit_material & ~in_transit], prepared.cadence_days), 2),
-            "n_quality_flagged": int(np.count_nonzero(lc.quality)),
+            # The readers' definition: points with a bit of the default mask set.
+            "n_quality_flagged": lc.meta.get("n_quality_flagged", int((~lc.good_mask()).sum())),
         }
     )
     report(1.0, "Done")
@@ -321,6 +320,14 @@ def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tupl
         bounds = np.concatenate(([a], cut, [b]))
         runs.extend((int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:]))
     return runs
+
+
+def _transit_windows(time: np.ndarray, candidates: list[TransitCandidate], factor: float) -> np.ndarray:
+    """True within `factor` durations (centred) of every transit of every candidate."""
+    windows = np.zeros(time.size, dtype=bool)
+    for c in candidates:
+        windows |= transit_mask(time, c.period, c.t0, factor * c.duration)
+    return windows
 
 
 def _pad(mask: np.ndarray, width: int) -> np.ndarray:
