@@ -72,9 +72,7 @@ def train_synthetic(
 ) -> tuple[str, dict[str, Any]]:
     """Train on `n_samples` synthetic curves, evaluate, save; returns (model_id, metadata)."""
     estimator, metadata = build_synthetic_model(n_samples, contamination, window_size, seed, progress, vote, n_heldout)
-    registry = registry or ModelRegistry()
-    model_id = registry.save(estimator, metadata)
-    return model_id, registry.get_metadata(model_id)
+    return _save(estimator, metadata, registry)
 
 
 def train_files(
@@ -94,6 +92,12 @@ def train_files(
     curves = [(Path(path).name, lambda path=path: load_lightcurve(path)) for path in paths]
     summary = {"kind": "files", "files": [Path(p).name for p in paths]}
     estimator, metadata = _build(curves, summary, params, window_size, seed, progress, n_heldout)
+    return _save(estimator, metadata, registry)
+
+
+def _save(estimator: AnomalyEnsemble, metadata: dict[str, Any],
+          registry: ModelRegistry | None) -> tuple[str, dict[str, Any]]:
+    """Store a trained model; returns (model_id, its metadata as the registry reports it)."""
     registry = registry or ModelRegistry()
     model_id = registry.save(estimator, metadata)
     return model_id, registry.get_metadata(model_id)
