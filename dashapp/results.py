@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from dataclasses import fields
 from typing import Any, Callable
 
 import numpy as np
@@ -107,15 +108,14 @@ def _event(row: dict[str, Any]) -> Event:
 
 
 def _transit(row: dict[str, Any]) -> TransitCandidate:
-    return TransitCandidate(
-        period=_float(row["period"]),
-        t0=_float(row["t0"]),
-        duration=_float(row["duration"]),
-        depth=_float(row["depth"]),
-        snr=_float(row["snr"]),
-        sde=_float(row["sde"]),
-        n_transits=int(row["n_transits"] or 0),
-        depth_err=_float(row.get("depth_err")),
-        odd_even_sigma=_float(row.get("odd_even_sigma")),
-        flags=tuple(row.get("flags") or ()),
-    )
+    """Rebuilt field by field from the dataclass, so a field added to it is never dropped here."""
+    values: dict[str, Any] = {}
+    for spec in fields(TransitCandidate):
+        raw = row.get(spec.name)
+        if spec.name == "n_transits":
+            values[spec.name] = int(raw or 0)
+        elif spec.name == "flags":
+            values[spec.name] = tuple(raw or ())
+        else:
+            values[spec.name] = _float(raw)
+    return TransitCandidate(**values)

@@ -51,3 +51,17 @@ def test_redis_url_switches_flask_caching_to_redis(settings):
     config = cache_config(replace(settings, redis_url="redis://localhost:6379/0"))
     assert config["CACHE_TYPE"] == "RedisCache" and config["CACHE_REDIS_URL"].startswith("redis://")
     assert cache_config(settings)["CACHE_TYPE"] == "FileSystemCache"
+
+
+def test_round_trip_keeps_every_transit_candidate_field():
+    from dataclasses import fields, replace
+
+    from core.result import TransitCandidate
+
+    result = make_result()
+    full = TransitCandidate(period=3.3, t0=1326.2, duration=0.11, depth=0.0098, snr=41.0, sde=18.2, n_transits=7,
+                            depth_err=1e-4, odd_even_sigma=0.4, snr_pink=30.5, flags=("odd_even_mismatch",))
+    result = replace(result, transits=[full])
+    back = result_from_npz(result_to_npz(result)).transits[0]
+    for spec in fields(TransitCandidate):
+        assert getattr(back, spec.name) == getattr(full, spec.name), spec.name
