@@ -2,6 +2,9 @@
 
 Everything a PaaS varies comes from the environment: PORT, WEB_CONCURRENCY, GUNICORN_THREADS.
 Long analyses run as background callbacks, so 120 s is a generous request timeout.
+Gunicorn's forwarded_allow_ips is left at its default (FORWARDED_ALLOW_IPS, else only
+127.0.0.1): it decides whose X-Forwarded-Proto Gunicorn believes, never REMOTE_ADDR. The
+client address used for rate limits comes from the app's TRUSTED_PROXY_COUNT (ProxyFix).
 """
 import os
 

@@ -17,8 +17,11 @@ from core.config import AnalysisConfig
 from core.pipeline import analyze
 from core.result import AnalysisResult
 from dashapp import figures, tables
+from dashapp.lru import LRU
 from dashapp.results import ResultCache, result_key
 from dashapp.store import CurveStore
+
+VIEWS_LRU_SIZE = 16  # results whose figures a worker keeps ready (~1 MB each)
 
 # Form field -> AnalysisConfig field.
 FORM_FIELDS = {
@@ -95,6 +98,22 @@ def views(result: AnalysisResult) -> Views:
         transits_columns=transits_columns,
         summary=summary_text(result),
     )
+
+
+def cached_views(results: ResultCache, memo: LRU[str, Views], key: str) -> Views | None:
+    """The views of a cached result, built once per worker while it stays among the recent ones.
+
+    Building the figures (plotly validates every property) costs ~70 ms, far more than
+    reading the result, and every visitor who opens the same result would pay it again.
+    """
+    found = memo.get(key)
+    if found is None:
+        result = results.get(key)
+        if result is None:
+            return None
+        found = views(result)
+        memo.put(key, found)
+    return found
 
 
 def summary_text(result: AnalysisResult) -> str:

@@ -8,9 +8,7 @@ dashboard, and a repeated request never parses the file again.
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
-from typing import Any, Generic, Hashable, Mapping, TypeVar
+from typing import Any, Mapping
 
 from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble
@@ -20,6 +18,7 @@ from core.io.detect import GZIP_MAGIC, describe_binary
 from core.models import DEFAULT_MODEL_ID, ModelNotFoundError, ModelRegistry
 from core.pipeline import analyze
 from core.result import AnalysisResult
+from dashapp.lru import LRU
 from dashapp.results import ResultCache, result_key
 from dashapp.store import content_hash
 
@@ -29,39 +28,8 @@ MODEL_LRU_SIZE = 4  # a loaded model is refitted from its reference windows (~1 
 
 log = logging.getLogger(__name__)
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
 class UnsupportedMediaError(ValueError):
     """The upload is a known non-light-curve format (an image, an archive, a pickle)."""
-
-
-class LRU(Generic[K, V]):
-    """A small thread-safe least-recently-used map (gunicorn gthread workers share it)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def pop(self, key: K) -> None:
-        with self._lock:
-            self._items.pop(key, None)
 
 
 def parse_config(form: Mapping[str, str]) -> AnalysisConfig:

@@ -4,10 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashapp import ratelimit, security, session, shell
+from dashapp import ratelimit, security, session, shell, upload_limits
 from dashapp.api import register_api
+from dashapp.analysis import VIEWS_LRU_SIZE
 from dashapp.cache import make_background_manager, make_cache
+from dashapp.lru import LRU
 from dashapp.results import ResultCache
 from dashapp.services import Services, attach
 from dashapp.settings import REPO_ROOT, Settings, secret_key
@@ -35,6 +38,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server = app.server
     server.secret_key = secret_key(settings)
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_mb * 1024 * 1024
+    upload_limits.install(server, f"{app.config.routes_pathname_prefix}_dash-update-component",
+                          settings.max_upload_mb * 1024 * 1024)
+    if settings.trusted_proxy_count:  # request.remote_addr (the rate-limit key) becomes the client's address
+        n = settings.trusted_proxy_count
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     session.install(server, secure_cookies=settings.secure_cookies)
     security.install(app)
     ratelimit.install(server, ratelimit.RateLimiter(ratelimit.Rate.parse(settings.api_rate_limit), settings.redis_url))
@@ -46,6 +54,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         store=store,
         results=ResultCache(cache, settings.result_timeout_s),
         cache=cache,
+        views=LRU(VIEWS_LRU_SIZE),
     ))
     app.layout = shell.layout
     register_api(server)  # the REST API (dashapp/api.py) on the same server and services

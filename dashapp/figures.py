@@ -7,6 +7,9 @@ narrow dips survive the thinning. Point traces use WebGL (Scattergl).
 """
 from __future__ import annotations
 
+import functools
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -88,6 +91,16 @@ def empty_figure(message: str) -> go.Figure:
         annotations=[dict(text=message, showarrow=False, font=dict(size=15, color="#6c757d"))],
     )
     return fig
+
+
+def placeholder(message: str) -> dict:
+    """empty_figure as plotly JSON, built once per message: pages show the same few on every visit."""
+    return json.loads(_placeholder_json(message))
+
+
+@functools.lru_cache(maxsize=32)  # the pages use five fixed messages
+def _placeholder_json(message: str) -> str:
+    return empty_figure(message).to_json()
 
 
 def preview_figure(lc: LightCurve, max_points: int = DISPLAY_POINTS) -> go.Figure:

@@ -28,6 +28,8 @@ LIMITED_PREFIX = "/api/"
 JOB_POLL_PREFIX = "/api/jobs/"
 REDIS_RETRY_S = 30.0  # after a Redis failure, count in memory this long before trying Redis again
 REDIS_TIMEOUT_S = 0.25  # a slow Redis must not add more than this to a request
+MAX_MEMORY_KEYS = 100_000  # addresses counted apart per window in one worker (a few MB at most)
+OVERFLOW_KEY = "\0overflow"  # never an address
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,15 @@ class Rate:
 
 
 class MemoryCounter:
-    """Counts per key in the current window; forgets every key when the window ends, so memory stays bounded."""
+    """Counts per key in the current window; forgets every key when the window ends.
 
-    def __init__(self) -> None:
+    Within a window at most `max_keys` addresses get their own count (IPv6 hands one client
+    millions of addresses); later newcomers share one overflow count, so memory stays
+    bounded and a flood of fresh addresses is still limited.
+    """
+
+    def __init__(self, max_keys: int = MAX_MEMORY_KEYS) -> None:
+        self.max_keys = max_keys
         self._window = -1
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -58,8 +66,13 @@ class MemoryCounter:
         with self._lock:
             if window != self._window:
                 self._window, self._counts = window, {}
+            if key not in self._counts and len(self._counts) >= self.max_keys:
+                key = OVERFLOW_KEY
             self._counts[key] = self._counts.get(key, 0) + 1
             return self._counts[key]
+
+    def __len__(self) -> int:
+        return len(self._counts)
 
 
 class RedisCounter:

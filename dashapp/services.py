@@ -11,6 +11,8 @@ import dash
 from flask import Flask
 from flask_caching import Cache
 
+from dashapp.analysis import Views
+from dashapp.lru import LRU
 from dashapp.results import ResultCache
 from dashapp.settings import Settings
 from dashapp.store import CurveStore
@@ -24,6 +26,7 @@ class Services:
     store: CurveStore
     results: ResultCache
     cache: Cache
+    views: LRU[str, Views]  # figures and tables of recently shown results, by result key (dashapp.analysis)
 
 
 def attach(server: Flask, services_: Services) -> None:

@@ -31,6 +31,9 @@ class Settings:
     secure_cookies: bool
     upload_retention_days: float
     api_rate_limit: str  # per client IP on /api/*, e.g. "60/minute" (dashapp/ratelimit.py)
+    # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, so a
+    # client cannot pick its own address to dodge rate limits; 1 behind one PaaS router).
+    trusted_proxy_count: int
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -50,11 +53,19 @@ class Settings:
             secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             upload_retention_days=float(env.get("UPLOAD_RETENTION_DAYS", "7")),
             api_rate_limit=env.get("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT),
+            trusted_proxy_count=_proxy_count(env.get("TRUSTED_PROXY_COUNT", "0")),
         )
 
     def ensure_dirs(self) -> None:
         for path in (self.cache_dir, self.upload_dir, self.samples_dir, self.models_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def _proxy_count(text: str) -> int:
+    """TRUSTED_PROXY_COUNT as a number of hops; a typo must stop start-up, not silently trust nobody (or everybody)."""
+    if not text.strip().isdigit():
+        raise ValueError(f"TRUSTED_PROXY_COUNT must be a whole number >= 0 (proxies in front of the app), got {text!r}")
+    return int(text)
 
 
 def secret_key(settings: Settings, env: dict[str, str] | None = None) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from core.errors import LightCurveFormatError
 from core.io import load_lightcurve
 from dashapp.store import CurveStore, StoredCurve, content_hash
+from dashapp.upload_limits import decoded_size, too_big_message
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,10 @@ def store_uploads(store: CurveStore, sid: str, contents: list[str], filenames: l
 
 
 def _store_one(store: CurveStore, sid: str, raw_contents: str, name: str, max_bytes: int) -> StoredCurve:
+    size = decoded_size(raw_contents)  # refuse before decoding: a big payload is not copied again
+    if size > max_bytes:
+        raise LightCurveFormatError(too_big_message(size, max_bytes))
     data = decode_contents(raw_contents)
-    if len(data) > max_bytes:
-        raise LightCurveFormatError(
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB per file")
     if not data:
         raise LightCurveFormatError("the file is empty")
     curve_hash = content_hash(data)

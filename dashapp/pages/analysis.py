@@ -117,14 +117,14 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
             ], xs=12, lg=3),
             dbc.Col([
                 html.Div(id="result-summary", className="fw-semibold mb-2"),
-                dcc.Graph(id="lightcurve-graph", figure=figures.empty_figure("Choose a curve to see it here."),
+                dcc.Graph(id="lightcurve-graph", figure=figures.placeholder("Choose a curve to see it here."),
                           style={"height": "460px"}, config={"displaylogo": False}),
                 html.Div("Tip: select a row of the events table to zoom on that event; drag on the plot to zoom.",
                          className="muted-help mb-3"),
                 dbc.Row([
-                    dbc.Col(dcc.Graph(id="detrended-graph", figure=figures.empty_figure("Detrended flux"),
+                    dbc.Col(dcc.Graph(id="detrended-graph", figure=figures.placeholder("Detrended flux"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
-                    dbc.Col(dcc.Graph(id="periodogram-graph", figure=figures.empty_figure("BLS periodogram"),
+                    dbc.Col(dcc.Graph(id="periodogram-graph", figure=figures.placeholder("BLS periodogram"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
                 ]),
                 html.Div(id="phase-folds", className="mb-3"),
@@ -251,10 +251,9 @@ def show(curve_hash, ready, done):
         if "error" in payload:
             return *unchanged, *alert_state([payload["error"]])
         shown = unseal(dash.get_app().server, payload.get("token"))
-        result = svc.results.get(shown["key"]) if shown and shown["sid"] == sid else None
-        if result is None:
+        v = analysis.cached_views(svc.results, svc.views, shown["key"]) if shown and shown["sid"] == sid else None
+        if v is None:
             return *unchanged, *alert_state(["This result is no longer available; press Analyse again."])
-        v = analysis.views(result)
         folds = [dcc.Graph(figure=fig, style={"height": "320px"}, config={"displaylogo": False}) for fig in v.folds]
         notice = "Loaded from the cache (same curve, same settings)." if payload.get("cached") else None
         return (v.lightcurve, v.detrended, v.periodogram, folds, v.events_rows, v.events_columns,
@@ -262,8 +261,8 @@ def show(curve_hash, ready, done):
     lc = svc.store.load(sid, curve_hash) if (sid and curve_hash) else None
     if lc is None:
         return (*unchanged, dash.no_update, dash.no_update, dash.no_update)
-    return (figures.preview_figure(lc), figures.empty_figure("Detrended flux appears after the analysis."),
-            figures.empty_figure("BLS periodogram appears after the analysis."), [], [], [], [], [],
+    return (figures.preview_figure(lc), figures.placeholder("Detrended flux appears after the analysis."),
+            figures.placeholder("BLS periodogram appears after the analysis."), [], [], [], [], [],
             "Press Analyse to look for transits, flares, outliers and anomalies.", None,
             dash.no_update, dash.no_update, dash.no_update)
 

@@ -93,3 +93,10 @@ def test_zoomed_window_gets_full_detail_and_stays_capped():
     assert len(full) <= 10_000 and len(zoomed) == 2001  # every point of the zoomed window
     assert np.all((time[zoomed] >= 50.0) & (time[zoomed] <= 52.0))
     assert len(figures.window_indices(time, values, [0.0, 150.0], 10_000)) <= 10_000
+
+
+def test_placeholder_is_the_empty_figure_and_a_fresh_copy_each_time():
+    first = figures.placeholder("Detrended flux")
+    assert first["layout"]["annotations"][0]["text"] == "Detrended flux"
+    first["layout"]["annotations"][0]["text"] = "edited"
+    assert figures.placeholder("Detrended flux")["layout"]["annotations"][0]["text"] == "Detrended flux"

@@ -118,3 +118,28 @@ def test_redis_counter_is_shared_between_workers(redis_url: str) -> None:
     assert [first.hit("ip"), second.hit("ip"), first.hit("ip")] == [0.0, 0.0, 0.0]
     assert second.hit("ip") > 0  # the fourth request, counted across both "workers"
     assert first.memory._counts == {}  # nothing fell back to memory
+
+
+def test_forwarded_for_is_ignored_by_default(tmp_path: Path) -> None:
+    """Without TRUSTED_PROXY_COUNT a client cannot dodge the limit by making up addresses."""
+    client = _client(tmp_path)
+    for i in range(LIMIT):
+        assert client.get("/api/samples", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code == 200
+    assert client.get("/api/samples", headers={"X-Forwarded-For": "203.0.113.99"}).status_code == 429
+
+
+def test_behind_one_trusted_proxy_each_forwarded_client_has_its_own_bucket(tmp_path: Path) -> None:
+    client = _client(tmp_path, TRUSTED_PROXY_COUNT="1")
+    router = {"REMOTE_ADDR": "10.1.0.1"}  # every request arrives from the PaaS router
+    _assert_limited_after(client, LIMIT, environ_base=router, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert client.get("/api/samples", environ_base=router,
+                      headers={"X-Forwarded-For": "198.51.100.8"}).status_code == 200
+    # The router appends the real peer: an address the client put in front of it is not believed.
+    spoofed = {"X-Forwarded-For": "192.0.2.1, 198.51.100.7"}
+    assert client.get("/api/samples", environ_base=router, headers=spoofed).status_code == 429
+
+
+@pytest.mark.parametrize("text", ["-1", "one", "1.5", ""])
+def test_trusted_proxy_count_must_be_a_whole_number(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ValueError, match="TRUSTED_PROXY_COUNT"):
+        Settings.from_env({"DATA_DIR": str(tmp_path), "TRUSTED_PROXY_COUNT": text})
