@@ -34,6 +34,7 @@ from core.preprocess import (
     short_trend,
 )
 from core.result import LABEL_CODES, AnalysisResult, Event, TransitCandidate
+from core.transit_trend import TransitTrend, choose_transit_trend, fast_rotation, search_weights
 from core.variability import rotation_period
 
 ProgressCallback = Callable[[float, str], None]
@@ -41,8 +42,8 @@ ProgressCallback = Callable[[float, str], None]
 MIN_ANALYSIS_POINTS = 20
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
+SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
-CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
 # An anomaly event needs a window this many score spreads beyond the ensemble's
 # own cut: `contamination` sets where IF and LOF start to flag, and this keeps
 # the ordinary tail of a clean star's windows from becoming events.
@@ -93,32 +94,39 @@ def analyze(
 
     report(0.35, "Detrending for the transit search")
     not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+    p_rot, rot_power = float("nan"), 0.0
     if "transits" in want:
-        trend_degree, trend_window, trend = _choose_transit_trend(
-            time, flux, config.detrend_window_days, not_transit_material
+        p_rot, rot_power = rotation_period(time, flux)
+        fast = fast_rotation(time, flux, p_rot, rot_power, ROTATION_VETO_POWER, config.detrend_window_days)
+        trend_option, trend, trend_spread = choose_transit_trend(
+            time, flux, config.detrend_window_days, not_transit_material, fast
         )
     else:  # the long trend is only shown; no need to weigh options for a search that won't run
-        trend_degree, trend_window = 1, config.detrend_window_days
-        trend = detrend(time, flux, trend_window, mask=not_transit_material, degree=trend_degree)
+        trend_option = TransitTrend(1, config.detrend_window_days)
+        trend, _ = trend_option.fit(time, flux, not_transit_material)
     detrended = flux / trend
     lap("detrend_transits")
 
     search = None
-    p_rot, rot_power = float("nan"), 0.0
     transit_rejections: list[dict] = []
     transit_events: list[Event] = []
     transits = []
     in_transit = np.zeros(n, dtype=bool)
     if "transits" in want:
         report(0.4, "Searching for periodic transits (BLS)")
-        p_rot, rot_power = rotation_period(time, flux)
         avoid = (0.5 * p_rot, p_rot, 2.0 * p_rot) if rot_power >= ROTATION_VETO_POWER else ()
-        search = search_transits(
-            time, detrended, ~not_transit_material, avoid_periods=avoid,
-            min_period=config.min_period_days, max_period=config.max_period_days,
-            min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
-        )
-        if search.candidates:
+        search_flux, search_usable = detrended, ~not_transit_material
+        weights = search_weights(trend_spread, point_to_point_std(detrended[search_usable]))
+        excluded: tuple[float, ...] = ()
+        for _ in range(1 + SEARCH_RETRIES):
+            search = search_transits(
+                time, search_flux, search_usable, avoid_periods=avoid, exclude_periods=excluded, weights=weights,
+                min_period=config.min_period_days, max_period=config.max_period_days,
+                min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
+            )
+            if not search.candidates:
+                transits, transit_events = [], []
+                break
             transit_windows = _transit_windows(time, search.candidates, TRANSIT_MASK_FACTOR)
             # A short trend cannot follow a transit's edges, so the first look may have
             # called them flares or outliers: look again with the transits out of the way.
@@ -127,18 +135,26 @@ def analyze(
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
-            trend = detrend(time, flux, trend_window, mask=not_transit_material | transit_windows, degree=trend_degree)
+            trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
             transits, transit_events, rejected = _remeasure(time, detrended, ~not_transit_material, search.candidates)
             transit_rejections.extend(rejected)
-            if rejected:
-                # The dropped candidates' windows were kept away from the flare and
-                # outlier detectors; look there again with only the real transits masked.
-                kept_windows = _transit_windows(time, transits, TRANSIT_MASK_FACTOR)
-                flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
-                    _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
-                )
-            in_transit = _transit_windows(time, transits, 1.0)
+            if not rejected:
+                break
+            # A refused candidate used up a search round and hid its windows from the
+            # others: search again without it.
+            excluded += tuple(r["period"] for r in rejected)
+        if transit_rejections:
+            # Refused candidates' windows were kept away from the flare and outlier
+            # detectors and the trend; look there again with only the kept transits masked.
+            kept_windows = _transit_windows(time, transits, TRANSIT_MASK_FACTOR)
+            flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
+                _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
+            )
+            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+            trend, _ = trend_option.fit(time, flux, not_transit_material | kept_windows)
+            detrended = flux / trend
+        in_transit = _transit_windows(time, transits, 1.0)
         lap("transits")
 
     anomaly_events: list[Event] = []
@@ -168,8 +184,10 @@ def analyze(
             "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
             "rotation_period_days": round(p_rot, 5) if "transits" in want and np.isfinite(p_rot) else None,
             "rotation_power": round(rot_power, 4) if "transits" in want else None,
-            "transit_trend_degree": trend_degree,
-            "transit_trend_window_days": round(trend_window, 4),
+            "transit_trend_degree": trend_option.degree,
+            "transit_trend_window_days": round(trend_option.window_days, 4),
+            "transit_trend_rotation_days": None if trend_option.rotation_days is None
+            else round(trend_option.rotation_days, 5),
             "transit_candidates_rejected": (search.rejected[:10] if search else []) + transit_rejections,
             "cdpp_1h_ppm": round(cdpp_ppm(residual_long[~not_transit_material & ~in_transit], prepared.cadence_days), 2),
             # The readers' definition: points with a bit of the default mask set.
@@ -193,30 +211,6 @@ def analyze(
         timings=timings,
         config=config.to_dict(),
     )
-
-
-def _choose_transit_trend(time, flux, window, mask) -> tuple[int, float, np.ndarray]:
-    """(degree, window, trend) for the transit search: the trend that keeps dips best
-    among those whose 1-h residual scatter is within CDPP_TOLERANCE of the quietest.
-
-    The options run from a local line over `window` (keeps a transit best, no lag at
-    segment edges) through quadratics over 2x, 1.33x and 1x `window` (follow rotation
-    of a few days but eat more of a long transit). Judged on the 1-h scatter, the
-    time scale of a transit, where a red residual shows though point by point the
-    white noise hides it.
-    """
-    usable = ~mask
-    cadence = float(np.median(np.diff(time)))
-    options = [(1, window), (2, 2.0 * window), (2, 4.0 * window / 3.0), (2, window)]
-    trends, scatter = [], []
-    for degree, width in options:
-        trend = detrend(time, flux, width, mask=mask, degree=degree)
-        value = cdpp_ppm((flux / trend - 1.0)[usable], cadence, 1.0)
-        trends.append(trend)
-        scatter.append(value if np.isfinite(value) else np.inf)
-    best = min(scatter)
-    chosen = next((i for i, value in enumerate(scatter) if value <= CDPP_TOLERANCE * best), 0)
-    return options[chosen][0], options[chosen][1], trends[chosen]
 
 
 def _flares_and_outliers(time, flux, window, config, want, unusable, report):
@@ -255,13 +249,21 @@ def _remeasure(time, detrended, usable, candidates):
 
     The search ran on a trend that had partly eaten the dips and on flare/outlier
     masks from the first look; a candidate that fails vetting on the cleaner data
-    is dropped, with the reason kept for the result's meta.
+    is dropped, with the reason kept for the result's meta. Each candidate is
+    measured without the other candidates' transits, as in the search: a shallow
+    planet's epoch that coincides with a deep planet's transit would otherwise
+    look like a glitch.
     """
     sigma = point_to_point_std(detrended[usable])
+    windows = [transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration) for c in candidates]
     transits, events, rejected = [], [], []
-    for c in candidates:
-        period, duration, t0 = refine_candidate(time, detrended, usable, c)
-        verdict = vet_candidate(time, detrended, usable, period, t0, duration, sigma, c.sde)
+    for i, c in enumerate(candidates):
+        own = usable.copy()
+        for j, window in enumerate(windows):
+            if j != i:
+                own &= ~window
+        period, duration, t0 = refine_candidate(time, detrended, own, c)
+        verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
         if verdict["candidate"] is None:
             rejected.append({"period": round(c.period, 6), "reason": verdict["reason"]})
             continue

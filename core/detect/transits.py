@@ -33,6 +33,7 @@ BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
 ROTATION_VETO_RED_SNR = 7.0  # below this folded-curve SNR a candidate at the rotation period is vetoed
+MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each other
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
 
@@ -78,6 +79,8 @@ def search_transits(
     max_planets: int = 3,
     peaks_per_round: int = 3,
     avoid_periods: tuple[float, ...] = (),
+    exclude_periods: tuple[float, ...] = (),
+    weights: np.ndarray | None = None,
 ) -> TransitSearch:
     """Find periodic dips in detrended, normalised `flux` (baseline 1).
 
@@ -85,11 +88,16 @@ def search_transits(
     the first that passes, masks its transits and searches again. Peaks within 2%
     of a period in `avoid_periods` (the star's rotation and its half and double)
     are rejected unless the dip is clearly unique in phase (a synchronised eclipsing
-    binary's eclipses are; a rotation residual's minima are not).
+    binary's eclipses are; a rotation residual's minima are not). Peaks within 1%
+    of, or aliases of, a period in `exclude_periods` (candidates an earlier pass
+    refused on a cleaner trend) are passed over without using up the round's peaks.
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
     usable = np.isfinite(flux) if usable is None else (np.asarray(usable, dtype=bool) & np.isfinite(flux))
+    weights = np.ones(time.size) if weights is None else np.asarray(weights, dtype=np.float64)
+    if weights.shape != time.shape or not np.all(weights > 0):
+        raise ValueError("weights must be positive, one per point")
     in_transit = np.zeros(time.size, dtype=bool)
     result = TransitSearch(candidates=[], events=[], in_transit=in_transit, periodogram=None)
     if usable.sum() < 20 or max_planets == 0:
@@ -105,17 +113,17 @@ def search_transits(
 
     remaining = usable.copy()
     for _ in range(max_planets):
-        t, f = time[remaining], flux[remaining]
-        power, best = _bls_power(t, f, periods)
+        t, f, w = time[remaining], flux[remaining], weights[remaining]
+        power, best = _bls_power(t, f, periods, w)
         sde = _sde(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
         accepted = None
         tried: list[float] = []
-        for index in _peak_indices(sde, periods, peaks_per_round):
+        for index in _peak_indices(sde, periods, peaks_per_round, exclude_periods):
             if sde[index] < min_sde:
                 break
-            period, duration, t0 = _refine_peak(t, f, periods, index, best["duration"][index])
+            period, duration, t0 = _refine_peak(t, f, periods, index, best["duration"][index], w)
             tried.append(period)
             verdict = vet_candidate(time, flux, remaining, period, t0, duration, sigma, float(sde[index]))
             if verdict["reason"] is None and verdict["snr"] < min_snr:
@@ -156,7 +164,7 @@ def refine_candidate(
     return _refine_peak(t, f, periods, REFINE_POINTS, candidate.duration, steps=REFINE_POINTS)
 
 
-def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, dict]:
+def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, dict]:
     """BLS log-likelihood power over `periods`.
 
     The grid is cut into chunks of periods within a factor CHUNK_RATIO; each chunk
@@ -180,7 +188,7 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
             allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
         width = float(allowed.min() * BIN_FRACTION)
         if width not in binned:
-            binned[width] = _bin_mean(t, f, width)
+            binned[width] = _bin_mean(t, f, width, w)
         for piece in range(start, stop, TASK_PERIODS):
             tasks.append((piece, min(piece + TASK_PERIODS, stop), allowed, width))
         start = stop
@@ -205,7 +213,8 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray) -> tuple[np.nd
 
 
 def _refine_peak(
-    t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float, steps: int = 0
+    t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float, w: np.ndarray | None = None,
+    steps: int = 0,
 ) -> tuple[float, float, float]:
     """Best (period, duration, t0) near a coarse peak, on unbinned flux with a fine phase step.
 
@@ -222,22 +231,25 @@ def _refine_peak(
     durations = durations[durations < MAX_DUTY_CYCLE * 2 * low]
     if durations.size == 0:
         durations = np.array([duration])
-    res = BoxLeastSquares(t, f).power(fine, durations, objective="likelihood", oversample=20)
+    dy = None if w is None else 1.0 / np.sqrt(w)
+    res = BoxLeastSquares(t, f, dy=dy).power(fine, durations, objective="likelihood", oversample=20)
     i = int(np.argmax(res.power))
     return float(fine[i]), float(res.duration[i]), float(res.transit_time[i])
 
 
-def _bin_mean(t: np.ndarray, f: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean time and flux in bins of `width` days (when that is coarser than the cadence); counts as weights."""
+def _bin_mean(
+    t: np.ndarray, f: np.ndarray, width: float, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted mean time and flux in bins of `width` days (when coarser than the cadence), and summed weights."""
     cadence = float(np.median(np.diff(t)))
     if width < 1.5 * cadence:
-        return t, f, np.ones(t.size)
+        return t, f, w
     index = np.floor((t - t[0]) / width).astype(np.int64)
-    counts = np.bincount(index)
-    keep = counts > 0
-    tb = np.bincount(index, weights=t)[keep] / counts[keep]
-    fb = np.bincount(index, weights=f)[keep] / counts[keep]
-    return tb, fb, counts[keep].astype(np.float64)
+    total = np.bincount(index, weights=w)
+    keep = total > 0
+    tb = np.bincount(index, weights=w * t)[keep] / total[keep]
+    fb = np.bincount(index, weights=w * f)[keep] / total[keep]
+    return tb, fb, total[keep]
 
 
 def _sde(power: np.ndarray) -> np.ndarray:
@@ -250,22 +262,30 @@ def _sde(power: np.ndarray) -> np.ndarray:
     return (flattened - np.mean(flattened)) / spread
 
 
-def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int) -> list[int]:
-    """Indices of the `count` highest peaks whose periods are not within 1% of, or aliases of, a higher one."""
+def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int, exclude: tuple[float, ...] = ()) -> list[int]:
+    """Indices of the `count` highest peaks whose periods are not within 1% of, or aliases of, a higher
+    one or a period in `exclude`."""
     chosen: list[int] = []
     for index in np.argsort(sde)[::-1]:
         if len(chosen) >= count:
             break
         if any(_same_or_alias(periods[index], periods[c]) for c in chosen):
             continue
+        if any(_same_or_alias(periods[index], p) for p in exclude):
+            continue
         chosen.append(int(index))
     return chosen
 
 
 def _same_or_alias(a: float, b: float, tolerance: float = 0.01) -> bool:
+    """Periods equal, or in a small integer ratio (up to MAX_ALIAS_ORDER), within `tolerance`.
+
+    Without the cap every pair of periods far enough apart would count: at a ratio
+    of 50 a 1% tolerance covers any value.
+    """
     ratio = max(a, b) / min(a, b)
     nearest = round(ratio)
-    return nearest >= 1 and abs(ratio - nearest) < tolerance * nearest
+    return 1 <= nearest <= MAX_ALIAS_ORDER and abs(ratio - nearest) < tolerance * nearest
 
 
 def _is_alias(period: float, accepted: list[float]) -> bool:

@@ -111,3 +111,34 @@ def test_red_noise_alone_gives_no_candidate_and_lowers_the_pink_snr():
     candidate = search_transits(t, flux).candidates[0]
     assert candidate.period == pytest.approx(3.1, rel=0.01)
     assert candidate.snr_pink < candidate.snr
+
+
+def test_excluded_periods_are_passed_over_and_the_next_planet_is_found(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    flux -= 0.003 * transit_mask(t, 2.7, 0.9, 0.1)
+    flux -= 0.004 * transit_mask(t, 7.9, 3.1, 0.15)
+    first = [round(c.period, 1) for c in search_transits(t, flux, max_planets=1).candidates]
+    assert first in ([2.7], [7.9])
+    other = 7.9 if first == [2.7] else 2.7
+    periods = [c.period for c in search_transits(t, flux, max_planets=1, exclude_periods=tuple(first)).candidates]
+    assert periods == [pytest.approx(other, rel=0.01)]
+
+
+def test_low_weight_points_cannot_make_a_candidate(rng):
+    """Two deep dips where the trend is known to be shaky: with weights they barely count."""
+    t, flux = _noise(rng, sigma=5e-4)
+    shaky = (np.abs(t - 5.0) < 0.3) | (np.abs(t - 16.0) < 0.3)
+    flux[(np.abs(t - 5.0) < 0.06) | (np.abs(t - 16.0) < 0.06)] -= 0.01
+    assert search_transits(t, flux).candidates  # an 11-day "planet" without weights
+    weights = np.where(shaky, 1e-4, 1.0)
+    assert not search_transits(t, flux, weights=weights).candidates
+    with pytest.raises(ValueError, match="positive"):
+        search_transits(t, flux, weights=np.zeros(t.size))
+
+
+def test_only_small_integer_ratios_are_aliases():
+    from core.detect.transits import _same_or_alias
+
+    assert _same_or_alias(1.0, 2.001) and _same_or_alias(3.0, 1.0005) and _same_or_alias(0.5, 4.99)
+    assert not _same_or_alias(1.0, 2.5)
+    assert not _same_or_alias(0.5, 30.2)  # a ratio of 60: 1% of it would cover any period
