@@ -21,7 +21,7 @@ def find_outliers(
     threshold: float = 5.0,
     explained: np.ndarray | None = None,
 ) -> tuple[list[Event], np.ndarray]:
-    """Runs of <= 2 points beyond `threshold` sigma whose neighbours are within 3 sigma.
+    """Runs of <= 2 points beyond `threshold` sigma whose neighbours are within 3 sigma or on the other side.
 
     Returns the events and a per-point outlier mask. `explained` marks points that
     belong to flares or transits and so are never called outliers.
@@ -46,8 +46,8 @@ def find_outliers(
         i = int(np.searchsorted(index, stop))
         if stop - start > MAX_GLITCH_CADENCES:
             continue
-        before_ok = start == 0 or abs(z[start - 1]) < NEIGHBOUR_SIGMA or explained[start - 1]
-        after_ok = stop >= time.size or abs(z[stop]) < NEIGHBOUR_SIGMA or explained[stop]
+        before_ok = start == 0 or _apart(z[start - 1], z[start]) or explained[start - 1]
+        after_ok = stop >= time.size or _apart(z[stop], z[start]) or explained[stop]
         if not (before_ok and after_ok):
             continue
         peak = start + int(np.argmax(np.abs(z[start:stop])))
@@ -65,3 +65,11 @@ def find_outliers(
             )
         )
     return events, mask
+
+
+def _apart(neighbour: float, glitch: float) -> bool:
+    """A neighbour is not part of the glitch when it is near the trend or on the trend's other side.
+
+    The other side happens when the glitch pulled a short trend up (or down) with it.
+    """
+    return abs(neighbour) < NEIGHBOUR_SIGMA or np.sign(neighbour) != np.sign(glitch)

@@ -39,3 +39,15 @@ def test_points_explained_by_a_flare_are_not_outliers(rng):
 def test_white_noise_has_no_five_sigma_outliers(rng):
     t, residual = _residual(rng, 20000)
     assert len(find_outliers(t, residual, 1e-3)[0]) <= 1
+
+
+def test_a_glitch_that_dragged_the_trend_is_still_an_outlier(rng):
+    """A big 2-point glitch pulls a short trend up, so the next point sits below it;
+    a neighbour on the other side is not part of the glitch, one on the same side is."""
+    t, residual = _residual(rng)
+    residual[[1000, 1001]] = 0.04
+    residual[1002] = -0.005
+    residual[[2000, 2001]] = 0.04
+    residual[2002] = 0.005
+    events, _ = find_outliers(t, residual, 1e-3)
+    assert [round(e.t_peak / CADENCE) for e in events] == [1000]
