@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dash
+import flask
 from flask import Flask
 from flask_caching import Cache
 
@@ -34,5 +35,10 @@ def attach(server: Flask, services_: Services) -> None:
 
 
 def services() -> Services:
-    """The services of the running app (also inside a background-callback process)."""
-    return dash.get_app().server.extensions[EXTENSION_KEY]
+    """The services of the app serving this request, else (a background-callback process) of the running app.
+
+    Flask's current_app comes first: dash.get_app() answers with whichever app last served a
+    layout in this thread, which is another app when one process holds several (tests do).
+    """
+    server = flask.current_app if flask.has_app_context() else dash.get_app().server
+    return server.extensions[EXTENSION_KEY]

@@ -97,3 +97,14 @@ def test_a_fresh_worker_serves_javascript_bundles_before_any_page(tmp_path):
     bundle = re.search(r'src="(/_dash-component-suites/dash_bootstrap_components/[^"]+)"', page).group(1)
     fresh = create_app(Settings.from_env({"DATA_DIR": str(tmp_path)}))
     assert fresh.server.test_client().get(bundle).status_code == 200
+
+
+def test_callbacks_use_the_services_of_the_app_serving_the_request(tmp_path):
+    """dash.get_app() names the app that last served a layout in this thread, not the one serving now."""
+    from dashapp.app import create_app
+    from dashapp.services import EXTENSION_KEY, services
+
+    other = create_app(Settings.from_env({"DATA_DIR": str(tmp_path)}))
+    other.server.test_client().get("/_dash-layout")
+    with server.test_request_context("/"):
+        assert services() is server.extensions[EXTENSION_KEY]

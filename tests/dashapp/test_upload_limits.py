@@ -40,9 +40,7 @@ def client(tmp_path: Path) -> FlaskClient:
     app = create_app(Settings.from_env({"DATA_DIR": str(tmp_path / "data"), "MAX_UPLOAD_MB": str(LIMIT_MB)}))
     client = app.server.test_client()
     client.get("/")  # a session id, as a browser has one before it can drop files
-    # The layout, as a browser fetches it first; Dash also makes this app the one dash.get_app()
-    # returns in this thread (other tests' apps live in the same process).
-    client.get("/_dash-layout")
+    client.get("/_dash-layout")  # as a browser does before its first callback
     client.callback_id = next(k for k in app.callback_map if k.startswith("..upload-cards.children"))
     return client
 
