@@ -1,6 +1,7 @@
 """The REST API: a Flask blueprint on the dashboard's server (`register_api(server)`).
 
-Every answer is JSON; every error is `{"error": "..."}` with a 4xx status, and anything
+Every answer is JSON; every error is `{"error": "..."}` with a 4xx status, a 503 (with
+Retry-After) when the job queue or the server's storage is unavailable, and anything
 unexpected is logged and answered with a generic 500 that carries no details, so no
 request can make the server show a traceback or a path.
 """
@@ -21,7 +22,7 @@ from core.io.writers import write_csv
 from core.models import DEFAULT_MODEL_ID, ModelFormatError, ModelNotFoundError, ModelRegistry
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api_analyze import Analyzer, UnsupportedMediaError, parse_config
-from dashapp.api_jobs import JobRunner, QueueFullError
+from dashapp.api_jobs import JobQueueUnavailableError, JobRunner, QueueFullError
 from dashapp.api_train import (
     SYNC_MAX_SAMPLES,
     TrainParams,
@@ -30,8 +31,10 @@ from dashapp.api_train import (
     stage_uploads,
     synthetic_work,
 )
+from dashapp.cache import cache_reachable
 from dashapp.openapi import openapi_spec
 from dashapp.services import EXTENSION_KEY, Services
+from dashapp.storage import STORAGE_MESSAGE, is_storage_error, unwritable
 
 log = logging.getLogger(__name__)
 API_STATE_KEY = "lightcurve_api"
@@ -111,29 +114,40 @@ def _unsupported(exc: UnsupportedMediaError) -> tuple[Response, int]:
 
 
 @api.errorhandler(QueueFullError)
-def _busy(exc: QueueFullError) -> tuple[Response, int]:
-    response, status = _error(503, str(exc))
-    response.headers["Retry-After"] = "30"
-    return response, status
+@api.errorhandler(JobQueueUnavailableError)
+def _busy(exc: RuntimeError) -> tuple[Response, int]:
+    return _unavailable(str(exc))
 
 
 @api.errorhandler(Exception)
 def _unexpected(exc: Exception) -> tuple[Response, int]:
+    if is_storage_error(exc):  # a full or read-only disk: the admin's problem, and worth a retry later
+        log.warning("storage error in %s %s: %s", request.method, request.path, exc)
+        return _unavailable(STORAGE_MESSAGE)
     log.exception("unhandled error in %s %s", request.method, request.path)
     return _error(500, "internal server error; the details are in the server log")
+
+
+def _unavailable(message: str) -> tuple[Response, int]:
+    response, status = _error(503, message)
+    response.headers["Retry-After"] = "30"
+    return response, status
 
 
 # ----------------------------------------------------------------------------- routes
 
 @api.get("/health")
 def health() -> Response:
+    """200 while the server answers; "degraded" names what is down (the cache, a data directory)."""
     state = _state()
-    reachable = _cache_reachable(state.services.cache)
+    reachable = cache_reachable(state.services.cache)
+    problems = unwritable(state.services.settings)
     return jsonify(
-        status="ok" if reachable else "degraded",
+        status="ok" if reachable and not problems else "degraded",
         version=core.__version__,
         default_model=state.registry.exists(DEFAULT_MODEL_ID),
         cache={"backend": "redis" if state.services.settings.redis_url else "filesystem", "reachable": reachable},
+        storage={"writable": not problems, "problems": problems},
     )
 
 
@@ -238,12 +252,3 @@ def _accepted(job_id: str) -> tuple[Response, int]:
     response.headers["Location"] = url
     return response, 202
 
-
-def _cache_reachable(cache: Any) -> bool:
-    """Round-trip a value through the shared cache; any backend error means unreachable."""
-    try:
-        cache.set("health:probe", "ok", timeout=60)
-        return cache.get("health:probe") == "ok"
-    except Exception:  # noqa: BLE001 - a health check reports failures, it does not raise them
-        log.warning("cache backend unreachable", exc_info=True)
-        return False

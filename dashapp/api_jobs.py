@@ -4,7 +4,8 @@ Gunicorn runs several workers, and the request that polls a job may land on anot
 worker than the one running it; so the job's state lives in the flask-caching backend
 (files or Redis) that every worker reads, while the work itself runs in a small
 thread pool of the worker that accepted it. The queue is bounded: a full queue is
-refused with a clear error instead of piling up work nobody waits for.
+refused with a clear error instead of piling up work nobody waits for. Without a
+working cache (Redis down, disk full) nobody could poll a job, so none is accepted.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from typing import Any, Callable
 
 from core.errors import ConfigError, LightCurveFormatError
 from core.models import ModelFormatError
+from dashapp.cache import cache_reachable
+from dashapp.storage import STORAGE_MESSAGE, is_storage_error
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,14 @@ Work = Callable[[ProgressFn], dict[str, Any]]
 
 class QueueFullError(RuntimeError):
     """More jobs are waiting than this worker accepts."""
+
+
+class JobQueueUnavailableError(RuntimeError):
+    """The cache that holds job states cannot be written or read, so jobs cannot be followed."""
+
+
+QUEUE_DOWN_MESSAGE = ("job queue unavailable: the server cannot store job states (Redis unreachable or "
+                      "cache storage full); try again later")
 
 
 class JobRunner:
@@ -50,20 +61,28 @@ class JobRunner:
                 raise QueueFullError(f"{self._pending} jobs are already queued or running; try again later")
             self._pending += 1
         job_id = secrets.token_hex(16)
-        self._save({"id": job_id, "kind": kind, "status": "queued", "progress": 0.0,
-                    "created": time.time(), "result": None, "error": None})
+        if not self._save({"id": job_id, "kind": kind, "status": "queued", "progress": 0.0,
+                           "created": time.time(), "result": None, "error": None}):
+            with self._lock:
+                self._pending -= 1
+            raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
         self._pool.submit(self._run, job_id, work)
         return job_id
 
     def status(self, job_id: str) -> dict[str, Any] | None:
-        """The job's state, or None for an id this server never made (or that expired)."""
+        """The job's state, or None for an id this server never made (or that expired).
+
+        A miss while the cache is down raises JobQueueUnavailableError: the job may well exist.
+        """
         if not JOB_ID_PATTERN.fullmatch(job_id):
             return None
-        raw = self.store.get(_key(job_id))
-        return json.loads(raw) if isinstance(raw, str) else None
+        state = self._load(job_id)
+        if state is None and not cache_reachable(self.store):
+            raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
+        return state
 
     def _run(self, job_id: str, work: Work) -> None:
-        state = self.status(job_id) or {"id": job_id}
+        state = self._load(job_id) or {"id": job_id}
         last_saved = [0.0]
 
         def progress(fraction: float) -> None:
@@ -79,17 +98,25 @@ class JobRunner:
             self._save({**state, "status": "done", "progress": 1.0, "result": result, "finished": time.time()})
         except USER_ERRORS as exc:
             self._save({**state, "status": "failed", "error": str(exc), "finished": time.time()})
-        except Exception:  # noqa: BLE001 - a job must always end in a state the client can read
-            log.exception("job %s failed", job_id)
-            self._save({**state, "status": "failed", "error": "the job failed on the server; see the server log",
-                        "finished": time.time()})
+        except Exception as exc:  # noqa: BLE001 - a job must always end in a state the client can read
+            if is_storage_error(exc):
+                log.warning("job %s could not save its output: %s", job_id, exc)
+                error = STORAGE_MESSAGE
+            else:
+                log.exception("job %s failed", job_id)
+                error = "the job failed on the server; see the server log"
+            self._save({**state, "status": "failed", "error": error, "finished": time.time()})
         finally:
             with self._lock:
                 self._pending -= 1
 
-    def _save(self, state: dict[str, Any]) -> None:
-        # Stored as JSON text, like dashapp.results stores npz bytes: no objects of ours in the cache.
-        self.store.set(_key(state["id"]), json.dumps(state), timeout=self.timeout_s)
+    def _load(self, job_id: str) -> dict[str, Any] | None:
+        raw = self.store.get(_key(job_id))
+        return json.loads(raw) if isinstance(raw, str) else None
+
+    def _save(self, state: dict[str, Any]) -> bool:
+        """Store the state (False if the cache refused it); JSON text, so no objects of ours in the cache."""
+        return bool(self.store.set(_key(state["id"]), json.dumps(state), timeout=self.timeout_s))
 
 
 def _key(job_id: str) -> str:

@@ -14,6 +14,7 @@ from dashapp.lru import LRU
 from dashapp.results import ResultCache
 from dashapp.services import Services, attach
 from dashapp.settings import REPO_ROOT, Settings, secret_key
+from dashapp.storage import require_writable
 from dashapp.store import CurveStore
 
 PAGES_FOLDER = Path(__file__).resolve().parent / "pages"
@@ -23,7 +24,7 @@ ASSETS_FOLDER = REPO_ROOT / "assets"
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """A configured dashboard; paths and limits come from `settings` (default: the environment)."""
     settings = settings or Settings.from_env()
-    settings.ensure_dirs()
+    require_writable(settings)  # a read-only or full data disk stops start-up with the directory and its variable
     app = dash.Dash(
         __name__,
         use_pages=True,

@@ -68,6 +68,10 @@ def result_from_npz(data: bytes) -> AnalysisResult:
         )
 
 
+class ResultNotStoredError(RuntimeError):
+    """The cache refused a result (backend down, disk full), so a page cannot fetch it afterwards."""
+
+
 class ResultCache:
     """get/put of results in a flask-caching backend (file system or Redis)."""
 
@@ -82,15 +86,20 @@ class ResultCache:
     def has(self, key: str) -> bool:
         return bool(self.cache.has(key))
 
-    def put(self, key: str, result: AnalysisResult) -> None:
-        self.cache.set(key, result_to_npz(result), timeout=self.timeout_s)
+    def put(self, key: str, result: AnalysisResult) -> bool:
+        """Store a result; False if the backend refused it (down, full): callers decide if that matters."""
+        return bool(self.cache.set(key, result_to_npz(result), timeout=self.timeout_s))
 
     def get_or_compute(self, key: str, compute: Callable[[], AnalysisResult]) -> AnalysisResult:
+        """The cached result, else a computed and stored one; ResultNotStoredError if it cannot be stored,
+        since the dashboard hands results from its background job to the page through this cache."""
         cached = self.get(key)
         if cached is not None:
             return cached
         result = compute()
-        self.put(key, result)
+        if not self.put(key, result):
+            raise ResultNotStoredError("the result could not be saved because the server's cache is unreachable "
+                                       "or its storage is full; try again later, or tell the server's administrator")
         return result
 
 

@@ -169,9 +169,13 @@ class CurveStore:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file and rename; on failure (e.g. disk full) leave no partial file behind."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _label(name: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.errors import LightCurveFormatError
 from core.io import load_lightcurve
+from dashapp.storage import STORAGE_MESSAGE, is_storage_error
 from dashapp.store import CurveStore, StoredCurve, content_hash
 from dashapp.upload_limits import decoded_size, too_big_message
 
@@ -47,10 +48,14 @@ def store_uploads(store: CurveStore, sid: str, contents: list[str], filenames: l
             outcome.stored.append(_store_one(store, sid, raw_contents, name, max_bytes))
         except LightCurveFormatError as exc:
             outcome.errors.append(f"{name}: {exc}")
-        except Exception:  # a reader bug must not take the other files down with it
-            log.exception("unexpected error reading an upload")
-            outcome.errors.append(f"{name}: this file could not be read because of an internal error; "
-                                  "it has been logged. Try the CSV export of the same data.")
+        except Exception as exc:  # a reader bug or a full disk must not take the other files down with it
+            if is_storage_error(exc):
+                log.warning("an upload could not be stored: %s", exc)
+                outcome.errors.append(f"{name}: {STORAGE_MESSAGE}.")
+            else:
+                log.exception("unexpected error reading an upload")
+                outcome.errors.append(f"{name}: this file could not be read because of an internal error; "
+                                      "it has been logged. Try the CSV export of the same data.")
     return outcome
 
 

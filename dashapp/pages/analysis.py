@@ -19,7 +19,9 @@ from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
 from core.models import ModelFormatError
 from dashapp import analysis, figures, gallery, training
+from dashapp.cache import cache_reachable
 from dashapp.components import alert_state
+from dashapp.results import ResultNotStoredError
 from dashapp.services import services
 from dashapp.session import current_session_id, seal, unseal
 from dashapp.store import StoredCurve
@@ -31,6 +33,8 @@ dash.register_page(__name__, path="/analysis", name="Analysis", title="Analysis 
                    order=1)
 
 _DEFAULTS = AnalysisConfig()
+CACHE_DOWN_ALERT = ("Analyses are unavailable right now: the server cannot reach its result cache "
+                    "(Redis unreachable, or its storage full). Try again in a minute, or tell the server's administrator.")
 _GRID_OPTIONS = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                  "pagination": True, "paginationAutoPageSize": True}
 
@@ -185,6 +189,8 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
     if planned.cached:
         return dash.no_update, {"token": seal(server, {"sid": sid, "curve": curve_hash, "key": planned.key}),
                                 "cached": True}
+    if not cache_reachable(svc.cache):  # the job's result could not reach this page: say so now, not never
+        return dash.no_update, {"error": CACHE_DOWN_ALERT}
     return seal(server, {"sid": sid, "curve": curve_hash, "config": config.to_dict()}), dash.no_update
 
 
@@ -214,7 +220,7 @@ def run_analysis(set_progress, token):
         config = AnalysisConfig.from_mapping(job["config"])
         key = analysis.run(svc.store, svc.results, job["sid"], job["curve"], config,
                            model=training.load_model(svc.settings, config.model_id), progress=progress)
-    except (LightCurveFormatError, ConfigError, ModelFormatError, LookupError) as exc:
+    except (LightCurveFormatError, ConfigError, ModelFormatError, LookupError, ResultNotStoredError) as exc:
         return {"error": f"The analysis stopped: {exc}"}
     except Exception:  # shown to the user in plain words; the traceback goes to the log only
         log.exception("analysis failed")

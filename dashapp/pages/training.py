@@ -13,6 +13,7 @@ from dashapp import training
 from dashapp.components import alert_state
 from dashapp.services import services
 from dashapp.session import current_session_id, seal, unseal
+from dashapp.storage import STORAGE_MESSAGE, is_storage_error
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,10 @@ def train(set_progress, _n_clicks, n_samples, contamination, source, session_tok
             model_id, metadata = training.train(svc.settings, n, c, progress)
     except ConfigError as exc:
         return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {exc}"])
-    except Exception:
+    except Exception as exc:
+        if is_storage_error(exc):
+            log.warning("a trained model could not be saved: %s", exc)
+            return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {STORAGE_MESSAGE}."])
         log.exception("training failed")
         return dash.no_update, dash.no_update, *alert_state(
             ["Training failed because of an internal error; it has been logged."])
