@@ -1,6 +1,7 @@
 """Injection-recovery scoring: matching rules pinned on hand-made lists, and a quick end-to-end run."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core.evaluate import (
@@ -116,3 +117,16 @@ def test_quick_evaluate_is_reproducible(quick_report):
     # Star 0 is built the same way whatever n_stars is, so its planet verdict repeats.
     assert again.counts["synthetic-TESS"]["planet|>30"] == 1
     assert again.counts["synthetic-TESS"]["planet_found|>30"] == first["planet_found|>30"]
+
+
+def test_impulsive_rise_tells_a_flare_from_a_rising_flank():
+    from core.evaluate import impulsive_rise
+
+    t = np.arange(0.0, 2.0, 29.4 / 1440.0)
+    flank = 1.0 + 0.002 * np.arange(t.size)  # 4 sigma per cadence, but no faster at the "peak"
+    assert not impulsive_rise(t, flank, t[40], t[43], 5e-4)
+    flare = np.ones(t.size)
+    flare[40:44] += [0.02, 0.01, 0.005, 0.002]
+    assert impulsive_rise(t, flare, t[40], t[43], 5e-4)
+    assert impulsive_rise(t, flare, t[41], t[43], 5e-4)  # a label starting a cadence after the peak
+    assert not impulsive_rise(t, flare, 10.0, 11.0, 5e-4)  # no data in the label
