@@ -158,7 +158,6 @@ class ModelRegistry:
         except OSError as exc:
             if (self.root / model_id).exists():
                 raise FileExistsError(f"model {model_id} already exists") from exc
-            raise  # e.g. a full disk: the model was not saved, so its id must not be handed out
             raise
 
     def _existing(self, model_id: str) -> Path:

@@ -121,7 +121,7 @@ def test_upload_to_a_full_disk_shows_a_clear_alert(app: dash.Dash, client: Flask
 
 
 def test_model_save_on_a_full_disk_is_a_503(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before: the registry swallowed the error and answered 201 with the id of a model that does not exist."""
+    """The registry's OSError reaches the API, which answers 503 in plain words instead of a generic 500."""
     monkeypatch.setattr(core.models, "_atomic_write", _full_disk)
     response = client.post("/api/train/synthetic", json={"n_samples": 2, "n_heldout": 1})
     assert response.status_code == 503, response.get_data(as_text=True)[:300]
