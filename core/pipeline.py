@@ -42,6 +42,7 @@ ProgressCallback = Callable[[float, str], None]
 MIN_ANALYSIS_POINTS = 20
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
+SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
 # An anomaly event needs a window this many score spreads beyond the ensemble's
@@ -117,6 +118,7 @@ def analyze(
         avoid = (0.5 * p_rot, p_rot, 2.0 * p_rot) if rot_power >= ROTATION_VETO_POWER else ()
         search_flux, search_usable = detrended, ~not_transit_material
         weights = search_weights(trend_spread, point_to_point_std(detrended[search_usable]))
+        shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
         excluded: tuple[float, ...] = ()
         for _ in range(1 + SEARCH_RETRIES):
             search = search_transits(
@@ -137,7 +139,9 @@ def analyze(
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
             trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
-            transits, transit_events, rejected = _remeasure(time, detrended, ~not_transit_material, search.candidates)
+            transits, transit_events, rejected = _remeasure(
+                time, detrended, ~not_transit_material & ~shaky, search.candidates
+            )
             transit_rejections.extend(rejected)
             if not rejected:
                 break
