@@ -29,6 +29,7 @@ from tests.dashapp.dash_calls import call
 
 PAGES = ["/", "/analysis", "/training", "/gallery"]
 FAST_S = 5.0  # "never a hang": every answer below, Redis down or not, within this
+CELERY_FAIL_S = 10.0  # a click handed to Celery: 0.5 s with Redis refused, ~6 s with Redis hung (was ~19 s)
 
 
 def _closed_port() -> int:
@@ -180,3 +181,13 @@ def test_a_failing_backend_is_skipped_for_a_while(client: FlaskClient, monkeypat
 def test_redis_timeouts_are_short(tmp_path: Path) -> None:
     config = cache_module.cache_config(Settings.from_env({"DATA_DIR": str(tmp_path), "REDIS_URL": "redis://x:1/0"}))
     assert config["CACHE_OPTIONS"]["socket_timeout"] <= 2 and config["CACHE_OPTIONS"]["socket_connect_timeout"] <= 2
+
+
+def test_a_training_click_fails_within_seconds(app: dash.Dash, client: FlaskClient) -> None:
+    """The training page hands its click straight to Celery; with Redis down that must fail fast
+    (Celery's default result-backend retries took ~19 s), not keep a web thread for ever."""
+    client.get("/training")
+    _, seconds = _timed(lambda: call(client, app, "..train-result.children", {"train-button.n_clicks": 1},
+                                     {"train-n-samples.value": 10, "train-contamination.value": 0.05,
+                                      "train-source.value": "synthetic", "training-session.data": None}))
+    assert seconds < CELERY_FAIL_S
