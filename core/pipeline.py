@@ -13,6 +13,7 @@ import time as clock
 from typing import Callable
 
 import numpy as np
+from scipy.ndimage import median_filter
 
 from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble, points_from_windows
@@ -43,6 +44,8 @@ MIN_ANALYSIS_POINTS = 20
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
 SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
+TRANSIT_MEDIAN_POINTS = 7  # running median that spikes inside a transit are measured from
+TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
 # An anomaly event needs a window this many score spreads beyond the ensemble's
@@ -87,9 +90,8 @@ def analyze(
     report(0.1, "Detrending; looking for flares and outliers")
     want = set(config.detectors)
     short_window = min(SHORT_TREND_WINDOW_DAYS, config.detrend_window_days)
-    nothing = np.zeros(n, dtype=bool)
     flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
-        time, flux, short_window, config, want, unusable=nothing, report=report
+        time, flux, short_window, config, want, transit_floor=np.zeros(n), report=report
     )
     lap("flares_outliers")
 
@@ -133,7 +135,8 @@ def analyze(
             # A short trend cannot follow a transit's edges, so the first look may have
             # called them flares or outliers: look again with the transits out of the way.
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
-                time, flux, short_window, config, want, unusable=transit_windows, report=report
+                time, flux, short_window, config, want, transit_floor=_transit_floor(time, search.candidates),
+                report=report,
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
@@ -153,7 +156,8 @@ def analyze(
             # detectors and the trend; look there again with only the kept transits masked.
             kept_windows = _transit_windows(time, transits, TRANSIT_MASK_FACTOR)
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
-                _flares_and_outliers(time, flux, short_window, config, want, unusable=kept_windows, report=report)
+                _flares_and_outliers(time, flux, short_window, config, want, transit_floor=_transit_floor(time, transits),
+                                     report=report)
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             trend, _ = trend_option.fit(time, flux, not_transit_material | kept_windows)
@@ -217,12 +221,14 @@ def analyze(
     )
 
 
-def _flares_and_outliers(time, flux, window, config, want, unusable, report):
+def _flares_and_outliers(time, flux, window, config, want, transit_floor, report):
     """Short-trend residual, then flares (found, masked, trend refitted, found again) and outliers.
 
-    Points in `unusable` (known transits) are kept out of the trend and of both detectors.
+    Points in known transits' windows (`transit_floor` < 0: how far below the trend
+    the transits there can reach) are kept out of the trend and of the flare detector.
     """
     n = time.size
+    unusable = transit_floor < 0
     trend, extreme = short_trend(time, flux, window, mask=unusable)
     residual = flux / trend - 1.0
     sigma = robust_std(residual[~(unusable | extreme)])
@@ -242,8 +248,17 @@ def _flares_and_outliers(time, flux, window, config, want, unusable, report):
     outlier_mask = np.zeros(n, dtype=bool)
     if "outliers" in want:
         report(0.3, "Looking for outliers")
+        # Inside a known transit: a transit has no local maximum, so a point above its
+        # neighbours' running median is a glitch; a point below them may be the bottom
+        # of a V-shaped eclipse, so a drop must go below the transit's floor.
+        # (scaled down by the running median's own noise, var ~ pi sigma^2 / 2n)
+        up = np.clip(flux / median_filter(flux, size=TRANSIT_MEDIAN_POINTS, mode="nearest") - 1.0, 0.0, None)
+        up /= np.sqrt(1.0 + np.pi / (2.0 * TRANSIT_MEDIAN_POINTS))
+        down = np.clip(residual - transit_floor, None, 0.0)
+        in_transit = np.where(up > 0, up, down)
         outlier_events, outlier_mask = find_outliers(
-            time, residual, sigma, threshold=config.outlier_sigma, explained=flare_mask | unusable
+            time, np.where(unusable, in_transit, residual), sigma, threshold=config.outlier_sigma,
+            explained=flare_mask,
         )
     return flare_events, flare_mask, outlier_events, outlier_mask, trend, residual, sigma
 
@@ -326,6 +341,15 @@ def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tupl
         bounds = np.concatenate(([a], cut, [b]))
         runs.extend((int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:]))
     return runs
+
+
+def _transit_floor(time: np.ndarray, candidates: list[TransitCandidate]) -> np.ndarray:
+    """Per point, how far below the trend known transits can take the flux: 0 outside their
+    masked windows, minus TRANSIT_FLOOR_DEPTHS mean depths (summed where they overlap) inside."""
+    floor = np.zeros(time.size)
+    for c in candidates:
+        floor[transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)] -= TRANSIT_FLOOR_DEPTHS * c.depth
+    return floor
 
 
 def _transit_windows(time: np.ndarray, candidates: list[TransitCandidate], factor: float) -> np.ndarray:

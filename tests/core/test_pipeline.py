@@ -197,3 +197,22 @@ def test_a_shallow_planet_whose_transit_meets_a_deep_ones_is_kept(rng):
     flux -= 0.001 * transit_mask(t, 1.747, 0.33, 0.17)  # its first transit sits on the deep one's
     result = analyze(from_arrays(t, flux), AnalysisConfig(detectors=("transits",)))
     assert sorted(round(c.period, 2) for c in result.transits) == [0.94, 1.75]
+
+
+def test_glitches_inside_transits_are_outliers_but_a_v_shaped_bottom_is_not(rng):
+    from core.detect.vetting import transit_mask
+    from core.lightcurve import from_arrays
+
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    flux = 1.0 + rng.normal(0, 5e-4, t.size)
+    phase = np.mod(t - 1.0 + 1.5, 3.0) - 1.5
+    flux -= 0.02 * np.clip(1.0 - np.abs(phase) / 0.06, 0.0, None)  # V-shaped eclipses every 3 days
+    flux -= 0.004 * transit_mask(t, 4.3, 2.2, 0.12)  # and a box transit
+    spike = int(np.argmin(np.abs(t - (2.2 + 4.3 * 3))))  # the middle of a transit
+    drop = int(np.argmin(np.abs(t - (2.2 + 4.3 * 4 + 0.03))))
+    flux[spike] += 0.006
+    flux[drop] -= 0.012
+    result = analyze(from_arrays(t, flux), AnalysisConfig(detectors=("transits", "outliers")))
+    assert sorted(round(c.period, 1) for c in result.transits) == [3.0, 4.3]
+    outliers = sorted(e.t_peak for e in result.events if e.kind == "outlier")
+    assert outliers == [pytest.approx(t[spike]), pytest.approx(t[drop])], outliers
