@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from core.errors import ConfigError
 from dashapp import training
+from dashapp.cache import cache_reachable
 from dashapp.components import alert_state
 from dashapp.services import services
 from dashapp.session import current_session_id, seal, unseal
@@ -32,6 +33,7 @@ def layout(**_query: str) -> html.Div:
     n_uploaded = len(services().store.list(sid)) if sid else 0
     return html.Div([
         dcc.Store(id="training-session", data=seal(dash.get_app().server, {"sid": sid}) if sid else None),
+        dcc.Store(id="train-request"),
         html.H2("Train the anomaly model"),
         html.P("Fit the Isolation Forest + LOF ensemble on synthetic light curves or on the curves you "
                "uploaded. The model is scored on held-out synthetic curves with known events, saved in the "
@@ -60,9 +62,12 @@ def layout(**_query: str) -> html.Div:
     ])
 
 
+CACHE_DOWN_ALERT = ("Training is unavailable right now: the server cannot reach its job queue and cache "
+                    "(Redis unreachable). Try again in a minute, or tell the server's administrator.")
+
+
 @callback(
-    Output("train-result", "children"),
-    Output("model-list-container", "children"),
+    Output("train-request", "data"),
     Output("status-alert", "children", allow_duplicate=True),
     Output("status-alert", "is_open", allow_duplicate=True),
     Output("status-alert", "color", allow_duplicate=True),
@@ -71,18 +76,43 @@ def layout(**_query: str) -> html.Div:
     State("train-contamination", "value"),
     State("train-source", "value"),
     State("training-session", "data"),
+    prevent_initial_call=True,
+)
+def request_training(n_clicks, n_samples, contamination, source, session_token):
+    """Check the inputs and that a background job can report back, then start it.
+
+    The job runs on Celery when Redis is configured: with Redis down it could not
+    even be queued, so the page says so now instead of failing with a bare error.
+    """
+    try:
+        n, c = training.parse_inputs(n_samples, contamination)
+    except ConfigError as exc:
+        return dash.no_update, *_error(f"Check the inputs: {exc}.")
+    if not cache_reachable(services().cache):
+        return dash.no_update, *_error(CACHE_DOWN_ALERT)
+    job = {"n": n, "contamination": c, "source": source, "session": session_token, "click": n_clicks}
+    return seal(dash.get_app().server, job), *alert_state([], "")
+
+
+@callback(
+    Output("train-result", "children"),
+    Output("model-list-container", "children"),
+    Output("status-alert", "children", allow_duplicate=True),
+    Output("status-alert", "is_open", allow_duplicate=True),
+    Output("status-alert", "color", allow_duplicate=True),
+    Input("train-request", "data"),
     background=True,
     progress=[Output("train-progress", "value"), Output("train-progress", "label")],
     running=[(Output("train-button", "disabled"), True, False)],
     interval=400,
     prevent_initial_call=True,
 )
-def train(set_progress, _n_clicks, n_samples, contamination, source, session_token):
+def train(set_progress, request_token):
     """Train in a background process, reporting each finished curve on the progress bar."""
-    try:
-        n, c = training.parse_inputs(n_samples, contamination)
-    except ConfigError as exc:
-        return dash.no_update, dash.no_update, *alert_state([f"Check the inputs: {exc}."])
+    params = unseal(dash.get_app().server, request_token)
+    if params is None:
+        return dash.no_update, dash.no_update, *_error("This training request has expired; press Train again.")
+    n, c, source, session_token = params["n"], params["contamination"], params["source"], params["session"]
     set_progress((0, "starting"))
     started = time.perf_counter()
 
@@ -100,17 +130,22 @@ def train(set_progress, _n_clicks, n_samples, contamination, source, session_tok
         else:
             model_id, metadata = training.train(svc.settings, n, c, progress)
     except ConfigError as exc:
-        return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {exc}"])
+        return dash.no_update, dash.no_update, *_error(f"Training stopped: {exc}")
     except Exception as exc:
         if is_storage_error(exc):
             log.warning("a trained model could not be saved: %s", exc)
-            return dash.no_update, dash.no_update, *alert_state([f"Training stopped: {STORAGE_MESSAGE}."])
+            return dash.no_update, dash.no_update, *_error(f"Training stopped: {STORAGE_MESSAGE}.")
         log.exception("training failed")
-        return dash.no_update, dash.no_update, *alert_state(
-            ["Training failed because of an internal error; it has been logged."])
+        return dash.no_update, dash.no_update, *_error(
+            "Training failed because of an internal error; it has been logged.")
     set_progress((100, "done"))
     return (result_card(model_id, metadata, time.perf_counter() - started), model_rows(),
             *alert_state([], f"Model {model_id} saved; choose it on the Analysis page."))
+
+
+def _error(message: str) -> tuple[str, bool, str]:
+    """The status alert's children, is_open and colour for one problem."""
+    return message, True, "danger"
 
 
 def result_card(model_id: str, metadata: dict, seconds: float) -> dbc.Card:
