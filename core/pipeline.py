@@ -249,13 +249,14 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
     if "outliers" in want:
         report(0.3, "Looking for outliers")
         # Inside a known transit: a transit has no local maximum, so a point above its
-        # neighbours' running median is a glitch; a point below them may be the bottom
-        # of a V-shaped eclipse, so a drop must go below the transit's floor.
-        # (scaled down by the running median's own noise, var ~ pi sigma^2 / 2n)
-        up = np.clip(flux / median_filter(flux, size=TRANSIT_MEDIAN_POINTS, mode="nearest") - 1.0, 0.0, None)
-        up /= np.sqrt(1.0 + np.pi / (2.0 * TRANSIT_MEDIAN_POINTS))
-        down = np.clip(residual - transit_floor, None, 0.0)
-        in_transit = np.where(up > 0, up, down)
+        # neighbours' running median is a glitch (the median's own noise, var ~ pi
+        # sigma^2 / 2n, allowed for). A point below them may be the bottom of a V-shaped
+        # eclipse, so a drop must also go below the transit's floor; and one below the
+        # floor but not below its neighbours is the trend's error across the window.
+        local = flux / median_filter(flux, size=TRANSIT_MEDIAN_POINTS, mode="nearest") - 1.0
+        local /= np.sqrt(1.0 + np.pi / (2.0 * TRANSIT_MEDIAN_POINTS))
+        below_floor = np.clip(residual - transit_floor, None, 0.0)
+        in_transit = np.where(local > 0, local, np.maximum(below_floor, local))
         outlier_events, outlier_mask = find_outliers(
             time, np.where(unusable, in_transit, residual), sigma, threshold=config.outlier_sigma,
             explained=flare_mask,

@@ -212,6 +212,9 @@ def test_glitches_inside_transits_are_outliers_but_a_v_shaped_bottom_is_not(rng)
     drop = int(np.argmin(np.abs(t - (2.2 + 4.3 * 4 + 0.03))))
     flux[spike] += 0.006
     flux[drop] -= 0.012
+    # A smooth extra dip under one transit (what a trend error across the window looks
+    # like) is below the floor, but no point of it is below its neighbours.
+    flux -= 0.01 * np.exp(-0.5 * ((t - (2.2 + 4.3 * 2)) / 0.03) ** 2)
     result = analyze(from_arrays(t, flux), AnalysisConfig(detectors=("transits", "outliers")))
     assert sorted(round(c.period, 1) for c in result.transits) == [3.0, 4.3]
     outliers = sorted(e.t_peak for e in result.events if e.kind == "outlier")
