@@ -13,7 +13,7 @@ from core.result import Event, TransitCandidate
 
 SINGLE_EVENT_SHARE = 0.8  # one transit may carry at most this share of the total SNR^2
 ODD_EVEN_SIGMA = 3.0  # odd and even depths further apart than this (standard errors) are flagged
-MIN_PINK_SNR = 6.0  # SNR with red noise counted (Pont et al. 2006)
+MIN_PINK_SNR = 5.5  # SNR with red noise counted (Pont et al. 2006)
 MIN_RED_SNR = 3.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35  # flux beside the dip this far down (of the depth) is a smooth variation
 MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
