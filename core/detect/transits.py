@@ -33,6 +33,7 @@ BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
 ROTATION_VETO_RED_SNR = 7.0  # below this folded-curve SNR a candidate at the rotation period is vetoed
+ACCEPTED_ALIAS_TOLERANCE = 0.002  # relative: accepted candidates' periods are refined
 MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each other
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
@@ -289,4 +290,6 @@ def _same_or_alias(a: float, b: float, tolerance: float = 0.01) -> bool:
 
 
 def _is_alias(period: float, accepted: list[float]) -> bool:
-    return any(_same_or_alias(period, p) for p in accepted)
+    """An alias of an accepted candidate repeats its (refined, precise) period exactly; a tolerance
+    of 1% times the ratio would also swallow a real planet near a 3:1 resonance with it."""
+    return any(_same_or_alias(period, p, ACCEPTED_ALIAS_TOLERANCE) for p in accepted)

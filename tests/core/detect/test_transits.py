@@ -142,3 +142,12 @@ def test_only_small_integer_ratios_are_aliases():
     assert _same_or_alias(1.0, 2.001) and _same_or_alias(3.0, 1.0005) and _same_or_alias(0.5, 4.99)
     assert not _same_or_alias(1.0, 2.5)
     assert not _same_or_alias(0.5, 30.2)  # a ratio of 60: 1% of it would cover any period
+
+
+def test_a_planet_near_three_times_another_is_not_its_alias(rng):
+    """WASP-18-like: a 0.94-day giant and a planet at 2.84 days (ratio 3.018, not 3)."""
+    t, flux = _noise(rng, sigma=1e-3)
+    flux -= 0.008 * transit_mask(t, 0.9415, 0.30, 0.09)
+    flux -= 0.0015 * transit_mask(t, 2.841, 1.1, 0.15)
+    periods = sorted(round(c.period, 2) for c in search_transits(t, flux).candidates)
+    assert periods == [0.94, 2.84]
