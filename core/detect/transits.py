@@ -90,8 +90,8 @@ def search_transits(
     of a period in `avoid_periods` (the star's rotation and its half and double)
     are rejected unless the dip is clearly unique in phase (a synchronised eclipsing
     binary's eclipses are; a rotation residual's minima are not). Peaks within 1%
-    of, or aliases of, a period in `exclude_periods` (candidates an earlier pass
-    refused on a cleaner trend) are passed over without using up the round's peaks.
+    of a period in `exclude_periods` (candidates an earlier pass refused on a
+    cleaner trend) are passed over without using up the round's peaks.
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -265,14 +265,14 @@ def _sde(power: np.ndarray) -> np.ndarray:
 
 def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int, exclude: tuple[float, ...] = ()) -> list[int]:
     """Indices of the `count` highest peaks whose periods are not within 1% of, or aliases of, a higher
-    one or a period in `exclude`."""
+    one, nor within 1% of a period in `exclude` (whose aliases may be real: junk at P/2 of a planet)."""
     chosen: list[int] = []
     for index in np.argsort(sde)[::-1]:
         if len(chosen) >= count:
             break
         if any(_same_or_alias(periods[index], periods[c]) for c in chosen):
             continue
-        if any(_same_or_alias(periods[index], p) for p in exclude):
+        if any(abs(periods[index] / p - 1.0) < 0.01 for p in exclude):
             continue
         chosen.append(int(index))
     return chosen
