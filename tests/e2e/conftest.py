@@ -118,6 +118,11 @@ def _start_gunicorn(services: Services, env: dict[str, str]) -> str:
     return url
 
 
+def redis_args(port: int) -> list[str]:
+    """A throwaway redis-server on 127.0.0.1:`port` that writes nothing to disk."""
+    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+
 @pytest.fixture(scope="session")
 def server_url(chromium_path, tmp_path_factory) -> str:
     """The default deployment: Gunicorn, file-system cache, diskcache background callbacks."""
@@ -139,8 +144,7 @@ def scaled_out_url(chromium_path, tmp_path_factory) -> str:
     redis_port = _free_port()
     env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
     try:
-        services.start("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                 "--save", "", "--appendonly", "no"], env)
+        services.start("redis", redis_args(redis_port), env)
         services.start("celery", [sys.executable, "-m", "celery", "-A", "dashapp.celery_app:celery_app", "worker",
                                   "--concurrency=2", "--loglevel=warning"], env)
         yield _start_gunicorn(services, env)

@@ -19,15 +19,11 @@ import pytest
 
 from core.io.writers import write_csv
 from core.synthetic import generate_sample
-from tests.e2e.conftest import Services, _app_env, _free_port, _start_gunicorn
+from tests.e2e.conftest import Services, _app_env, _free_port, _start_gunicorn, redis_args
 
 pytestmark = pytest.mark.e2e
 FAST_S = 5.0  # no request may hang longer than this while Redis is down
 RECOVERY_S = 30.0  # the cache is skipped for 10 s after a failure; then the next request tries Redis again
-
-
-def _redis_args(port: int) -> list[str]:
-    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +35,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
     port = _free_port()
     env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{port}/0")
     try:
-        redis = services.start("redis", _redis_args(port), env)
+        redis = services.start("redis", redis_args(port), env)
         url = _start_gunicorn(services, env)
         yield {"url": url, "redis": redis, "port": port, "services": services, "env": env, "data_dir": data_dir}
     finally:
@@ -92,7 +88,7 @@ def test_redis_outage_is_reported_and_survived(deployment: dict[str, Any], tmp_p
                                     {"Content-Type": "application/json"})
     assert status == 503 and "job queue unavailable" in json.loads(raw)["error"] and seconds < FAST_S
 
-    deployment["services"].start("redis-again", _redis_args(deployment["port"]), deployment["env"])
+    deployment["services"].start("redis-again", redis_args(deployment["port"]), deployment["env"])
     deadline = time.monotonic() + RECOVERY_S
     while _health(url)[0]["status"] != "ok":
         assert time.monotonic() < deadline, "the app did not notice that Redis is back"
