@@ -118,7 +118,7 @@ def analyze(
     if "transits" in want:
         report(0.4, "Searching for periodic transits (BLS)")
         avoid = (0.5 * p_rot, p_rot, 2.0 * p_rot) if rot_power >= ROTATION_VETO_POWER else ()
-        search_flux, search_usable = detrended, ~not_transit_material
+        search_flux, search_usable = detrended, ~not_transit_material  # every retry searches the first look
         weights = search_weights(trend_spread, point_to_point_std(detrended[search_usable]))
         shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
         excluded: tuple[float, ...] = ()
@@ -131,12 +131,12 @@ def analyze(
             if not search.candidates:
                 transits, transit_events = [], []
                 break
-            transit_windows = _transit_windows(time, search.candidates, TRANSIT_MASK_FACTOR)
+            floor = _transit_floor(time, search.candidates)
+            transit_windows = floor < 0
             # A short trend cannot follow a transit's edges, so the first look may have
             # called them flares or outliers: look again with the transits out of the way.
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
-                time, flux, short_window, config, want, transit_floor=_transit_floor(time, search.candidates),
-                report=report,
+                time, flux, short_window, config, want, transit_floor=floor, report=report
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
@@ -154,13 +154,12 @@ def analyze(
         if transit_rejections:
             # Refused candidates' windows were kept away from the flare and outlier
             # detectors and the trend; look there again with only the kept transits masked.
-            kept_windows = _transit_windows(time, transits, TRANSIT_MASK_FACTOR)
+            floor = _transit_floor(time, transits)
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
-                _flares_and_outliers(time, flux, short_window, config, want, transit_floor=_transit_floor(time, transits),
-                                     report=report)
+                _flares_and_outliers(time, flux, short_window, config, want, transit_floor=floor, report=report)
             )
             not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
-            trend, _ = trend_option.fit(time, flux, not_transit_material | kept_windows)
+            trend, _ = trend_option.fit(time, flux, not_transit_material | (floor < 0))
             detrended = flux / trend
         in_transit = _transit_windows(time, transits, 1.0)
         lap("transits")
@@ -346,7 +345,8 @@ def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tupl
 
 def _transit_floor(time: np.ndarray, candidates: list[TransitCandidate]) -> np.ndarray:
     """Per point, how far below the trend known transits can take the flux: 0 outside their
-    masked windows, minus TRANSIT_FLOOR_DEPTHS mean depths (summed where they overlap) inside."""
+    masked windows, minus TRANSIT_FLOOR_DEPTHS mean depths (summed where they overlap) inside,
+    so `floor < 0` is the windows themselves (depths are positive)."""
     floor = np.zeros(time.size)
     for c in candidates:
         floor[transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)] -= TRANSIT_FLOOR_DEPTHS * c.depth
