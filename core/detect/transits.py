@@ -120,13 +120,18 @@ def search_transits(
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
         accepted = None
-        tried: list[float] = []
         for index in _peak_indices(sde, periods, peaks_per_round, exclude_periods):
             if sde[index] < min_sde:
                 break
             period, duration, t0 = _refine_peak(t, f, periods, index, best["duration"][index], w)
-            tried.append(period)
             verdict = vet_candidate(time, flux, remaining, period, t0, duration, sigma, float(sde[index]))
+            if verdict.get("multiple"):
+                # Only every k-th transit is real: the planet's period is k times longer.
+                k, j = verdict["multiple"]
+                longer = vet_candidate(time, flux, remaining, k * period, t0 + j * period, duration, sigma,
+                                       float(sde[index]))
+                if longer["reason"] is None:
+                    period, t0, verdict = k * period, t0 + j * period, longer
             if verdict["reason"] is None and verdict["snr"] < min_snr:
                 verdict["reason"] = f"SNR {verdict['snr']:.1f} below {min_snr}"
             if verdict["reason"] is None and _is_alias(period, [c.period for c in result.candidates]):

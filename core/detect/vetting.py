@@ -17,7 +17,8 @@ MIN_PINK_SNR = 5.5  # SNR with red noise counted (Pont et al. 2006)
 MIN_RED_SNR = 3.0  # depth over the folded curve's own scatter
 MAX_SHOULDER_FRACTION = 0.35  # flux beside the dip this far down (of the depth) is a smooth variation
 MIN_MEDIAN_DEPTH_FRACTION = 0.5  # in-transit median depth over mean depth
-MAX_INCONSISTENT_EPOCHS = 0.25  # share of transits allowed to be clearly shallower than half the depth
+MAX_INCONSISTENT_EPOCHS = 0.25
+MAX_PERIOD_MULTIPLE = 3  # a candidate is checked for being a 1/2 or 1/3 alias of a longer period  # share of transits allowed to be clearly shallower than half the depth
 
 
 def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
@@ -130,7 +131,38 @@ def vet_candidate(
     ]
     verdict["candidate"] = candidate
     verdict["events"] = events
+    verdict["multiple"] = period_multiple(with_data, epoch_depth, epoch_err)
     return verdict
+
+
+def period_multiple(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -> tuple[int, int] | None:
+    """(k, j) when the dip is carried only by every k-th transit (epoch % k == j): the period is k times longer.
+
+    BLS happily folds a planet at P/2 or P/3 when noise dips fill the empty
+    epochs. The chosen epochs must hold at least two transits, be clearly deeper
+    (3 sigma) than the rest, and the rest must be under half their depth. Every
+    other epoch dipping less but clearly dipping is an eclipsing binary's
+    secondary, which the odd/even test flags at the shorter period: for k = 2 the
+    rest must also be consistent with no dip (under 2 sigma).
+    """
+    weights = 1.0 / errors**2
+    best, best_score = None, 0.0
+    for k in range(2, MAX_PERIOD_MULTIPLE + 1):
+        for j in range(k):
+            chosen = (epochs % k) == j
+            if chosen.sum() < 2 or not (~chosen).any():
+                continue
+            d_in, e_in = _weighted_mean(depths[chosen], weights[chosen])
+            d_out, e_out = _weighted_mean(depths[~chosen], weights[~chosen])
+            score = (d_in - d_out) / np.hypot(e_in, e_out)
+            secondary = k == 2 and d_out > 2.0 * e_out
+            if d_in > 0 and d_out < 0.5 * d_in and not secondary and score > 3.0 and score > best_score:
+                best, best_score = (k, j), score
+    return best
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    return float(np.sum(weights * values) / np.sum(weights)), float(1.0 / np.sqrt(np.sum(weights)))
 
 
 def _odd_even_sigma(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -> float:
