@@ -32,15 +32,25 @@ class TransitTrend:
     window_days: float
     rotation_days: float | None = None
 
-    def fit(self, time: np.ndarray, flux: np.ndarray, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def fit(
+        self,
+        time: np.ndarray,
+        flux: np.ndarray,
+        mask: np.ndarray | None = None,
+        rotation_model: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(trend, spread) at every point; points in `mask` (flares, outliers, transits) are kept out of the fit.
 
         `spread` is how uncertain the trend is beyond the noise (the rotation
-        estimates' disagreement); zero for a plain polynomial.
+        estimates' disagreement); zero for a plain polynomial. `rotation_model` is
+        rotation_trend()'s answer for the same data, mask and period, when it is
+        already at hand (options differing only in window share it).
         """
         if self.rotation_days is None:
             return detrend(time, flux, self.window_days, mask=mask, degree=self.degree), np.zeros(len(time))
-        rotation, spread = rotation_trend(time, flux, self.rotation_days, mask)
+        if rotation_model is None:
+            rotation_model = rotation_trend(time, flux, self.rotation_days, mask)
+        rotation, spread = (part.copy() for part in rotation_model)
         missing = ~np.isfinite(rotation)
         if missing.any():  # no neighbouring rotation with data (short segments): a local quadratic there
             rotation[missing] = detrend(time, flux, self.window_days, mask=mask, degree=2)[missing]
@@ -100,9 +110,10 @@ def choose_transit_trend(
     usable = ~mask
     cadence = float(np.median(np.diff(time)))
     options = candidate_trends(window_days, rotation_days)
+    rotation_model = None if rotation_days is None else rotation_trend(time, flux, rotation_days, mask)
     fits, scatter = [], []
     for option in options:
-        trend, spread = option.fit(time, flux, mask)
+        trend, spread = option.fit(time, flux, mask, rotation_model)
         value = cdpp_ppm((flux / trend - 1.0)[usable], cadence, 1.0)
         fits.append((trend, spread))
         scatter.append(value if np.isfinite(value) else np.inf)
