@@ -123,6 +123,21 @@ def redis_args(port: int) -> list[str]:
     return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
 
 
+def with_redis(tmp_path_factory, folder: str, what: str) -> tuple["Services", dict[str, str], subprocess.Popen, int]:
+    """(services, app environment, redis process, port): a data folder and a running redis-server for the app.
+
+    Skips the test when redis-server is not installed; the caller stops the services.
+    """
+    if not shutil.which("redis-server"):
+        pytest.skip(f"{what} needs redis-server (apt-get install redis-server)")
+    data_dir = tmp_path_factory.mktemp(folder)
+    services = Services(data_dir)
+    port = _free_port()
+    env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    redis = services.start("redis", redis_args(port), env)
+    return services, env, redis, port
+
+
 @pytest.fixture(scope="session")
 def server_url(chromium_path, tmp_path_factory) -> str:
     """The default deployment: Gunicorn, file-system cache, diskcache background callbacks."""
@@ -137,14 +152,8 @@ def server_url(chromium_path, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def scaled_out_url(chromium_path, tmp_path_factory) -> str:
     """The REDIS_URL deployment: Redis for flask-caching, a Celery worker for background callbacks."""
-    if not shutil.which("redis-server"):
-        pytest.skip("the Redis/Celery browser test needs redis-server (apt-get install redis-server)")
-    data_dir = tmp_path_factory.mktemp("scaled-data")
-    services = Services(data_dir)
-    redis_port = _free_port()
-    env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
+    services, env, _, _ = with_redis(tmp_path_factory, "scaled-data", "the Redis/Celery browser test")
     try:
-        services.start("redis", redis_args(redis_port), env)
         services.start("celery", [sys.executable, "-m", "celery", "-A", "dashapp.celery_app:celery_app", "worker",
                                   "--concurrency=2", "--loglevel=warning"], env)
         yield _start_gunicorn(services, env)

@@ -6,8 +6,6 @@ and later started again on the same port. No browser and no Celery worker are ne
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +17,7 @@ import pytest
 
 from core.io.writers import write_csv
 from core.synthetic import generate_sample
-from tests.e2e.conftest import Services, _app_env, _free_port, _start_gunicorn, redis_args
+from tests.e2e.conftest import _start_gunicorn, redis_args, with_redis
 
 pytestmark = pytest.mark.e2e
 FAST_S = 5.0  # no request may hang longer than this while Redis is down
@@ -28,16 +26,10 @@ RECOVERY_S = 30.0  # the cache is skipped for 10 s after a failure; then the nex
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    if not shutil.which("redis-server"):
-        pytest.skip("the Redis outage test needs redis-server (apt-get install redis-server)")
-    data_dir = tmp_path_factory.mktemp("redis-outage")
-    services = Services(data_dir)
-    port = _free_port()
-    env = _app_env(data_dir, REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    services, env, redis, port = with_redis(tmp_path_factory, "redis-outage", "the Redis outage test")
     try:
-        redis = services.start("redis", redis_args(port), env)
         url = _start_gunicorn(services, env)
-        yield {"url": url, "redis": redis, "port": port, "services": services, "env": env, "data_dir": data_dir}
+        yield {"url": url, "redis": redis, "port": port, "services": services, "env": env}
     finally:
         services.stop()
 
