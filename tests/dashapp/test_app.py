@@ -52,7 +52,12 @@ def test_generated_secret_is_shared_between_workers(settings):
 def test_sealed_values_cannot_be_edited():
     token = seal(server, {"sid": "x" * 22, "key": "result:1"})
     assert unseal(server, token)["key"] == "result:1"
-    assert unseal(server, token[:-2] + "xx") is None
+    signed, signature = token.rsplit(".", 1)
+    other_signed = seal(server, {"sid": "x" * 22, "key": "result:2"}).rsplit(".", 1)[0]
+    assert unseal(server, f"{other_signed}.{signature}") is None  # another key under our signature
+    # A changed signature: flip a middle character (the last one carries padding bits base64 ignores).
+    flipped = signature[:5] + ("A" if signature[5] != "A" else "B") + signature[6:]
+    assert unseal(server, f"{signed}.{flipped}") is None
     assert unseal(server, None) is None
 
 
