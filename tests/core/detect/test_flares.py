@@ -77,3 +77,20 @@ def test_two_equal_points_without_a_tail_are_a_glitch_but_a_decaying_pair_is_a_f
     residual[300:303] = [0.020, 0.008, 0.003]  # flare: peak, decay, tail
     events, _ = find_flares(t, residual, 1e-3)
     assert [round(e.t_peak / cadence) for e in events] == [300]
+
+
+def test_a_big_spike_over_a_noise_high_next_point_is_not_a_flare_but_binned_flares_are(rng):
+    """At 30-min cadence the exposure after a flare's peak keeps >= ~9% of its excess (FWHM >= 4 min);
+    after a cosmic-ray spike only noise is left, even when that noise happens to be 2.5 sigma."""
+    from core.synthetic.models import flare_binned
+
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 20.0, cadence)
+    residual = np.zeros(t.size)
+    residual[100:102] = [0.030, 0.0025]  # 30-sigma spike, 2.5-sigma noise after it
+    residual[200:203] = [0.030, 0.029, 0.0025]  # 30-sigma two-cadence glitch, same
+    peaks = [300.3, 500.6, 700.9]
+    for peak, fwhm_min in zip(peaks, (4.0, 8.0, 20.0)):
+        residual += flare_binned(t, peak * cadence, fwhm_min / 1440.0, 0.1, cadence)
+    events, _ = find_flares(t, residual + rng.normal(0, 1e-5, t.size), 1e-3)
+    assert [round(e.t_peak / cadence) for e in events] == [round(p) for p in peaks]
