@@ -23,6 +23,8 @@ class LightCurve:
     Arrays hold only rows with finite time and flux, sorted by time with
     duplicate times removed; how many rows were dropped and why is in `meta`.
     `quality` is the mission's bitmask (0 = good) or zeros when the file had none.
+    `centroid_col`/`centroid_row` are the target's pixel centroid per cadence (may
+    hold NaN), both None when the file had none; K2 roll correction needs them.
     Methods return new objects; the arrays are never modified in place.
     """
 
@@ -31,17 +33,31 @@ class LightCurve:
     flux_err: np.ndarray
     quality: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    centroid_col: np.ndarray | None = None
+    centroid_row: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        if (self.centroid_col is None) != (self.centroid_row is None):
+            raise ValueError("LightCurve.centroid_col and centroid_row must both be arrays or both be None")
         n = len(self.time)
-        for name in ("flux", "flux_err", "quality"):
+        for name in self._array_names()[1:]:
             if len(getattr(self, name)) != n:
                 raise ValueError(f"LightCurve.{name} has {len(getattr(self, name))} values, time has {n}")
-        for name in ("time", "flux", "flux_err", "quality"):
+        for name in self._array_names():
             getattr(self, name).flags.writeable = False
+
+    def _array_names(self) -> tuple[str, ...]:
+        """The per-cadence arrays this curve holds, time first."""
+        names = ("time", "flux", "flux_err", "quality")
+        return names + ("centroid_col", "centroid_row") if self.has_centroids else names
 
     def __len__(self) -> int:
         return len(self.time)
+
+    @property
+    def has_centroids(self) -> bool:
+        """True when the curve carries pixel centroids (e.g. for K2 roll correction)."""
+        return self.centroid_col is not None
 
     @property
     def cadence_days(self) -> float:
@@ -68,10 +84,7 @@ class LightCurve:
         mask = np.asarray(mask, dtype=bool)
         return replace(
             self,
-            time=self.time[mask].copy(),
-            flux=self.flux[mask].copy(),
-            flux_err=self.flux_err[mask].copy(),
-            quality=self.quality[mask].copy(),
+            **{name: getattr(self, name)[mask].copy() for name in self._array_names()},
             meta=dict(self.meta),
         )
 
@@ -95,18 +108,38 @@ class LightCurve:
 
 
 def from_arrays(
-    time: Any, flux: Any, flux_err: Any = None, quality: Any = None, meta: dict[str, Any] | None = None
+    time: Any,
+    flux: Any,
+    flux_err: Any = None,
+    quality: Any = None,
+    meta: dict[str, Any] | None = None,
+    *,
+    centroid_col: Any = None,
+    centroid_row: Any = None,
 ) -> LightCurve:
     """Build a LightCurve from raw arrays: drops non-finite rows, sorts, removes duplicate times.
 
     This is the one place that cleans arrays, so every reader and generator
-    produces curves with the same guarantees. Counts go into meta.
+    produces curves with the same guarantees. Counts go into meta. Centroids
+    (both or neither) follow the flux rows; a NaN centroid does not drop its row.
     """
     time = np.asarray(time, dtype=np.float64).ravel()
     flux = np.asarray(flux, dtype=np.float64).ravel()
     n = len(time)
-    flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=np.float64).ravel()
-    quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality).astype(np.int32).ravel()
+    columns = {
+        "time": time,
+        "flux": flux,
+        "flux_err": np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=np.float64).ravel(),
+        "quality": np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality).astype(np.int32).ravel(),
+    }
+    if (centroid_col is None) != (centroid_row is None):
+        raise ValueError("from_arrays needs both centroid_col and centroid_row, or neither")
+    if centroid_col is not None:
+        columns["centroid_col"] = np.asarray(centroid_col, dtype=np.float64).ravel()
+        columns["centroid_row"] = np.asarray(centroid_row, dtype=np.float64).ravel()
+    for name, values in columns.items():
+        if len(values) != n:
+            raise ValueError(f"from_arrays: {name} has {len(values)} values, time has {n}")
     meta = dict(meta or {})
 
     finite_time = np.isfinite(time)
@@ -115,23 +148,24 @@ def from_arrays(
     meta["n_input_rows"] = int(n)
     meta["n_nan_time"] = int((~finite_time).sum())
     meta["n_nan_flux"] = int((finite_time & ~finite_flux).sum())
-    time, flux, flux_err, quality = time[keep], flux[keep], flux_err[keep], quality[keep]
+    columns = {name: values[keep] for name, values in columns.items()}
 
-    order = np.argsort(time, kind="stable")
+    order = np.argsort(columns["time"], kind="stable")
     meta["was_sorted"] = bool(np.all(order == np.arange(len(order))))
-    time, flux, flux_err, quality = time[order], flux[order], flux_err[order], quality[order]
+    columns = {name: values[order] for name, values in columns.items()}
 
     # Duplicate timestamps: keep the first row of each time (a re-export or an
     # overlap between stitched files), and say how many were dropped.
+    time = columns["time"]
     if len(time) > 1:
         unique = np.concatenate(([True], np.diff(time) > 0))
     else:
         unique = np.ones(len(time), dtype=bool)
     meta["n_duplicate_times"] = int((~unique).sum())
-    time, flux, flux_err, quality = time[unique], flux[unique], flux_err[unique], quality[unique]
+    columns = {name: values[unique] for name, values in columns.items()}
 
-    lc = LightCurve(time=time, flux=flux, flux_err=flux_err, quality=quality, meta=meta)
+    lc = LightCurve(**columns, meta=meta)
     if len(lc) >= 2:
         meta["cadence_min"] = round(lc.cadence_days * 24 * 60, 4)
-        meta["time_span_days"] = float(time[-1] - time[0])
+        meta["time_span_days"] = float(lc.time[-1] - lc.time[0])
     return lc

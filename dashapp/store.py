@@ -47,26 +47,33 @@ class StoredCurve:
 
 
 def lightcurve_to_npz(lc: LightCurve) -> bytes:
+    """The curve's arrays and meta; centroids too when present, so stored uploads keep K2 roll correction."""
+    arrays = {
+        "time": np.asarray(lc.time),
+        "flux": np.asarray(lc.flux),
+        "flux_err": np.asarray(lc.flux_err),
+        "quality": np.asarray(lc.quality),
+        "meta": np.array(json.dumps(lc.meta, default=_json_default)),
+    }
+    if lc.has_centroids:
+        arrays.update(centroid_col=np.asarray(lc.centroid_col), centroid_row=np.asarray(lc.centroid_row))
     buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        time=np.asarray(lc.time),
-        flux=np.asarray(lc.flux),
-        flux_err=np.asarray(lc.flux_err),
-        quality=np.asarray(lc.quality),
-        meta=np.array(json.dumps(lc.meta, default=_json_default)),
-    )
+    np.savez(buffer, **arrays)
     return buffer.getvalue()
 
 
 def lightcurve_from_npz(data: bytes) -> LightCurve:
+    """Inverse of lightcurve_to_npz; files stored before centroids were kept load without them."""
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        has_centroids = "centroid_col" in npz.files and "centroid_row" in npz.files
         return LightCurve(
             time=npz["time"].copy(),
             flux=npz["flux"].copy(),
             flux_err=npz["flux_err"].copy(),
             quality=npz["quality"].copy(),
             meta=json.loads(str(npz["meta"])),
+            centroid_col=npz["centroid_col"].copy() if has_centroids else None,
+            centroid_row=npz["centroid_row"].copy() if has_centroids else None,
         )
 
 

@@ -30,6 +30,8 @@ _READ_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, EOFError, 
 _FLUX_CHOICES = {"pdcsap": ("PDCSAP_FLUX",), "sap": ("SAP_FLUX",)}
 _DEFAULT_FLUX_ORDER = ("PDCSAP_FLUX", "SAP_FLUX", "FLUX")
 _QUALITY_COLUMNS = ("QUALITY", "SAP_QUALITY")
+# Pixel centroid (column, row) pairs, flux-weighted moments first (what K2 roll correction uses).
+_CENTROID_COLUMNS = (("MOM_CENTR1", "MOM_CENTR2"), ("PSF_CENTR1", "PSF_CENTR2"))
 _TIME_SYSTEMS = {("Kepler", 2454833): "BKJD", ("K2", 2454833): "BKJD", ("TESS", 2457000): "BTJD"}
 _CATALOGUE = {"Kepler": "KIC", "K2": "EPIC", "TESS": "TIC"}
 
@@ -84,6 +86,7 @@ def read_fits(data: bytes, *, flux_column: str | None = None, max_points: int = 
         flux_err = _column(rows, err_name) if err_name else None
         quality_name = next((names[q] for q in _QUALITY_COLUMNS if q in names), None)
         quality = _quality(rows, quality_name) if quality_name else None
+        centroid_names, centroid_col, centroid_row = _centroids(rows, names)
 
     meta: dict[str, Any] = {
         "mission": mission,
@@ -95,11 +98,12 @@ def read_fits(data: bytes, *, flux_column: str | None = None, max_points: int = 
         "flux_err_column": err_name,
         "quality_column": quality_name,
         "quality_bitmask": default_bitmask(mission),
+        "centroid_columns": centroid_names,
         "fits_extension": table.name or "",
         "columns": list(names.values()),
         "warnings": warn,
     }
-    return from_arrays(time, flux, flux_err, quality, meta)
+    return from_arrays(time, flux, flux_err, quality, meta, centroid_col=centroid_col, centroid_row=centroid_row)
 
 
 def _list_hdus(hdul: fits.HDUList) -> list[Any]:
@@ -174,6 +178,17 @@ def _column(rows: Any, name: str) -> np.ndarray:
 def _quality(rows: Any, name: str) -> np.ndarray:
     values = _column(rows, name)
     return np.where(np.isfinite(values), values, 0).astype(np.int64)
+
+
+def _centroids(rows: Any, names: dict[str, str]) -> tuple[list[str] | None, np.ndarray | None, np.ndarray | None]:
+    """Column names, column and row centroids of the first pair present; all None if absent or all NaN."""
+    pair = next((p for p in _CENTROID_COLUMNS if p[0] in names and p[1] in names), None)
+    if pair is None:
+        return None, None, None
+    col, row = _column(rows, names[pair[0]]), _column(rows, names[pair[1]])
+    if not (np.any(np.isfinite(col)) and np.any(np.isfinite(row))):
+        return None, None, None
+    return [names[pair[0]], names[pair[1]]], col, row
 
 
 def _choose_flux(

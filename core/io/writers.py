@@ -64,7 +64,8 @@ def write_fits(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1
 
     `flux_scale` turns relative flux into e-/s-like counts, as in real
     PDCSAP_FLUX, so readers must normalise. SAP_FLUX repeats PDCSAP_FLUX: we
-    have no raw photometry to offer.
+    have no raw photometry to offer. Centroids, when the curve has them, go to
+    MOM_CENTR1/MOM_CENTR2 so K2 roll correction still works on the copy.
     """
     mission = lc.meta.get("mission")
     layout = _LAYOUTS.get(mission)
@@ -87,18 +88,21 @@ def write_fits(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1
     flux = lc.flux * flux_scale
     flux_err = lc.flux_err * abs(flux_scale)
     time_unit = f"BJD - {bjd_ref}, days" if bjd_ref else "d"
-    table = fits.BinTableHDU.from_columns(
-        [
-            fits.Column(name="TIME", format="D", unit=time_unit, array=lc.time),
-            fits.Column(name="CADENCENO", format="J", array=_cadence_numbers(lc)),
-            fits.Column(name="SAP_FLUX", format="D", unit="e-/s", array=flux),
-            fits.Column(name="SAP_FLUX_ERR", format="D", unit="e-/s", array=flux_err),
-            fits.Column(name="PDCSAP_FLUX", format="D", unit="e-/s", array=flux),
-            fits.Column(name="PDCSAP_FLUX_ERR", format="D", unit="e-/s", array=flux_err),
-            fits.Column(name=quality_name, format="J", array=lc.quality.astype(np.int32)),
-        ],
-        name="LIGHTCURVE",
-    )
+    columns = [
+        fits.Column(name="TIME", format="D", unit=time_unit, array=lc.time),
+        fits.Column(name="CADENCENO", format="J", array=_cadence_numbers(lc)),
+        fits.Column(name="SAP_FLUX", format="D", unit="e-/s", array=flux),
+        fits.Column(name="SAP_FLUX_ERR", format="D", unit="e-/s", array=flux_err),
+        fits.Column(name="PDCSAP_FLUX", format="D", unit="e-/s", array=flux),
+        fits.Column(name="PDCSAP_FLUX_ERR", format="D", unit="e-/s", array=flux_err),
+        fits.Column(name=quality_name, format="J", array=lc.quality.astype(np.int32)),
+    ]
+    if lc.has_centroids:
+        columns += [
+            fits.Column(name="MOM_CENTR1", format="D", unit="pixel", array=lc.centroid_col),
+            fits.Column(name="MOM_CENTR2", format="D", unit="pixel", array=lc.centroid_row),
+        ]
+    table = fits.BinTableHDU.from_columns(columns, name="LIGHTCURVE")
     _time_keywords(table.header, lc, bjd_ref)
     hdul = fits.HDUList([primary, table])
     return _atomic_write(path, lambda tmp: hdul.writeto(tmp, overwrite=True))

@@ -141,3 +141,23 @@ def test_a_real_mission_file_survives_write_and_read(name, real_data_dir, tmp_pa
     np.testing.assert_array_equal(again.quality, original.quality)
     for key in ("mission", "target", "time_system", "time_offset", "quarter", "sector"):
         assert again.meta.get(key) == original.meta.get(key)
+
+
+def test_fits_round_trip_keeps_centroids_as_moment_columns(tmp_path):
+    time = np.arange(40) * 0.0204
+    col, row = 640.0 + np.sin(time), 410.0 + np.cos(time)
+    col[5] = row[5] = np.nan  # thruster firing: no centroid, but the flux row stays
+    lc = from_arrays(time, np.ones(40), None, None, {"mission": "K2", "target": "EPIC 211117077"},
+                     centroid_col=col, centroid_row=row)
+    path = write_fits(lc, tmp_path / "k2.fits")
+    with fits.open(path) as hdul:
+        assert hdul["LIGHTCURVE"].columns["MOM_CENTR1"].unit == "pixel"
+    loaded = load_lightcurve(path)
+    assert loaded.meta["centroid_columns"] == ["MOM_CENTR1", "MOM_CENTR2"]
+    np.testing.assert_array_equal(loaded.centroid_col, col)
+    np.testing.assert_array_equal(loaded.centroid_row, row)
+
+
+def test_curves_without_centroids_are_written_without_centroid_columns(tess_curve, tmp_path):
+    with fits.open(write_fits(tess_curve, tmp_path / "plain.fits")) as hdul:
+        assert not any("CENTR" in name for name in hdul["LIGHTCURVE"].columns.names)

@@ -1,9 +1,13 @@
 """Per-session curve storage: isolation, no pickle, no client file names on disk."""
 from __future__ import annotations
 
+import io
+import json
+
 import numpy as np
 import pytest
 
+from core.lightcurve import from_arrays
 from dashapp.session import new_session_id
 from dashapp.store import content_hash, lightcurve_from_npz, lightcurve_to_npz
 from tests.dashapp.builders import make_lightcurve
@@ -82,3 +86,23 @@ def test_prune_forgets_idle_sessions_only(store):
         os.utime(path, (long_ago, long_ago))
     assert store.prune(max_age_days=7) == 1
     assert store.list(idle) == [] and len(store.list(active)) == 1
+
+
+def test_round_trip_keeps_centroids():
+    lc = make_lightcurve(n=100)
+    col, row = np.linspace(600.0, 601.0, 100), np.linspace(400.0, 399.0, 100)
+    col[3] = row[3] = np.nan
+    with_centroids = from_arrays(lc.time, lc.flux, lc.flux_err, lc.quality, lc.meta, centroid_col=col, centroid_row=row)
+    back = lightcurve_from_npz(lightcurve_to_npz(with_centroids))
+    np.testing.assert_array_equal(back.centroid_col, col)
+    np.testing.assert_array_equal(back.centroid_row, row)
+
+
+def test_curves_stored_before_centroids_still_load():
+    lc = make_lightcurve(n=50)
+    buffer = io.BytesIO()  # the layout written before centroids were stored
+    np.savez(buffer, time=lc.time, flux=lc.flux, flux_err=lc.flux_err, quality=lc.quality,
+             meta=np.array(json.dumps({"target": "TIC 1"})))
+    back = lightcurve_from_npz(buffer.getvalue())
+    np.testing.assert_array_equal(back.time, lc.time)
+    assert not back.has_centroids and not lightcurve_from_npz(lightcurve_to_npz(back)).has_centroids

@@ -161,3 +161,45 @@ def test_too_many_extensions_are_refused():
     hdus = [fits.PrimaryHDU()] + [fits.ImageHDU() for _ in range(70)]
     with pytest.raises(LightCurveFormatError, match="more than 64 extensions"):
         load_lightcurve(fits_bytes(hdus))
+
+
+def _with_centroids(prefix: str, col: np.ndarray, row: np.ndarray) -> dict:
+    columns = lightcurve_columns(len(col))
+    columns[f"{prefix}_CENTR1"] = ("D", col)
+    columns[f"{prefix}_CENTR2"] = ("D", row)
+    return columns
+
+
+def test_moment_centroids_are_read_as_column_and_row():
+    col, row = 500.0 + np.linspace(0, 1, 100), 300.0 - np.linspace(0, 1, 100)
+    col[7] = np.nan
+    columns = _with_centroids("MOM", col, row)
+    columns["PSF_CENTR1"], columns["PSF_CENTR2"] = ("D", np.zeros(100)), ("D", np.zeros(100))
+    lc = load_lightcurve(make_fits(columns=columns))
+    assert lc.meta["centroid_columns"] == ["MOM_CENTR1", "MOM_CENTR2"]
+    np.testing.assert_array_equal(lc.centroid_col, col)
+    np.testing.assert_array_equal(lc.centroid_row, row)
+
+
+def test_psf_centroids_are_used_when_there_are_no_moment_centroids():
+    col, row = np.full(100, 12.5), np.full(100, 40.25)
+    lc = load_lightcurve(make_fits(columns=_with_centroids("PSF", col, row)))
+    assert lc.meta["centroid_columns"] == ["PSF_CENTR1", "PSF_CENTR2"]
+    np.testing.assert_array_equal(lc.centroid_col, col)
+    np.testing.assert_array_equal(lc.centroid_row, row)
+
+
+@pytest.mark.parametrize("all_nan", ["MOM_CENTR1", "MOM_CENTR2"])
+def test_all_nan_centroids_are_left_out_quietly(all_nan):
+    columns = _with_centroids("MOM", np.full(100, 5.0), np.full(100, 6.0))
+    columns[all_nan] = ("D", np.full(100, np.nan))
+    lc = load_lightcurve(make_fits(columns=columns))
+    assert not lc.has_centroids
+    assert lc.meta["centroid_columns"] is None
+    assert lc.meta["warnings"] == []
+
+
+def test_files_without_centroids_load_without_them():
+    lc = load_lightcurve(make_fits())
+    assert not lc.has_centroids
+    assert lc.meta["centroid_columns"] is None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from astropy.io import fits
 
 from core.errors import LightCurveFormatError
 from core.io import load_lightcurve
@@ -67,3 +68,19 @@ def test_real_fits_cut_in_half_is_truncated(real_data_dir):
     data = (real_data_dir / "tess2018206045859-s0001-0000000358108509-0120-s_lc.fits").read_bytes()
     with pytest.raises(LightCurveFormatError, match="truncated"):
         load_lightcurve(data[: len(data) // 2])
+
+
+def test_k2_file_brings_its_moment_centroids_for_roll_correction(real_data_dir):
+    name = "ktwo211117077-c04_llc.fits"
+    lc = load_lightcurve(real_data_dir / name)
+    with fits.open(real_data_dir / name) as hdul:
+        table = hdul["LIGHTCURVE"].data
+        by_time = {t: (c, r) for t, c, r in zip(table["TIME"], table["MOM_CENTR1"], table["MOM_CENTR2"])}
+    assert lc.meta["centroid_columns"] == ["MOM_CENTR1", "MOM_CENTR2"]
+    assert lc.has_centroids and len(lc.centroid_col) == len(lc) > 3000
+    expected_col, expected_row = np.array([by_time[t] for t in lc.time]).T
+    finite = np.isfinite(lc.centroid_col)
+    assert finite.sum() > 3000
+    np.testing.assert_array_equal(np.isfinite(expected_col), finite)
+    np.testing.assert_array_equal(lc.centroid_col[finite], expected_col[finite])
+    np.testing.assert_array_equal(lc.centroid_row[finite], expected_row[finite])
