@@ -66,7 +66,7 @@ def find_flares(
     runs = _runs(z > threshold, contiguous)
     candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
     if min_points < 3:
-        candidates = [(a, b) for a, b in candidates if not _two_point_glitch(z, a, b)]
+        candidates = [(a, b) for a, b in candidates if not (_two_point_glitch(z, a, b) or _spike_and_noise(z, a, b))]
     spans = [_extend(z, contiguous, a, b) for a, b in candidates]
     # With fewer than three high points (long cadence) a flare must still show a
     # decay tail; two equal points with quiet neighbours are an instrumental glitch.
@@ -108,6 +108,15 @@ def _two_point_glitch(z: np.ndarray, a: int, b: int) -> bool:
         return False
     low, high = sorted(z[a:b])
     return low >= GLITCH_RATIO * high and (b >= z.size or z[b] < max(TAIL_SIGMA, MIN_TAIL_RATIO * high))
+
+
+def _spike_and_noise(z: np.ndarray, a: int, b: int) -> bool:
+    """A high point whose only high neighbour keeps less than MIN_TAIL_RATIO of it: a spike on noise.
+
+    A flare's next exposure keeps at least ~9% of its peak's excess; one that clears
+    the threshold by a hair beside a 60-sigma spike is noise, not a decay.
+    """
+    return b - a == 2 and z[a] > z[a + 1] and z[a + 1] < MIN_TAIL_RATIO * z[a]
 
 
 def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) -> np.ndarray:

@@ -94,3 +94,13 @@ def test_a_big_spike_over_a_noise_high_next_point_is_not_a_flare_but_binned_flar
         residual += flare_binned(t, peak * cadence, fwhm_min / 1440.0, 0.1, cadence)
     events, _ = find_flares(t, residual + rng.normal(0, 1e-5, t.size), 1e-3)
     assert [round(e.t_peak / cadence) for e in events] == [round(p) for p in peaks]
+
+
+def test_a_spike_next_to_a_barely_high_noise_point_is_not_a_flare(rng):
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 20.0, cadence)
+    residual = rng.normal(0, 1e-5, t.size)
+    residual[100:103] = [0.060, 0.0032, 0.0012]  # 60 sigma, then 3.2 and 1.2 sigma of noise
+    residual[300:303] = [0.020, 0.0032, 0.0012]  # 20 sigma: 3.2 sigma is a 16% tail, a short flare
+    events, _ = find_flares(t, residual, 1e-3)
+    assert [round(e.t_peak / cadence) for e in events] == [300]
