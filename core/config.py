@@ -37,6 +37,7 @@ class AnalysisConfig:
     max_planets: int = 3
     flare_sigma: float = 3.0
     outlier_sigma: float = 5.0
+    k2_roll_correction: bool = True
     model_id: str | None = None
     random_state: int = 42
 
@@ -63,6 +64,8 @@ class AnalysisConfig:
         _check_range("max_planets", int(self.max_planets), 0, 10)
         _check_range("flare_sigma", float(self.flare_sigma), 1.0, 100.0)
         _check_range("outlier_sigma", float(self.outlier_sigma), 2.0, 100.0)
+        if not isinstance(self.k2_roll_correction, bool):
+            raise ConfigError(f"k2_roll_correction must be true or false, got {self.k2_roll_correction!r}")
         object.__setattr__(self, "detectors", tuple(self.detectors))
         object.__setattr__(self, "window_size", int(self.window_size))
 
@@ -94,6 +97,9 @@ _FLOAT_FIELDS = {
     "transit_min_snr", "transit_min_sde", "flare_sigma", "outlier_sigma",
 }
 
+_BOOL_FIELDS = {"k2_roll_correction"}
+_BOOL_WORDS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
 
 def _parse_value(key: str, raw: Any) -> Any:
     try:
@@ -109,6 +115,11 @@ def _parse_value(key: str, raw: Any) -> Any:
             return number
     except (TypeError, ValueError):
         raise ConfigError(f"{key} must be a number, got {raw!r}") from None
+    if key in _BOOL_FIELDS:
+        text = str(raw).strip().lower()
+        if isinstance(raw, bool) or text in _BOOL_WORDS:
+            return raw if isinstance(raw, bool) else _BOOL_WORDS[text]
+        raise ConfigError(f"{key} must be true or false, got {raw!r}")
     if key == "detectors":
         if isinstance(raw, str):
             return tuple(d.strip() for d in raw.split(",") if d.strip())

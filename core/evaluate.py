@@ -399,7 +399,8 @@ def real_injected_case(name: str, base: LightCurve, index: int, seed: int,
     signal = with_signals.flux - plain.flux
     nearest = np.clip(np.searchsorted(with_signals.time, time - cadence / 2), 0, len(signal) - 1)
     flux = base.flux * (1.0 + signal[nearest])
-    lc = from_arrays(time, flux, base.flux_err, None, dict(base.meta))
+    lc = from_arrays(time, flux, base.flux_err, None, dict(base.meta),
+                     centroid_col=base.centroid_col, centroid_row=base.centroid_row)
     return Case(f"{name}+inj{index}", "real-injected", lc, _with_sigma(truth.events, sigma),
                 _with_snr(truth.planets, time, sigma), cadence, known)
 

@@ -23,6 +23,7 @@ from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_t
 from core.detect.vetting import transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
+from core.k2_sff import correct_k2_roll
 from core.lightcurve import LightCurve
 from core.preprocess import (
     SHORT_TREND_WINDOW_DAYS,
@@ -83,6 +84,7 @@ def analyze(
             f"only {len(prepared)} points are left after removing bad-quality data; "
             f"at least {MIN_ANALYSIS_POINTS} are needed (try quality_bitmask='none')"
         )
+    prepared, roll_correction = correct_k2_roll(prepared, enabled=config.k2_roll_correction)
     time, flux = prepared.time, prepared.flux
     n = time.size
     lap("prepare")
@@ -191,6 +193,7 @@ def analyze(
             "noise_ppm": round(point_to_point_std(residual) * 1e6, 2),
             "rotation_period_days": round(p_rot, 5) if "transits" in want and np.isfinite(p_rot) else None,
             "rotation_power": round(rot_power, 4) if "transits" in want else None,
+            "k2_roll_correction": roll_correction,
             "transit_trend_degree": trend_option.degree,
             "transit_trend_window_days": round(trend_option.window_days, 4),
             "transit_trend_rotation_days": None if trend_option.rotation_days is None

@@ -1,0 +1,162 @@
+"""K2 roll correction by self-flat-fielding (Vanderburg & Johnson 2014).
+
+With two reaction wheels K2 rolled slowly about its boresight and fired its
+thrusters every ~6 h to roll back. The star drifts along an arc on the detector,
+and its flux changes with the position on that arc (intra-pixel and aperture
+losses): a sawtooth of a few hundred ppm that hides shallow transits and mimics
+short flares. Within a window short enough for the arc to stay put, the flux
+divided by the star's own slow variability is a smooth function of the distance
+along the arc; fitting and dividing out that function removes the sawtooth.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from core.lightcurve import LightCurve
+from core.preprocess import find_segments, point_to_point_std, robust_std, short_trend
+
+WINDOW_DAYS = 1.5  # the arc drifts over days: fit it afresh in windows this long
+STAR_TREND_DAYS = 0.75  # the star's own variability, divided out before the fit
+ARC_DEGREE = 3  # the arc's shape, as a polynomial across its main axis
+FLUX_DEGREE = 5  # flux against arclength: few parameters, so the fit adds little noise
+ITERATIONS = 3  # star trend and roll fit are refined in turn
+CLIP_SIGMA = 3.0  # flares and outliers are left out of the roll fit
+MIN_POINTS_PER_WINDOW = 30
+GAP_DAYS = 0.5
+
+
+@dataclass(frozen=True)
+class RollCorrection:
+    """The multiplicative correction (divide the flux by it) and how it went."""
+
+    correction: np.ndarray
+    windows: int
+    noise_before_ppm: float
+    noise_after_ppm: float
+
+    @property
+    def helps(self) -> bool:
+        """Whether dividing by the correction lowered the point-to-point noise."""
+        return self.windows > 0 and self.noise_after_ppm < self.noise_before_ppm
+
+
+def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, dict[str, Any] | None]:
+    """`lc` with the K2 roll sawtooth divided out, and what was done (None when not K2).
+
+    The correction is kept only when it lowers the point-to-point noise, so a curve
+    whose centroids say little about its flux is left as it was.
+    """
+    if lc.meta.get("mission") != "K2":
+        return lc, None
+    if not enabled:
+        return lc, {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
+    if not lc.has_centroids:
+        return lc, {"applied": False, "reason": "no centroid columns (the K2 FITS light curve has them; CSV exports don't)"}
+    roll = sff_correction(lc.time, lc.flux, lc.centroid_col, lc.centroid_row)
+    info: dict[str, Any] = {
+        "applied": roll.helps,
+        "windows": roll.windows,
+        "noise_before_ppm": round(roll.noise_before_ppm, 1),
+        "noise_after_ppm": round(roll.noise_after_ppm, 1),
+    }
+    if not roll.helps:
+        info["reason"] = "no window could be fitted" if roll.windows == 0 else "it did not lower the noise"
+        return lc, info
+    return replace(lc, flux=lc.flux / roll.correction, flux_err=lc.flux_err / roll.correction), info
+
+
+def sff_correction(
+    time: np.ndarray,
+    flux: np.ndarray,
+    centroid_col: np.ndarray,
+    centroid_row: np.ndarray,
+    mask: np.ndarray | None = None,
+) -> RollCorrection:
+    """Fit flux against arclength along the centroid track in windows of WINDOW_DAYS.
+
+    `flux` is normalised (median 1). Points where `mask` is True, or whose centroid is
+    not finite, are left out of every fit; every point with a finite centroid gets a
+    correction (1 elsewhere). Noise figures are point-to-point, on residuals from the
+    star's trend, so the caller can keep the correction only when it helps.
+    """
+    time = np.asarray(time, dtype=np.float64)
+    flux = np.asarray(flux, dtype=np.float64)
+    col = np.asarray(centroid_col, dtype=np.float64)
+    row = np.asarray(centroid_row, dtype=np.float64)
+    if not (time.shape == flux.shape == col.shape == row.shape):
+        raise ValueError("time, flux and both centroid arrays must have the same length")
+    placed = np.isfinite(col) & np.isfinite(row) & np.isfinite(flux)
+    usable = placed & (np.ones(time.size, dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool))
+    correction = np.ones(time.size)
+    if usable.sum() < MIN_POINTS_PER_WINDOW:
+        return RollCorrection(correction=correction, windows=0, noise_before_ppm=float("nan"),
+                              noise_after_ppm=float("nan"))
+    windows = 0
+    for _ in range(ITERATIONS):
+        star, extreme = short_trend(time, flux / correction, STAR_TREND_DAYS, mask=~usable)
+        relative = flux / star
+        windows = 0
+        for a, b in _windows(time, WINDOW_DAYS):
+            fit = usable[a:b] & ~extreme[a:b]
+            if fit.sum() < MIN_POINTS_PER_WINDOW:
+                continue
+            arc = _arclength(col[a:b], row[a:b], fit)
+            model = _robust_polyval(arc, relative[a:b], fit, FLUX_DEGREE)
+            here = placed[a:b]
+            scale = float(np.median(model[fit]))
+            if not np.isfinite(scale) or scale <= 0:
+                continue
+            correction[a:b] = np.where(here, model / scale, 1.0)
+            windows += 1
+    before, after = _noise_ppm(time, flux, usable), _noise_ppm(time, flux / correction, usable)
+    return RollCorrection(correction=correction, windows=windows, noise_before_ppm=before, noise_after_ppm=after)
+
+
+def _windows(time: np.ndarray, width: float) -> list[tuple[int, int]]:
+    """[start, stop) index ranges of about `width` days that never cross a data gap."""
+    out = []
+    for a, b in find_segments(time, GAP_DAYS):
+        count = max(1, int(round((time[b - 1] - time[a]) / width)))
+        edges = np.linspace(time[a], time[b - 1], count + 1)
+        cuts = np.searchsorted(time[a:b], edges[1:-1]) + a
+        bounds = np.concatenate(([a], cuts, [b]))
+        out.extend((int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:]) if y > x)
+    return out
+
+
+def _arclength(col: np.ndarray, row: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """Distance along the centroid track, from a polynomial fitted across its principal axis."""
+    centre = np.array([col[fit].mean(), row[fit].mean()])
+    xy = np.column_stack((col, row)) - centre
+    _, _, axes = np.linalg.svd(xy[fit], full_matrices=False)
+    along, across = np.nan_to_num(xy @ axes[0]), np.nan_to_num(xy @ axes[1])
+    shape = np.polyfit(along[fit], across[fit], ARC_DEGREE)
+    grid = np.linspace(along[fit].min(), along[fit].max(), 256)
+    speed = np.sqrt(1.0 + np.polyval(np.polyder(shape), grid) ** 2)
+    distance = np.concatenate(([0.0], np.cumsum(0.5 * (speed[1:] + speed[:-1]) * np.diff(grid))))
+    return np.interp(along, grid, distance)
+
+
+def _robust_polyval(x: np.ndarray, y: np.ndarray, fit: np.ndarray, degree: int) -> np.ndarray:
+    """A polynomial fitted to y(x) on `fit`, refitted twice without points beyond CLIP_SIGMA."""
+    keep = fit.copy()
+    span = float(np.ptp(x[fit])) or 1.0
+    u = (x - x[fit].min()) / span  # a unit interval keeps the fit well conditioned
+    coefficients = np.polyfit(u[keep], y[keep], degree)
+    for _ in range(2):
+        residual = y - np.polyval(coefficients, u)
+        keep = fit & (np.abs(residual) < CLIP_SIGMA * robust_std(residual[fit]))
+        if keep.sum() <= 2 * (degree + 1):
+            break
+        coefficients = np.polyfit(u[keep], y[keep], degree)
+    # Outside the fitted arc the polynomial is not trusted: hold its edge values.
+    return np.polyval(coefficients, np.clip(u, 0.0, 1.0))
+
+
+def _noise_ppm(time: np.ndarray, flux: np.ndarray, usable: np.ndarray) -> float:
+    trend, extreme = short_trend(time, flux, STAR_TREND_DAYS, mask=~usable)
+    residual = flux / trend - 1.0
+    return float(point_to_point_std(residual[usable & ~extreme]) * 1e6)
