@@ -68,6 +68,16 @@ def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, d
     return replace(lc, flux=lc.flux / roll.correction, flux_err=lc.flux_err / roll.correction), info
 
 
+def describe_roll_correction(info: dict[str, Any] | None) -> str | None:
+    """One sentence for people on what `correct_k2_roll` did (None when the curve is not K2)."""
+    if not info:
+        return None
+    if info["applied"]:
+        return (f"K2 roll corrected (self-flat-fielding in {info['windows']} windows): noise "
+                f"{info['noise_before_ppm']:.0f} -> {info['noise_after_ppm']:.0f} ppm per point.")
+    return f"K2 roll not corrected: {info['reason']}."
+
+
 def sff_correction(
     time: np.ndarray,
     flux: np.ndarray,

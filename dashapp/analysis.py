@@ -14,6 +14,7 @@ from typing import Any, Callable
 import plotly.graph_objects as go
 
 from core.config import AnalysisConfig
+from core.k2_sff import describe_roll_correction
 from core.pipeline import analyze
 from core.result import AnalysisResult
 from dashapp import figures, tables
@@ -122,8 +123,9 @@ def summary_text(result: AnalysisResult) -> str:
     timings = result.timings or {}
     total = timings.get("total", sum(timings.values()))
     planets = len(result.transits)
+    roll = describe_roll_correction(result.meta.get("k2_roll_correction"))
     return (f"{result.n_points:,} points analysed: {found}; {planets} transit candidate"
-            f"{'s' if planets != 1 else ''}. Analysis took {total:.2f} s.")
+            f"{'s' if planets != 1 else ''}. {roll + ' ' if roll else ''}Analysis took {total:.2f} s.")
 
 
 def export(result: AnalysisResult, what: str, stem: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 
 from core.config import AnalysisConfig
 from core.io import load_lightcurve
+from core.k2_sff import describe_roll_correction
 from core.pipeline import analyze
 from core.result import AnalysisResult
 
@@ -45,6 +46,9 @@ def summary(result: AnalysisResult) -> str:
         f"cadence {meta.get('cadence_min', float('nan')):.2f} min, time system {meta.get('time_system', 'unknown')}",
         f"noise {meta.get('noise_ppm', float('nan')):.0f} ppm per point, 1-h CDPP {meta.get('cdpp_1h_ppm', float('nan')):.0f} ppm",
     ]
+    roll = describe_roll_correction(meta.get("k2_roll_correction"))
+    if roll:
+        lines.append(roll)
     if result.transits:
         lines.append("Transit candidates:")
         for c in result.transits:

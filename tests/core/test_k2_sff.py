@@ -111,3 +111,21 @@ def test_analyze_reports_the_roll_correction_and_can_be_told_not_to(rng):
     assert not plain.meta["k2_roll_correction"]["applied"]
     # The sawtooth's resets are what the short trend cannot follow: they are gone from the residual.
     assert corrected.meta["noise_ppm"] < 0.8 * plain.meta["noise_ppm"]
+
+
+def test_people_are_told_what_the_roll_correction_did(rng):
+    from core.commands.analyze import summary
+    from core.config import AnalysisConfig
+    from core.k2_sff import describe_roll_correction
+    from core.pipeline import analyze
+
+    assert describe_roll_correction(None) is None
+    assert describe_roll_correction({"applied": False, "reason": "no centroid columns"}) == (
+        "K2 roll not corrected: no centroid columns.")
+    t, star, roll, col, row = k2_like(rng, days=6.0)
+    flux = star * roll * (1.0 + rng.normal(0, WHITE, t.size))
+    lc = from_arrays(t, flux, meta={"mission": "K2"}, centroid_col=col, centroid_row=row)
+    result = analyze(lc, AnalysisConfig(detectors=("flares",)))
+    info = result.meta["k2_roll_correction"]
+    line = f"noise {info['noise_before_ppm']:.0f} -> {info['noise_after_ppm']:.0f} ppm"
+    assert line in summary(result)

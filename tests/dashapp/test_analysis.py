@@ -97,3 +97,11 @@ def test_relayout_events_map_to_time_ranges():
     assert analysis.relayout_range({"xaxis.range": [3, 4]}) == [3.0, 4.0]
     assert analysis.relayout_range({"xaxis.autorange": True, "yaxis.autorange": True}) is None
     assert analysis.relayout_range({"dragmode": "pan"}) is analysis.NO_CHANGE
+
+
+def test_summary_says_when_a_k2_curve_was_roll_corrected():
+    result = make_result()
+    assert "K2 roll" not in analysis.summary_text(result)
+    result.meta["k2_roll_correction"] = {"applied": True, "windows": 47, "noise_before_ppm": 575.8,
+                                         "noise_after_ppm": 450.8}
+    assert "K2 roll corrected (self-flat-fielding in 47 windows): noise 576 -> 451 ppm" in analysis.summary_text(result)
