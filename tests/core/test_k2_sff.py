@@ -129,3 +129,13 @@ def test_people_are_told_what_the_roll_correction_did(rng):
     info = result.meta["k2_roll_correction"]
     line = f"noise {info['noise_before_ppm']:.0f} -> {info['noise_after_ppm']:.0f} ppm"
     assert line in summary(result)
+
+
+def test_centroids_that_say_nothing_about_the_flux_are_not_used(rng):
+    t = np.arange(0.0, 10.0, CADENCE)
+    flux = 1.0 + rng.normal(0, 1e-3, t.size)
+    # Jitter unrelated to the flux: the fit only takes the ~5% any 6-parameter fit takes off noise.
+    jitter = sff_correction(t, flux, 5 + rng.normal(0, 0.1, t.size), 7 + rng.normal(0, 0.1, t.size))
+    assert jitter.windows > 0 and not jitter.helps
+    still = sff_correction(t, flux, np.full(t.size, 5.0), np.full(t.size, 7.0))
+    assert still.windows == 0 and np.all(still.correction == 1.0)
