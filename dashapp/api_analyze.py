@@ -22,7 +22,8 @@ from dashapp.lru import LRU
 from dashapp.results import ResultCache, result_key
 from dashapp.store import content_hash
 
-FORM_FIELDS = ("contamination", "window_size", "vote_threshold", "model_id", "detectors", "detrend_window_days")
+FORM_FIELDS = ("contamination", "window_size", "vote_threshold", "model_id", "detectors", "detrend_window_days",
+               "k2_roll_correction")
 RESULT_LRU_SIZE = 32
 MODEL_LRU_SIZE = 4  # a loaded model is refitted from its reference windows (~1 s), so keep a few
 

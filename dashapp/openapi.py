@@ -39,6 +39,9 @@ _ANALYZE_FORM = {
         "detrend_window_days": _number("Detrending window in days", minimum=0.05, maximum=10, default=0.75),
         "detectors": {"type": "string", "description": "Comma list of transits,flares,outliers,anomaly"},
         "model_id": {"type": "string", "description": "A registry model id; omit to fit on the curve itself"},
+        "k2_roll_correction": {"type": "boolean", "default": True,
+                               "description": "Divide out the K2 roll sawtooth (self-flat-fielding on the "
+                                              "centroids of a K2 FITS file); false to analyse the flux as is"},
     },
 }
 

@@ -110,6 +110,15 @@ def test_analyze_real_fits(client: FlaskClient, real_data_dir: Path) -> None:
     assert body["transits"] == []
 
 
+def test_k2_fits_is_roll_corrected_unless_asked_not_to(client: FlaskClient, real_data_dir: Path) -> None:
+    data = (real_data_dir / "ktwo211117077-c04_llc.fits").read_bytes()
+    corrected = _post_file(client, data, detectors="flares,outliers").json["meta"]
+    plain = _post_file(client, data, detectors="flares,outliers", k2_roll_correction="false").json["meta"]
+    assert corrected["k2_roll_correction"]["applied"]
+    assert plain["k2_roll_correction"] == {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
+    assert corrected["noise_ppm"] < 0.9 * plain["noise_ppm"]
+
+
 # ----------------------------------------------------------------------------- bad requests
 
 def test_analyze_without_file(client: FlaskClient) -> None:
@@ -145,6 +154,7 @@ def test_analyze_oversized(app, client: FlaskClient, monkeypatch: pytest.MonkeyP
     ("vote_threshold", "0", "vote_threshold"),
     ("detectors", "transits,magic", "detector"),
     ("contamnation", "0.1", "unknown"),
+    ("k2_roll_correction", "maybe", "k2_roll_correction"),
 ])
 def test_analyze_bad_settings(client: FlaskClient, sample_csv: bytes, field: str, value: str, word: str) -> None:
     assert word in _error_of(_post_file(client, sample_csv, **{field: value}), 422)
