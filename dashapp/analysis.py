@@ -32,6 +32,7 @@ FORM_FIELDS = {
     "detectors": "detectors",
     "detrend_window": "detrend_window_days",
     "model_id": "model_id",
+    "k2_roll": "k2_roll_correction",
 }
 
 

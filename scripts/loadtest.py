@@ -230,7 +230,7 @@ class Visitor:
             "curve-select.value": self.curve_hash, "setting-contamination.value": defaults.contamination,
             "setting-window-size.value": defaults.window_size, "setting-vote-threshold.value": defaults.vote_threshold,
             "setting-detrend-window.value": defaults.detrend_window_days, "setting-detectors.value": list(DETECTORS),
-            "model-select.value": FIT_ON_CURVE,
+            "model-select.value": FIT_ON_CURVE, "setting-k2-roll.value": defaults.k2_roll_correction,
         }, ["analyze-button.n_clicks"], check=lambda r: r.json()["response"]["analysis-ready"]["data"]["cached"])
         if reply is None:
             return

@@ -83,6 +83,8 @@ def _settings_card(model_options: list[dict]) -> dbc.Card:
         dbc.Label("Detectors"),
         dbc.Checklist(id="setting-detectors", options=[{"label": d, "value": d} for d in DETECTORS],
                       value=list(DETECTORS), inline=True, className="mb-2"),
+        dbc.Switch(id="setting-k2-roll", label="Correct the K2 roll (K2 FITS files)",
+                   value=_DEFAULTS.k2_roll_correction, className="mb-2"),
         dbc.Label("Anomaly model", html_for="model-select"),
         dbc.Select(id="model-select", options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
         dbc.Button("Analyse", id="analyze-button", color="primary", className="w-100 mb-2"),
@@ -166,9 +168,10 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
     State("setting-detrend-window", "value"),
     State("setting-detectors", "value"),
     State("model-select", "value"),
+    State("setting-k2-roll", "value"),
 )
 def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, vote_threshold,
-                     detrend_window, detectors, model_id):
+                     detrend_window, detectors, model_id, k2_roll):
     """Validate the settings; answer from the cache, or start a background job."""
     if ctx.triggered_id != "analyze-button" and not (autorun or {}).get("run"):
         raise dash.exceptions.PreventUpdate  # page load without ?run=1
@@ -181,7 +184,7 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
         config = analysis.build_config({
             "contamination": contamination, "window_size": window_size, "vote_threshold": vote_threshold,
             "detrend_window": detrend_window, "detectors": detectors or [],
-            "model_id": training.saved_model_id(model_id),
+            "model_id": training.saved_model_id(model_id), "k2_roll": k2_roll,
         })
     except ConfigError as exc:
         return dash.no_update, {"error": f"Check the settings: {exc}."}

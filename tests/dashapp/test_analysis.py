@@ -31,6 +31,8 @@ def form(**changes):
 def test_form_values_become_a_config():
     config = analysis.build_config(form(contamination="0.1", window_size="40", detectors=["flares"]))
     assert (config.contamination, config.window_size, config.detectors) == (0.1, 40, ("flares",))
+    assert config.k2_roll_correction  # the switch's default, and what a missing value means
+    assert not analysis.build_config(form(k2_roll=False)).k2_roll_correction
 
 
 @pytest.mark.parametrize("bad", [{"contamination": 0.9}, {"window_size": "abc"}, {"detectors": ["psychic"]}])
