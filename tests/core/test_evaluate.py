@@ -130,3 +130,16 @@ def test_impulsive_rise_tells_a_flare_from_a_rising_flank():
     assert impulsive_rise(t, flare, t[40], t[43], 5e-4)
     assert impulsive_rise(t, flare, t[41], t[43], 5e-4)  # a label starting a cadence after the peak
     assert not impulsive_rise(t, flare, 10.0, 11.0, 5e-4)  # no data in the label
+
+
+def test_a_planet_with_one_transit_in_the_data_is_left_out_of_recall():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    planets = [{"period": 4.0, "snr": 12.0, "n_transits": 1}, {"period": 6.0, "snr": 12.0, "n_transits": 3}]
+    transit = {"kind": "transit", "t_start": 0.0, "t_end": 0.1, "t_peak": 0.05, "planet": 0}
+    case = Case("gaps", "synthetic-TESS", lc, [transit], planets, CADENCE)
+    result = AnalysisResult(n_points=2, meta={}, transits=[], events=[], time=lc.time, flux=lc.flux,
+                            trend=lc.flux, detrended=lc.flux, labels=lc.flux.astype("int8"))
+    counts, _ = score_case(case, result, seed_runs=[])
+    assert counts["planet_single"] == 1
+    assert counts["planet|10-15"] == 1 and counts["planet_missed|10-15"] == 1  # only the 6-day one
+    assert counts["transit|10-15"] == 0
