@@ -59,8 +59,11 @@ def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, d
     if not enabled:
         return lc, {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
     if not lc.has_centroids:
-        return lc, {"applied": False, "reason": "no centroid columns (the K2 FITS light curve has them; CSV exports don't)"}
+        reason = "no centroid columns (the K2 FITS light curve has them; CSV exports don't)"
+        return lc, {"applied": False, "reason": reason}
     roll = sff_correction(lc.time, lc.flux, lc.centroid_col, lc.centroid_row)
+    if roll.windows == 0:
+        return lc, {"applied": False, "reason": "too few points with a centroid to fit the roll"}
     info: dict[str, Any] = {
         "applied": roll.helps,
         "windows": roll.windows,
@@ -68,7 +71,7 @@ def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, d
         "noise_after_ppm": round(roll.noise_after_ppm, 1),
     }
     if not roll.helps:
-        info["reason"] = "no window could be fitted" if roll.windows == 0 else "it did not lower the noise"
+        info["reason"] = f"it took less than {MIN_NOISE_GAIN:.0%} off the noise"
         return lc, info
     return replace(lc, flux=lc.flux / roll.correction, flux_err=lc.flux_err / roll.correction), info
 

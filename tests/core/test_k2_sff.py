@@ -73,6 +73,10 @@ def test_only_k2_curves_with_centroids_are_corrected(rng):
     assert same is csv_export and not info["applied"] and "centroid" in info["reason"]
     same, info = correct_k2_roll(k2, enabled=False)
     assert same is k2 and "turned off" in info["reason"]
+    nowhere = np.full(t.size, np.nan)
+    lost = from_arrays(t, flux, meta={"mission": "K2"}, centroid_col=nowhere, centroid_row=nowhere)
+    same, info = correct_k2_roll(lost)
+    assert same is lost and info == {"applied": False, "reason": "too few points with a centroid to fit the roll"}
 
 
 def test_missing_centroids_leave_the_flux_alone(rng):
