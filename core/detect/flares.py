@@ -15,6 +15,8 @@ from core.result import Event
 SECONDS_PER_DAY = 86400.0
 EDGE_SIGMA = 1.0  # a flare's extent: where the residual falls back below this
 MERGE_GAP_CADENCES = 3
+# One missing cadence (a K2 thruster firing, a flagged point) does not end a flare's run or tail.
+MAX_STEP_CADENCES = 2.5
 MIN_FLARE_SPAN = 3  # points above EDGE_SIGMA, rise to end of the decay
 TAIL_SIGMA = 2.0  # long cadence: the point after a short flare's peak is at least this high
 DECAY_RATIO = 0.8  # ... and at most this fraction of the peak
@@ -62,7 +64,7 @@ def find_flares(
     z = np.where(ok, residual / sigma, 0.0)
 
     # Runs are broken by gaps in time as well as by low points.
-    contiguous = np.concatenate(([False], np.diff(time) < 1.5 * cadence))
+    contiguous = np.concatenate(([False], np.diff(time) < MAX_STEP_CADENCES * cadence))
     runs = _runs(z > threshold, contiguous)
     candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
     if min_points < 3:

@@ -104,3 +104,15 @@ def test_a_spike_next_to_a_barely_high_noise_point_is_not_a_flare(rng):
     residual[300:303] = [0.020, 0.0032, 0.0012]  # 20 sigma: 3.2 sigma is a 16% tail, a short flare
     events, _ = find_flares(t, residual, 1e-3)
     assert [round(e.t_peak / cadence) for e in events] == [300]
+
+
+def test_a_flare_tail_across_one_missing_cadence_still_counts(rng):
+    """K2 drops a cadence at every thruster firing: a flare just before one keeps its tail."""
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 20.0, cadence)
+    residual = rng.normal(0, 1e-5, t.size)
+    residual[100], residual[102] = 0.012, 0.004  # peak, (cadence 101 missing), decaying tail
+    keep = np.ones(t.size, dtype=bool)
+    keep[101] = False
+    events, _ = find_flares(t[keep], residual[keep], 1e-3)
+    assert [round(e.t_peak / cadence) for e in events] == [100]
