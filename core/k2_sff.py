@@ -127,7 +127,9 @@ def sff_correction(
             model = _robust_polyval(arc, relative[a:b], fit, FLUX_DEGREE)
             here = placed[a:b]
             scale = float(np.median(model[fit]))
-            if not np.isfinite(scale) or scale <= 0:
+            # A fit gone wild on junk centroids (a non-positive or non-finite value) is not used.
+            if not (np.isfinite(scale) and scale > 0 and np.all(np.isfinite(model[here]))
+                    and model[here].min() > 0):
                 continue
             correction[a:b] = np.where(here, model / scale, 1.0)
             windows += 1

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.k2_sff import correct_k2_roll, sff_correction
 from core.lightcurve import from_arrays
@@ -143,3 +145,25 @@ def test_centroids_that_say_nothing_about_the_flux_are_not_used(rng):
     assert jitter.windows > 0 and not jitter.helps
     still = sff_correction(t, flux, np.full(t.size, 5.0), np.full(t.size, 7.0))
     assert still.windows == 0 and np.all(still.correction == 1.0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(min_value=2, max_value=600),
+    gap_at=st.floats(min_value=0.0, max_value=1.0),
+    nan_share=st.floats(min_value=0.0, max_value=1.0),
+    scale=st.sampled_from([0.0, 1e-12, 1e-3, 1.0, 1e9]),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_any_centroids_give_a_finite_positive_correction(n, gap_at, nan_share, scale, seed):
+    """Still, huge, NaN-riddled or tiny inputs: never an exception, never a NaN or a sign flip."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * CADENCE
+    t[int(gap_at * n):] += 3.0  # a data gap somewhere
+    flux = 1.0 + rng.normal(0, 1e-3, n)
+    col = 5.0 + scale * rng.normal(size=n)
+    row = 7.0 + scale * rng.normal(size=n)
+    col[rng.random(n) < nan_share] = np.nan
+    result = sff_correction(t, flux, col, row)
+    assert result.correction.shape == (n,)
+    assert np.all(np.isfinite(result.correction)) and np.all(result.correction > 0)
