@@ -112,12 +112,16 @@ def sff_correction(
     if usable.sum() < MIN_POINTS_PER_WINDOW:
         return RollCorrection(correction=correction, windows=0, noise_before_ppm=float("nan"),
                               noise_after_ppm=float("nan"))
+    spans = _windows(time, WINDOW_DAYS)
+    before = float("nan")
     windows = 0
-    for _ in range(ITERATIONS):
+    for iteration in range(ITERATIONS):
         star, extreme = short_trend(time, flux / correction, STAR_TREND_DAYS, mask=~usable)
         relative = flux / star
+        if iteration == 0:  # the uncorrected flux's own trend: the noise before
+            before = _scatter_ppm(relative, usable & ~extreme)
         windows = 0
-        for a, b in _windows(time, WINDOW_DAYS):
+        for a, b in spans:
             fit = usable[a:b] & ~extreme[a:b]
             if fit.sum() < MIN_POINTS_PER_WINDOW:
                 continue
@@ -133,7 +137,9 @@ def sff_correction(
                 continue
             correction[a:b] = np.where(here, model / scale, 1.0)
             windows += 1
-    before, after = _noise_ppm(time, flux, usable), _noise_ppm(time, flux / correction, usable)
+    corrected = flux / correction
+    star, extreme = short_trend(time, corrected, STAR_TREND_DAYS, mask=~usable)
+    after = _scatter_ppm(corrected / star, usable & ~extreme)
     return RollCorrection(correction=correction, windows=windows, noise_before_ppm=before, noise_after_ppm=after)
 
 
@@ -181,7 +187,6 @@ def _robust_polyval(x: np.ndarray, y: np.ndarray, fit: np.ndarray, degree: int) 
     return np.polyval(coefficients, np.clip(u, 0.0, 1.0))
 
 
-def _noise_ppm(time: np.ndarray, flux: np.ndarray, usable: np.ndarray) -> float:
-    trend, extreme = short_trend(time, flux, STAR_TREND_DAYS, mask=~usable)
-    residual = flux / trend - 1.0
-    return float(point_to_point_std(residual[usable & ~extreme]) * 1e6)
+def _scatter_ppm(relative: np.ndarray, keep: np.ndarray) -> float:
+    """Point-to-point noise (ppm) of flux over the star's trend, on the points kept."""
+    return float(point_to_point_std(relative[keep] - 1.0) * 1e6)
