@@ -109,7 +109,12 @@ def _two_point_glitch(z: np.ndarray, a: int, b: int) -> bool:
     if b - a != 2:
         return False
     low, high = sorted(z[a:b])
-    return low >= GLITCH_RATIO * high and (b >= z.size or z[b] < max(TAIL_SIGMA, MIN_TAIL_RATIO * high))
+    return low >= GLITCH_RATIO * high and (b >= z.size or not _keeps_tail(z[b], high))
+
+
+def _keeps_tail(after: np.ndarray | float, peak: np.ndarray | float) -> np.ndarray | bool:
+    """Whether the exposure after a peak is a flare's tail: >= TAIL_SIGMA and >= MIN_TAIL_RATIO of the peak."""
+    return (after >= TAIL_SIGMA) & (after >= MIN_TAIL_RATIO * peak)
 
 
 def _spike_and_noise(z: np.ndarray, a: int, b: int) -> bool:
@@ -130,8 +135,7 @@ def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) ->
     peak = z[:-1]
     after = z[1:]
     before = np.concatenate(([-np.inf], z[:-2]))
-    tail = (after >= TAIL_SIGMA) & (after >= MIN_TAIL_RATIO * peak) & (after <= DECAY_RATIO * peak)
-    ok = (peak >= min_peak) & tail & (before < peak)
+    ok = (peak >= min_peak) & _keeps_tail(after, peak) & (after <= DECAY_RATIO * peak) & (before < peak)
     ok &= contiguous[1:]
     return np.flatnonzero(ok)
 
