@@ -6,6 +6,17 @@ from core.detect.flares import find_flares, min_points_for_cadence
 from core.synthetic.models import flare_template
 
 CADENCE = 2.0 / 1440.0
+LONG_CADENCE = 29.4 / 1440.0
+
+
+def long_cadence_curve(rng, noise=1e-5, days=20.0):
+    """A 30-min cadence time grid and white-noise residuals of `noise` (sigma is 1e-3 in these tests)."""
+    t = np.arange(0.0, days, LONG_CADENCE)
+    return t, rng.normal(0, noise, t.size)
+
+
+def peak_cadences(events):
+    return [round(e.t_peak / LONG_CADENCE) for e in events]
 
 
 def test_injected_flares_are_found_at_their_peaks(rng):
@@ -60,23 +71,19 @@ def test_fewer_points_are_required_at_thirty_minute_cadence():
 
 
 def test_long_cadence_flare_is_a_peak_with_a_decaying_tail_and_a_glitch_is_not(rng):
-    cadence = 29.4 / 1440.0
-    t = np.arange(0.0, 20.0, cadence)
-    residual = rng.normal(0, 1e-3, t.size)
+    t, residual = long_cadence_curve(rng, noise=1e-3)
     residual[100], residual[101] = 0.012, 0.004  # fast rise, slower decay: a short flare
     residual[300], residual[301] = 0.010, 0.010  # two equal points with quiet neighbours: a glitch
     events, _ = find_flares(t, residual, 1e-3)
-    assert [round(e.t_peak / cadence) for e in events] == [100]
+    assert peak_cadences(events) == [100]
 
 
 def test_two_equal_points_without_a_tail_are_a_glitch_but_a_decaying_pair_is_a_flare(rng):
-    cadence = 29.4 / 1440.0
-    t = np.arange(0.0, 20.0, cadence)
-    residual = rng.normal(0, 1e-4, t.size)
+    t, residual = long_cadence_curve(rng, noise=1e-4)
     residual[100:102] = [0.020, 0.019]  # glitch: up, up, straight down
     residual[300:303] = [0.020, 0.008, 0.003]  # flare: peak, decay, tail
     events, _ = find_flares(t, residual, 1e-3)
-    assert [round(e.t_peak / cadence) for e in events] == [300]
+    assert peak_cadences(events) == [300]
 
 
 def test_a_big_spike_over_a_noise_high_next_point_is_not_a_flare_but_binned_flares_are(rng):
@@ -84,35 +91,29 @@ def test_a_big_spike_over_a_noise_high_next_point_is_not_a_flare_but_binned_flar
     after a cosmic-ray spike only noise is left, even when that noise happens to be 2.5 sigma."""
     from core.synthetic.models import flare_binned
 
-    cadence = 29.4 / 1440.0
-    t = np.arange(0.0, 20.0, cadence)
-    residual = np.zeros(t.size)
+    t, residual = long_cadence_curve(rng)
     residual[100:102] = [0.030, 0.0025]  # 30-sigma spike, 2.5-sigma noise after it
     residual[200:203] = [0.030, 0.029, 0.0025]  # 30-sigma two-cadence glitch, same
     peaks = [300.3, 500.6, 700.9]
     for peak, fwhm_min in zip(peaks, (4.0, 8.0, 20.0)):
-        residual += flare_binned(t, peak * cadence, fwhm_min / 1440.0, 0.1, cadence)
-    events, _ = find_flares(t, residual + rng.normal(0, 1e-5, t.size), 1e-3)
-    assert [round(e.t_peak / cadence) for e in events] == [round(p) for p in peaks]
+        residual += flare_binned(t, peak * LONG_CADENCE, fwhm_min / 1440.0, 0.1, LONG_CADENCE)
+    events, _ = find_flares(t, residual, 1e-3)
+    assert peak_cadences(events) == [round(p) for p in peaks]
 
 
 def test_a_spike_next_to_a_barely_high_noise_point_is_not_a_flare(rng):
-    cadence = 29.4 / 1440.0
-    t = np.arange(0.0, 20.0, cadence)
-    residual = rng.normal(0, 1e-5, t.size)
+    t, residual = long_cadence_curve(rng)
     residual[100:103] = [0.060, 0.0032, 0.0012]  # 60 sigma, then 3.2 and 1.2 sigma of noise
     residual[300:303] = [0.020, 0.0032, 0.0012]  # 20 sigma: 3.2 sigma is a 16% tail, a short flare
     events, _ = find_flares(t, residual, 1e-3)
-    assert [round(e.t_peak / cadence) for e in events] == [300]
+    assert peak_cadences(events) == [300]
 
 
 def test_a_flare_tail_across_one_missing_cadence_still_counts(rng):
     """K2 drops a cadence at every thruster firing: a flare just before one keeps its tail."""
-    cadence = 29.4 / 1440.0
-    t = np.arange(0.0, 20.0, cadence)
-    residual = rng.normal(0, 1e-5, t.size)
+    t, residual = long_cadence_curve(rng)
     residual[100], residual[102] = 0.012, 0.004  # peak, (cadence 101 missing), decaying tail
     keep = np.ones(t.size, dtype=bool)
     keep[101] = False
     events, _ = find_flares(t[keep], residual[keep], 1e-3)
-    assert [round(e.t_peak / cadence) for e in events] == [100]
+    assert peak_cadences(events) == [100]
