@@ -84,6 +84,7 @@ def analyze(
             f"only {len(prepared)} points are left after removing bad-quality data; "
             f"at least {MIN_ANALYSIS_POINTS} are needed (try quality_bitmask='none')"
         )
+    uncorrected_flux = prepared.flux
     prepared, roll_correction = correct_k2_roll(prepared, enabled=config.k2_roll_correction)
     time, flux = prepared.time, prepared.flux
     n = time.size
@@ -220,6 +221,7 @@ def analyze(
         anomaly_scores=anomaly_scores,
         timings=timings,
         config=config.to_dict(),
+        flux_uncorrected=uncorrected_flux if roll_correction and roll_correction["applied"] else None,
     )
 
 

@@ -67,7 +67,9 @@ class AnalysisResult:
     """The outcome of `analyze`. `to_dict()` is the JSON shape of the CLI and REST API.
 
     Series (time, flux, trend, detrended, labels) cover the points that were
-    analysed: finite, and not masked by the quality bitmask.
+    analysed: finite, and not masked by the quality bitmask. `flux_uncorrected` is the
+    normalised flux before the K2 roll correction (None when none was applied), so the
+    correction can be shown next to what it changed.
     """
 
     n_points: int
@@ -83,6 +85,7 @@ class AnalysisResult:
     anomaly_scores: np.ndarray | None = None
     timings: dict[str, float] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    flux_uncorrected: np.ndarray | None = None
 
     def to_dict(self, include_series: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -101,6 +104,8 @@ class AnalysisResult:
                 "detrended": self.detrended.tolist(),
                 "labels": [LABEL_NAMES[c] for c in self.labels],
             }
+            if self.flux_uncorrected is not None:
+                out["series"]["flux_uncorrected"] = self.flux_uncorrected.tolist()
         return out
 
     def events_frame(self) -> pd.DataFrame:
