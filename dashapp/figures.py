@@ -31,6 +31,8 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "anomaly": {"color": "#d62728", "symbol": "circle-open"},
 }
 FLUX_COLOR = "#5f6b7a"
+UNCORRECTED_COLOR = "#c8cdd3"  # light grey: the 'before' curve sits behind the flux
+UNCORRECTED_NAME = "before K2 roll correction"
 TREND_COLOR = "#2ca02c"
 # The "none" template plus a few explicit styles: plotly's named templates cost ~60 ms
 # per figure to apply and add kilobytes to every response.
@@ -121,9 +123,19 @@ def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) 
     time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
     marker_budget = max_points // 5
     flux_budget = max_points - 2 * marker_budget
+    traces: list[go.Scattergl] = []
+    if result.flux_uncorrected is not None:
+        # First, so it is drawn under the flux; off until its legend entry is clicked. It takes half
+        # of the flux budget, so the figure still sends at most max_points.
+        before = np.asarray(result.flux_uncorrected)
+        before_idx = downsample_indices(before, flux_budget // 2)
+        flux_budget -= flux_budget // 2
+        traces.append(go.Scattergl(x=time[before_idx], y=before[before_idx], mode="markers", name=UNCORRECTED_NAME,
+                                   visible="legendonly", marker=dict(size=2, color=UNCORRECTED_COLOR),
+                                   hovertemplate="t=%{x:.5f}<br>flux=%{y:.6g}"))
     idx = downsample_indices(flux, flux_budget)
     trend_idx = downsample_indices(np.asarray(result.trend), marker_budget)
-    traces: list[go.Scattergl] = [
+    traces += [
         go.Scattergl(x=time[idx], y=flux[idx], mode="markers", name="flux",
                      marker=dict(size=3, color=FLUX_COLOR), hovertemplate="t=%{x:.5f}<br>flux=%{y:.6g}"),
         go.Scattergl(x=time[trend_idx], y=np.asarray(result.trend)[trend_idx], mode="lines", name="trend",
@@ -147,6 +159,16 @@ def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) 
     counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in result.counts().items() if n)
     return _finish(fig, title_text=_title(result.meta, counts or "nothing unusual found"),
                    xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
+
+
+def zoom_series(result: AnalysisResult) -> list[tuple[np.ndarray, int]]:
+    """(values, point budget) of the traces a zoom redraws at full detail, in lightcurve_figure's
+    trace order; the uncorrected flux halves the flux's budget as it does in the figure."""
+    flux, trend = np.asarray(result.flux), np.asarray(result.trend)
+    if result.flux_uncorrected is None:
+        return [(flux, DISPLAY_POINTS), (trend, DISPLAY_POINTS)]
+    half = DISPLAY_POINTS // 2
+    return [(np.asarray(result.flux_uncorrected), half), (flux, DISPLAY_POINTS - half), (trend, DISPLAY_POINTS)]
 
 
 def detrended_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) -> go.Figure:

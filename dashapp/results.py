@@ -42,6 +42,8 @@ def result_to_npz(result: AnalysisResult) -> bytes:
         arrays["pg_power"] = np.asarray(result.periodogram.power, dtype=float)
     if result.anomaly_scores is not None:
         arrays["anomaly_scores"] = np.asarray(result.anomaly_scores, dtype=float)
+    if result.flux_uncorrected is not None:
+        arrays["flux_uncorrected"] = np.asarray(result.flux_uncorrected, dtype=float)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue()
@@ -65,6 +67,7 @@ def result_from_npz(data: bytes) -> AnalysisResult:
             anomaly_scores=npz["anomaly_scores"] if "anomaly_scores" in npz else None,
             timings=doc.get("timings", {}),
             config=doc.get("config", {}),
+            flux_uncorrected=npz["flux_uncorrected"] if "flux_uncorrected" in npz else None,
         )
 
 

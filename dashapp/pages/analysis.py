@@ -330,8 +330,8 @@ def focus(selected_rows, relayout, token):
     shown = unseal(dash.get_app().server, token)
     result = services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
     if result is not None:
-        for trace, values in ((0, result.flux), (1, result.trend)):
-            idx = figures.window_indices(result.time, values, x_range)
+        for trace, (values, budget) in enumerate(figures.zoom_series(result)):
+            idx = figures.window_indices(result.time, values, x_range, budget)
             patch["data"][trace]["x"] = result.time[idx].tolist()
             patch["data"][trace]["y"] = values[idx].tolist()
     return patch
