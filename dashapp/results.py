@@ -18,7 +18,7 @@ from core.config import AnalysisConfig
 from core.result import AnalysisResult, Event, Periodogram, TransitCandidate
 
 _EVENT_FIELDS = ("kind", "t_start", "t_end", "t_peak", "amplitude", "snr", "score")
-_RESULT_FORMAT = 1
+_RESULT_FORMAT = 2  # 2: results carry flux_uncorrected (K2 roll correction)
 
 
 def result_key(curve_hash: str, config: AnalysisConfig) -> str:
