@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from core.detect.transits import expected_duration, period_grid, search_transits
-from core.detect.vetting import transit_mask
-from core.preprocess import detrend
+from core.detect.vetting import transit_mask, vet_candidate
+from core.preprocess import detrend, point_to_point_std
 from core.synthetic import PlanetSpec, generate_lightcurve
 
 CADENCE = 2.0 / 1440.0
@@ -178,3 +178,41 @@ def test_a_one_third_alias_becomes_the_planets_period():
     periods = [c.period for c in analyze(case.lc).transits]
     assert any(abs(p / case.planets[0]["period"] - 1) < 0.01 for p in periods), periods
     assert not any(abs(p / (case.planets[0]["period"] / 3) - 1) < 0.01 for p in periods), periods
+
+
+def _vet_dips(t, flux, period, t0, duration):
+    usable = np.ones(t.size, dtype=bool)
+    return vet_candidate(t, flux, usable, period, t0, duration, point_to_point_std(flux), sde=10.0)
+
+
+@pytest.mark.parametrize(
+    "depths_ppt, refused",
+    [
+        ((3.0, 6.0, -5.0, 8.0, 11.5), True),  # unrelated dips and a bump folded together (K2 roll ramps)
+        ((5.5, 5.5, 5.5, 5.5, 5.5), False),  # one planet
+        ((5.5, 5.5, 0.0, 5.5, 5.5), False),  # one planet, one transit spoilt (gap edge, bad trend)
+        ((7.0, 4.0, 7.0, 4.0, 7.0), False),  # an eclipsing binary's primaries and secondaries
+    ],
+)
+def test_a_few_transits_of_very_different_depths_are_refused(rng, depths_ppt, refused):
+    t, flux = _noise(rng, sigma=5e-4)
+    period, t0, duration = 5.0, 3.0, 0.12  # five transits in 27 days
+    epoch = np.round((t - t0) / period).astype(int)
+    inside = transit_mask(t, period, t0, duration)
+    flux -= np.where(inside, np.asarray(depths_ppt)[np.clip(epoch, 0, 4)] * 1e-3, 0.0)
+    verdict = _vet_dips(t, flux, period, t0, duration)
+    assert ("transit depths disagree" in (verdict["reason"] or "")) is refused
+    if not refused:
+        assert verdict["reason"] is None
+
+
+def test_many_transits_are_not_judged_by_their_depth_scatter(rng):
+    """Many transits cannot all be chance dips; their depth spread is left to the fold."""
+    t, flux = _noise(rng, sigma=5e-4)
+    period, t0, duration = 2.5, 1.0, 0.12
+    depths_ppt = np.tile([3.0, 6.0, 4.0, 8.0, 5.5], 3)
+    epoch = np.clip(np.round((t - t0) / period).astype(int), 0, depths_ppt.size - 1)
+    flux -= np.where(transit_mask(t, period, t0, duration), depths_ppt[epoch] * 1e-3, 0.0)
+    verdict = _vet_dips(t, flux, period, t0, duration)
+    assert verdict["reason"] is None
+    assert verdict["candidate"].n_transits >= 10
