@@ -453,8 +453,15 @@ def load_real(folder: Path) -> tuple[list[tuple[dict[str, Any], LightCurve]], li
     manifest = folder / "MANIFEST.json"
     if not manifest.exists():
         return [], []
-    loaded, skipped = [], []
+    entries = []
     for entry in json.loads(manifest.read_text()):
+        entries.append(entry)
+        # A FITS file's CSV export (time, flux, error only: no quality flags, no centroids) is
+        # what many users upload; it is checked as it is, not injected into.
+        if (entry.get("csv_export") or {}).get("file"):
+            entries.append(dict(entry, file=entry["csv_export"]["file"], copy_of=entry["file"]))
+    loaded, skipped = [], []
+    for entry in entries:
         try:
             lc = prepare(load_lightcurve(folder / entry["file"]))
         except LightCurveFormatError as exc:
@@ -551,7 +558,8 @@ def evaluate(
     started = clock.perf_counter()
     cases = build_cases(n_stars, seed, quick)
     real, skipped = load_real(real_dir or REAL_DATA_DIR) if include_real else ([], [])
-    n_total = len(cases) + len(real) * (1 + (0 if quick else injections_per_real))
+    injections = {entry["file"]: 0 if quick or entry.get("copy_of") else injections_per_real for entry, _ in real}
+    n_total = len(cases) + len(real) + sum(injections.values())
     done = 0
     counts: dict[str, Counter] = {}
     errors: list[float] = []
@@ -578,7 +586,7 @@ def evaluate(
         checks.extend(real_checks(entry, result, lc.cadence_days))
         done += 1
         known = [(e.t_start, e.t_end) for e in result.events if e.kind in ("flare", "outlier")]
-        for index in range(0 if quick else injections_per_real):
+        for index in range(injections[entry["file"]]):
             run(real_injected_case(entry["file"], lc, index, seed, known))
     report(1.0, "done")
     return EvaluationReport(

@@ -10,6 +10,7 @@ from core.evaluate import (
     Case,
     bin_of,
     evaluate,
+    load_real,
     match_events,
     period_match,
     runs_touching,
@@ -143,3 +144,11 @@ def test_a_planet_with_one_transit_in_the_data_is_left_out_of_recall():
     assert counts["planet_single"] == 1
     assert counts["planet|10-15"] == 1 and counts["planet_missed|10-15"] == 1  # only the 6-day one
     assert counts["transit|10-15"] == 0
+
+
+def test_csv_exports_of_real_files_are_checked_as_they_are_but_not_injected(real_data_dir):
+    loaded, _ = load_real(real_data_dir)
+    copies = {entry["file"]: entry.get("copy_of") for entry, _ in loaded}
+    assert copies["ktwo211117077-c04_llc.csv"] == "ktwo211117077-c04_llc.fits"
+    assert copies["ktwo211117077-c04_llc.fits"] is None
+    assert sum(source is not None for source in copies.values()) == 4
