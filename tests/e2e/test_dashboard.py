@@ -83,6 +83,24 @@ def test_gallery_card_opens_analysed(page, screenshot_dir):
     assert page.locator("#transits-table .ag-row").count() >= 1
 
 
+def test_k2_card_offers_the_flux_before_the_roll_correction_and_zooms_every_trace(page):
+    if not (REAL_DIR / "ktwo211117077-c04_llc.fits").exists():
+        pytest.skip(f"real K2 file absent from {REAL_DIR}")
+    page.goto("/gallery")
+    page.wait_for_selector("#gallery .gallery-card", timeout=90_000)
+    page.click("#gallery >> text=EPIC 211117077")
+    wait_for_analysis(page)
+    traces = "document.querySelector('#lightcurve-graph .js-plotly-plot').data"
+    names = page.evaluate(f"() => {traces}.map(t => [t.name, t.visible === undefined ? true : t.visible])")
+    assert names[:3] == [["before K2 roll correction", "legendonly"], ["flux", True], ["trend", True]]
+    page.click("#events-table .ag-row >> nth=0")  # zooming redraws each trace with its own data
+    page.wait_for_function(f"""() => {{
+        const r = document.querySelector('#lightcurve-graph .js-plotly-plot').layout.xaxis.range;
+        const d = {traces};
+        return r && (r[1] - r[0]) < 5 && d.slice(0, 3).every(t => t.x.length > 0 &&
+            Math.min(...t.x) >= r[0] - 1 && Math.max(...t.x) <= r[1] + 1); }}""")
+
+
 def test_train_small_model_shows_progress_and_is_usable_from_model_select(page, screenshot_dir):
     page.goto("/training")
     page.fill("#train-n-samples", "5")
