@@ -49,6 +49,7 @@ TRANSIT_MEDIAN_POINTS = 7  # running median that spikes inside a transit are mea
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
+BLS_PROGRESS_STEP = 0.05  # the BLS reports progress in steps of this share of its periods
 # An anomaly event needs a window this many score spreads beyond the ensemble's
 # own cut: `contamination` sets where IF and LOF start to flag, and this keeps
 # the ordinary tail of a clean star's windows from becoming events.
@@ -123,6 +124,7 @@ def analyze(
         avoid = (0.5 * p_rot, p_rot, 2.0 * p_rot) if rot_power >= ROTATION_VETO_POWER else ()
         search_flux, search_usable = detrended, ~not_transit_material  # every retry searches the first look
         weights = search_weights(trend_spread, point_to_point_std(detrended[search_usable]))
+        bls_progress = _bls_reporter(report)
         shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
         excluded: tuple[float, ...] = ()
         for _ in range(1 + SEARCH_RETRIES):
@@ -130,6 +132,7 @@ def analyze(
                 time, search_flux, search_usable, avoid_periods=avoid, exclude_periods=excluded, weights=weights,
                 min_period=config.min_period_days, max_period=config.max_period_days,
                 min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
+                progress=bls_progress,
             )
             if not search.candidates:
                 transits, transit_events = [], []
@@ -223,6 +226,26 @@ def analyze(
         config=config.to_dict(),
         flux_uncorrected=uncorrected_flux if roll_correction and roll_correction["applied"] else None,
     )
+
+
+def _bls_reporter(report: ProgressCallback) -> Callable[[int, float], None]:
+    """Progress of the BLS rounds, in steps of BLS_PROGRESS_STEP: on a multi-year curve each takes minutes.
+
+    How many rounds will run is not known in advance (one more than the planets
+    found), so round r spans a shrinking share of the bar between 0.4 and 0.75.
+    """
+    last = [-1.0]
+
+    def heard(round_index: int, fraction: float) -> None:
+        step = round_index + np.floor(fraction / BLS_PROGRESS_STEP) * BLS_PROGRESS_STEP
+        if step <= last[0]:
+            return
+        last[0] = step
+        position = 0.4 + 0.35 * (1.0 - 1.0 / (1.0 + step))
+        what = "for a first planet" if round_index == 0 else f"for planet {round_index + 1}"
+        report(position, f"Searching for periodic transits {what} (BLS): {fraction:.0%} of the periods")
+
+    return heard
 
 
 def _flares_and_outliers(time, flux, window, config, want, transit_floor, report):

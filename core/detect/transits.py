@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from astropy.timeseries import BoxLeastSquares
@@ -82,6 +83,7 @@ def search_transits(
     avoid_periods: tuple[float, ...] = (),
     exclude_periods: tuple[float, ...] = (),
     weights: np.ndarray | None = None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> TransitSearch:
     """Find periodic dips in detrended, normalised `flux` (baseline 1).
 
@@ -92,6 +94,7 @@ def search_transits(
     binary's eclipses are; a rotation residual's minima are not). Peaks within 1%
     of a period in `exclude_periods` (candidates an earlier pass refused on a
     cleaner trend) are passed over without using up the round's peaks.
+    `progress(round, fraction)` hears how far each round's periodogram has got.
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -113,9 +116,10 @@ def search_transits(
     sigma = point_to_point_std(flux[usable])
 
     remaining = usable.copy()
-    for _ in range(max_planets):
+    for round_index in range(max_planets):
         t, f, w = time[remaining], flux[remaining], weights[remaining]
-        power, best = _bls_power(t, f, periods, w)
+        heard = None if progress is None else (lambda fraction, r=round_index: progress(r, fraction))
+        power, best = _bls_power(t, f, periods, w, heard)
         sde = _sde(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
@@ -170,19 +174,27 @@ def refine_candidate(
     return _refine_peak(t, f, periods, REFINE_POINTS, candidate.duration, steps=REFINE_POINTS)
 
 
-def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, dict]:
-    """BLS log-likelihood power over `periods`.
+@dataclass(frozen=True)
+class _Task:
+    """Periods [first, last) of the grid, searched with `durations` on flux binned to `width` days."""
+
+    first: int
+    last: int
+    durations: np.ndarray
+    width: float
+
+
+def _plan(t: np.ndarray, periods: np.ndarray) -> list[_Task]:
+    """The coarse search cut into thread-pool tasks.
 
     The grid is cut into chunks of periods within a factor CHUNK_RATIO; each chunk
     tries only durations plausible there (no shorter than MIN_DURATION_FRACTION of
     the expected one, no longer than MAX_DUTY_CYCLE of the period) and runs on
-    flux binned to a third of its shortest duration, so long periods cost no more
-    than short ones. astropy's kernel releases the GIL, so pieces of at most
-    TASK_PERIODS periods run on a small thread pool.
+    flux binned to BIN_FRACTION of its shortest duration, so long periods cost no
+    more than short ones. Chunks are split into pieces of at most TASK_PERIODS.
     """
     durations = np.asarray(DURATIONS_HOURS) / 24.0
     cadence = float(np.median(np.diff(t)))
-    binned: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     tasks = []
     start = 0
     while start < periods.size:
@@ -193,28 +205,69 @@ def _bls_power(t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray)
         if allowed.size == 0:
             allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
         width = float(allowed.min() * BIN_FRACTION)
-        if width not in binned:
-            binned[width] = _bin_mean(t, f, width, w)
         for piece in range(start, stop, TASK_PERIODS):
-            tasks.append((piece, min(piece + TASK_PERIODS, stop), allowed, width))
+            tasks.append(_Task(piece, min(piece + TASK_PERIODS, stop), allowed, width))
         start = stop
+    return tasks
 
-    def run(task):
-        first, last, allowed, width = task
-        tb, fb, weights = binned[width]
-        return first, last, BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
-            periods[first:last], allowed, objective="likelihood", oversample=OVERSAMPLE
+
+def search_work(time: np.ndarray, min_period: float | None = None, max_period: float | None = None) -> float:
+    """Periods times binned points of one coarse search round: what the transit search costs.
+
+    It grows with the time span twice over (more periods, and more points per
+    period), so a 4-year Kepler curve costs ~100x a TESS sector of as many points.
+    Callers use it to decide whether an analysis fits in a web request.
+    """
+    t = np.sort(np.asarray(time, dtype=np.float64)[np.isfinite(time)])
+    if t.size < 20:
+        return 0.0
+    span = float(t[-1] - t[0])
+    p_min = float(min_period or MIN_PERIOD_DAYS)
+    p_max = float(max_period or span / 2.0)
+    if p_max <= p_min:
+        return 0.0
+    periods = period_grid(span, p_min, p_max)
+    cadence = float(np.median(np.diff(t)))
+    sizes: dict[float, int] = {}
+    work = 0.0
+    for task in _plan(t, periods):
+        if task.width not in sizes:
+            sizes[task.width] = t.size if task.width < 1.5 * cadence else int(
+                np.unique(np.floor((t - t[0]) / task.width)).size)
+        work += (task.last - task.first) * sizes[task.width]
+    return work
+
+
+def _bls_power(
+    t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray, progress: Callable[[float], None] | None = None
+) -> tuple[np.ndarray, dict]:
+    """BLS log-likelihood power over `periods` (see `_plan`); `progress` hears the share of periods done.
+
+    astropy's kernel releases the GIL, so the tasks run on a small thread pool.
+    """
+    tasks = _plan(t, periods)
+    binned = {width: _bin_mean(t, f, width, w) for width in {task.width for task in tasks}}
+
+    def run(task: _Task):
+        tb, fb, weights = binned[task.width]
+        return task, BoxLeastSquares(tb, fb, dy=1.0 / np.sqrt(weights)).power(
+            periods[task.first:task.last], task.durations, objective="likelihood", oversample=OVERSAMPLE
         )
 
     power = np.zeros(periods.size)
     best = {k: np.zeros(periods.size) for k in ("period", "duration", "t0")}
     workers = max(1, min(BLS_THREADS, os.cpu_count() or 1, len(tasks)))
+    done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for first, last, res in pool.map(run, tasks):
+        for task, res in pool.map(run, tasks):
+            first, last = task.first, task.last
             power[first:last] = res.power
             best["period"][first:last] = periods[first:last]
             best["duration"][first:last] = res.duration
             best["t0"][first:last] = res.transit_time
+            done += last - first
+            if progress is not None:
+                progress(done / periods.size)
     return power, best
 
 

@@ -231,3 +231,14 @@ def test_csv_exports_of_the_flare_stars_give_no_planet(real_data_dir, real_manif
     """
     result = analyze(load_lightcurve(real_data_dir / real_manifest[name]["csv_export"]["file"]))
     assert result.transits == [], [(c.period, c.snr) for c in result.transits]
+
+
+def test_progress_reports_the_bls_rounds_and_never_goes_back():
+    heard: list[tuple[float, str]] = []
+    lc, _ = generate_sample("exoplanet_transit")
+    analyze(lc, AnalysisConfig(detectors=("transits",)), progress=lambda f, m: heard.append((f, m)))
+    fractions = [f for f, _ in heard]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    bls = [m for _, m in heard if "(BLS)" in m]
+    assert any("for a first planet" in m for m in bls) and any("for planet 2" in m for m in bls)
+    assert any(m.endswith("100% of the periods") for m in bls)

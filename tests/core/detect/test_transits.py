@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core.detect.transits import expected_duration, period_grid, search_transits
+from core.detect.transits import expected_duration, period_grid, search_transits, search_work
 from core.detect.vetting import transit_mask, vet_candidate
 from core.preprocess import detrend, point_to_point_std
 from core.synthetic import PlanetSpec, generate_lightcurve
@@ -216,3 +216,25 @@ def test_many_transits_are_not_judged_by_their_depth_scatter(rng):
     verdict = _vet_dips(t, flux, period, t0, duration)
     assert verdict["reason"] is None
     assert verdict["candidate"].n_transits >= 10
+
+
+def test_search_work_grows_with_the_square_of_the_span():
+    """Twice the span at the same cadence: about twice the periods, each over twice the points."""
+    short, long = np.arange(0.0, 27.0, CADENCE), np.arange(0.0, 54.0, CADENCE)
+    ratio = search_work(long) / search_work(short)
+    assert 3.0 < ratio < 5.0
+    assert search_work(short[:10]) == 0.0
+    assert search_work(short, max_period=5.0) < search_work(short)
+
+
+def test_progress_is_heard_per_round_up_to_the_whole_grid(rng):
+    t, flux = _noise(rng, sigma=5e-4)
+    flux -= 0.004 * transit_mask(t, 2.7, 0.9, 0.1)
+    heard: list[tuple[int, float]] = []
+    found = search_transits(t, flux, progress=lambda r, fraction: heard.append((r, fraction)))
+    assert len(found.candidates) == 1
+    rounds = sorted({r for r, _ in heard})
+    assert rounds == [0, 1]  # the planet's round, then one that finds nothing more
+    for r in rounds:
+        fractions = [f for rr, f in heard if rr == r]
+        assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
