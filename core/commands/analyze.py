@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from core.config import AnalysisConfig
 from core.io import load_lightcurve
@@ -19,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vote-threshold", type=float, default=0.3, help="share of flagged windows that flags a point")
     parser.add_argument("--detectors", default="transits,flares,outliers,anomaly", help="comma-separated list")
     parser.add_argument("--detrend-window", type=float, default=0.75, help="transit-search trend window in days")
+    parser.add_argument("--no-k2-roll-correction", action="store_true",
+                        help="analyse K2 flux as it is, without dividing out the thruster-roll sawtooth")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,12 +32,18 @@ def run(args: argparse.Namespace) -> int:
             "vote_threshold": args.vote_threshold,
             "detectors": args.detectors,
             "detrend_window_days": args.detrend_window,
+            "k2_roll_correction": not args.no_k2_roll_correction,
         }
     )
     lc = load_lightcurve(args.file)
-    result = analyze(lc, config)
+    # A multi-year curve's transit search takes minutes: say how far it has got, on a terminal only.
+    result = analyze(lc, config, progress=_print_progress if sys.stderr.isatty() else None)
     print(json.dumps(result.to_dict(), indent=2) if args.json else summary(result))
     return 0
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr, flush=True)
 
 
 def summary(result: AnalysisResult) -> str:

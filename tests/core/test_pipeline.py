@@ -132,6 +132,19 @@ def test_cli_prints_json_and_exits_zero(tmp_path, capsys):
     assert sum(e["kind"] == "outlier" for e in document["events"]) == 20
 
 
+def test_cli_reports_progress_on_a_terminal_only_and_can_skip_the_roll_correction(
+        real_data_dir, monkeypatch, capsys):
+    k2 = str(real_data_dir / "ktwo211117077-c04_llc.fits")
+    assert main(["analyze", k2, "--detectors", "flares"]) == 0
+    out, err = capsys.readouterr()
+    assert "K2 roll corrected" in out and err == ""  # stderr is not a terminal under pytest
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert main(["analyze", k2, "--detectors", "flares", "--no-k2-roll-correction"]) == 0
+    out, err = capsys.readouterr()
+    assert "K2 roll corrected" not in out
+    assert "[100%] Done" in err.splitlines()
+
+
 def test_cli_bad_input_is_one_line_and_exit_two(tmp_path, capsys):
     path = tmp_path / "junk.fits"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
