@@ -59,7 +59,8 @@ def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, d
     if not enabled:
         return lc, {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
     if not lc.has_centroids:
-        reason = "no centroid columns (the K2 FITS light curve has them; CSV exports don't)"
+        reason = ("no centroid columns (the K2 FITS light curve has them; a table needs centroid_col and "
+                  "centroid_row, or mom_centr1 and mom_centr2)")
         return lc, {"applied": False, "reason": reason}
     roll = sff_correction(lc.time, lc.flux, lc.centroid_col, lc.centroid_row)
     if roll.windows == 0:

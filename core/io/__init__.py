@@ -7,6 +7,7 @@ whose message tells a person what is wrong.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Union
@@ -19,10 +20,17 @@ from core.io.fits import read_fits
 from core.io.text import read_text
 from core.lightcurve import LightCurve
 
-__all__ = ["load_lightcurve", "detect_format"]
+__all__ = ["load_lightcurve", "detect_format", "mission_from_filename"]
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 _HEAD_BYTES = 65536
+# Archive file names say the mission when a CSV export does not (K2's roll correction needs to
+# know): ktwo/kplr/tess products and the K2 high-level products (K2SFF, EVEREST, K2SC).
+_MISSION_NAMES = (
+    (re.compile(r"^(ktwo\d|hlsp_(k2sff|everest|k2sc|k2vardb)_)", re.IGNORECASE), "K2"),
+    (re.compile(r"^kplr\d", re.IGNORECASE), "Kepler"),
+    (re.compile(r"^(tess\d|hlsp_[a-z0-9-]+_tess_)", re.IGNORECASE), "TESS"),
+)
 # Transit and rotation searches cost time and memory in proportion to the time span, not the
 # number of points; 5000 days (13.7 years) holds Kepler's 4 years and TESS's multi-year curves.
 MAX_SPAN_DAYS = 5000.0
@@ -39,10 +47,12 @@ def load_lightcurve(
 ) -> LightCurve:
     """Read a FITS or text light curve; raise LightCurveFormatError for anything unusable.
 
-    `filename` only labels messages and meta. `flux_column` is None (PDCSAP_FLUX,
+    `filename` only labels messages and meta (a text table's mission comes from an archive
+    file name such as ktwo..., kplr..., tess..., with meta mission_source "file name").
+    `flux_column` is None (PDCSAP_FLUX,
     else SAP_FLUX, else a generic flux column), "pdcsap", "sap" or a column name.
 
-    meta always has: format ("fits"|"text"), compression, filename, mission, target,
+    meta always has: format ("fits"|"text"), compression, filename, mission, mission_source, target,
     time_system, time_offset, flux_column, other_flux_columns, flux_err_column,
     quality_column, quality_bitmask, n_quality_flagged, columns, warnings (list of
     sentences), plus from_arrays' row counts and cadence. FITS adds sector/quarter/
@@ -86,7 +96,18 @@ def load_lightcurve(
         "filename": filename,
         "n_quality_flagged": int((~lc.good_mask()).sum()),
     }
+    if meta.get("mission") is not None:
+        meta["mission_source"] = "file header"
+    else:
+        meta["mission"] = mission_from_filename(filename)
+        meta["mission_source"] = "file name" if meta["mission"] else None
     return replace(lc, meta=meta)
+
+
+def mission_from_filename(filename: str | None) -> str | None:
+    """"K2", "Kepler" or "TESS" when `filename` is named like that mission's archive products."""
+    name = os.path.basename(filename or "")
+    return next((mission for pattern, mission in _MISSION_NAMES if pattern.match(name)), None)
 
 
 def _validate_limits(max_points: int, min_points: int, max_bytes: int) -> None:

@@ -43,6 +43,9 @@ _ERR_ALIASES = (
 )
 _MAG_ERR_ALIASES = ("mag_err", "magerr", "mag_error", "e_mag", "sigma_mag", "magnitude_err", "err", "error", "sigma")
 _QUALITY_ALIASES = ("quality", "sap_quality", "qual", "quality_flag")
+# Column/row centroid pairs, as lightkurve's to_csv and the mission FITS tables name them: K2's
+# roll correction needs them.
+_CENTROID_PAIRS = (("centroid_col", "centroid_row"), ("mom_centr1", "mom_centr2"), ("psf_centr1", "psf_centr2"))
 _FLUX_SHORTHANDS = {"pdcsap": "pdcsap_flux", "sap": "sap_flux"}
 _TIME_NAME_SYSTEMS = (("btjd", "BTJD"), ("bkjd", "BKJD"), ("mjd", "MJD"), ("hjd", "HJD"), ("bjd", "BJD"), ("jd", "JD"))
 _FULL_JD = 2.4e6
@@ -92,6 +95,9 @@ def read_text(data: bytes, *, flux_column: str | None = None, max_points: int = 
     if quality_at is not None:
         q = _numeric(table[quality_at], names[quality_at], body_at, warn, strict=False)
         quality = np.where(np.isfinite(q), q, 0).astype(np.int64)
+    centroid_at = next(((keys.index(c), keys.index(r)) for c, r in _CENTROID_PAIRS if c in keys and r in keys), None)
+    centroids = None if centroid_at is None else tuple(
+        _numeric(table[i], names[i], body_at, warn, strict=False) for i in centroid_at)
     if is_mag:
         flux, flux_err = _magnitudes_to_flux(flux, flux_err)
         warn.append(f"column {names[flux_at]} holds magnitudes; converted to relative flux 10**(-0.4*(m - median))")
@@ -106,12 +112,14 @@ def read_text(data: bytes, *, flux_column: str | None = None, max_points: int = 
         "flux_err_column": names[err_at] if err_at is not None else None,
         "quality_column": names[quality_at] if quality_at is not None else None,
         "quality_bitmask": GENERIC_DEFAULT_BITMASK,
+        "centroid_columns": None if centroid_at is None else [names[i] for i in centroid_at],
         "columns": names,
         "columns_inferred": inferred,
         "delimiter": "whitespace" if sep == _WHITESPACE else sep,
         "warnings": warn,
     }
-    return from_arrays(time, flux, flux_err, quality, meta)
+    col, row = centroids or (None, None)
+    return from_arrays(time, flux, flux_err, quality, meta, centroid_col=col, centroid_row=row)
 
 
 def _sniff_delimiter(sample: list[str]) -> str:

@@ -39,7 +39,8 @@ _TIME_COLUMN = {"BTJD": "time_btjd", "BKJD": "time_bkjd"}
 
 
 def write_csv(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1.0) -> Path:
-    """A plain `time,flux,flux_err` table (plus `quality` when any flag is set).
+    """A plain `time,flux,flux_err` table (plus `quality` when any flag is set, and centroid_col,
+    centroid_row when the curve has centroids, as lightkurve's to_csv names them).
 
     The time column is named after a known time system (time_btjd, time_bkjd) so
     readers recover it from the header alone; other metadata lives only in FITS.
@@ -51,6 +52,10 @@ def write_csv(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1.
         columns.append(lc.quality)
         names.append("quality")
         formats.append("%d")
+    if lc.has_centroids:
+        columns += [lc.centroid_col, lc.centroid_row]
+        names += ["centroid_col", "centroid_row"]
+        formats += ["%.6f", "%.6f"]
     table = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
     def write(tmp: str) -> None:

@@ -161,3 +161,18 @@ def test_fits_round_trip_keeps_centroids_as_moment_columns(tmp_path):
 def test_curves_without_centroids_are_written_without_centroid_columns(tess_curve, tmp_path):
     with fits.open(write_fits(tess_curve, tmp_path / "plain.fits")) as hdul:
         assert not any("CENTR" in name for name in hdul["LIGHTCURVE"].columns.names)
+
+
+def test_csv_keeps_centroids_so_a_k2_table_can_be_roll_corrected(real_data_dir, tmp_path):
+    """lightkurve's to_csv names: centroid_col, centroid_row; the K2 roll correction needs them."""
+    from core import AnalysisConfig, analyze
+
+    fits_curve = load_lightcurve(real_data_dir / "ktwo211117077-c04_llc.fits")
+    path = write_csv(fits_curve, tmp_path / "ktwo211117077-c04_llc.csv")
+    table = load_lightcurve(path)
+    assert table.meta["mission"] == "K2" and table.meta["centroid_columns"] == ["centroid_col", "centroid_row"]
+    np.testing.assert_allclose(table.centroid_col, fits_curve.centroid_col, atol=1e-6)
+    config = AnalysisConfig(detectors=("flares",))
+    from_fits = analyze(fits_curve, config).meta["k2_roll_correction"]
+    from_table = analyze(table, config).meta["k2_roll_correction"]
+    assert from_table["applied"] and from_table["noise_after_ppm"] == pytest.approx(from_fits["noise_after_ppm"], rel=0.01)

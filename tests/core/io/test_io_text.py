@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core.errors import LightCurveFormatError
-from core.io import load_lightcurve
+from core.io import load_lightcurve, mission_from_filename
 from io_builders import make_csv
 
 
@@ -167,6 +167,42 @@ def test_quality_column_is_read():
     lc = load_lightcurve(text.encode())
     assert lc.meta["quality_column"] == "quality"
     assert lc.meta["n_quality_flagged"] == 3
+
+
+@pytest.mark.parametrize("col, row", [("centroid_col", "centroid_row"), ("MOM_CENTR1", "MOM_CENTR2"),
+                                      ("psf_centr1", "psf_centr2")])
+def test_centroid_columns_are_read_as_a_pair(col, row):
+    text = f"time,flux,{col},{row}\n" + "".join(f"{i * 0.02:.3f},1.0,{500 + 0.01 * i:.3f},{800 - 0.01 * i:.3f}\n"
+                                             for i in range(30))
+    lc = load_lightcurve(text.encode())
+    assert lc.has_centroids and lc.meta["centroid_columns"] == [col, row]
+    np.testing.assert_allclose(lc.centroid_col[:3], [500.0, 500.01, 500.02])
+    np.testing.assert_allclose(lc.centroid_row[:3], [800.0, 799.99, 799.98])
+
+
+def test_half_a_centroid_pair_is_no_centroid():
+    text = "time,flux,centroid_col\n" + "".join(f"{i * 0.02:.3f},1.0,500\n" for i in range(30))
+    lc = load_lightcurve(text.encode())
+    assert not lc.has_centroids and lc.meta["centroid_columns"] is None
+
+
+@pytest.mark.parametrize("name, mission", [
+    ("ktwo211117077-c04_llc.csv", "K2"), ("hlsp_k2sff_k2_lightcurve_211117077-c04_kepler_v1_llc.csv", "K2"),
+    ("hlsp_everest_k2_llc_201367065-c01_kepler_v2.0_lc.csv", "K2"), ("kplr010002792-2009259160929_llc.csv", "Kepler"),
+    ("tess2018206045859-s0001-0000000358108509-0120-s_lc.csv", "TESS"),
+    ("hlsp_qlp_tess_ffi_s0001-0000000358108509_tess_v01_llc.csv", "TESS"),
+    ("/uploads/KTWO211117077-c04_llc.csv", "K2"),
+    ("my_k2_star.csv", None), ("kplr_notes.csv", None), ("", None), (None, None),
+])
+def test_mission_comes_from_archive_style_file_names(name, mission):
+    assert mission_from_filename(name) == mission
+
+
+def test_a_table_takes_its_mission_from_the_file_name_and_a_fits_file_from_its_header():
+    named = load_lightcurve(make_csv(50), filename="ktwo211117077-c04_llc.csv")
+    assert (named.meta["mission"], named.meta["mission_source"]) == ("K2", "file name")
+    plain = load_lightcurve(make_csv(50), filename="curve.csv")
+    assert (plain.meta["mission"], plain.meta["mission_source"]) == (None, None)
 
 
 def test_more_than_1000_columns_is_an_error():
