@@ -94,7 +94,7 @@ def ensure_samples(settings: Settings) -> None:
 def open_entry(store: CurveStore, sid: str, entry: GalleryEntry) -> StoredCurve:
     """Put a gallery curve into the session (by content hash) and make it the most recent one."""
     data = entry.path.read_bytes()
-    curve_hash = content_hash(data)
+    curve_hash = content_hash(data, entry.path.name)
     touched = store.touch(sid, curve_hash) if store.has(sid, curve_hash) else None
     if touched is not None:
         return touched

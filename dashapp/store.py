@@ -21,15 +21,24 @@ from typing import Any
 
 import numpy as np
 
+from core.io import mission_from_filename
 from core.lightcurve import LightCurve
 from dashapp.session import is_valid_session_id
 
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def content_hash(data: bytes) -> str:
-    """Identity of an upload: the same bytes give the same curve, whoever sent them."""
-    return hashlib.sha256(data).hexdigest()[:32]
+def content_hash(data: bytes, filename: str | None = None) -> str:
+    """Identity of an upload: the same bytes give the same curve, whoever sent them.
+
+    A CSV's mission comes from an archive-style file name (ktwo..., kplr..., tess...) and
+    decides whether K2's roll correction runs, so that mission is part of the identity.
+    """
+    digest = hashlib.sha256(data)
+    mission = mission_from_filename(filename)
+    if mission:
+        digest.update(b"\0mission:" + mission.encode())
+    return digest.hexdigest()[:32]
 
 
 def is_valid_hash(value: object) -> bool:

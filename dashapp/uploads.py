@@ -66,7 +66,7 @@ def _store_one(store: CurveStore, sid: str, raw_contents: str, name: str, max_by
     data = decode_contents(raw_contents)
     if not data:
         raise LightCurveFormatError("the file is empty")
-    curve_hash = content_hash(data)
+    curve_hash = content_hash(data, name)
     if store.has(sid, curve_hash):
         touched = store.touch(sid, curve_hash)
         if touched is not None:

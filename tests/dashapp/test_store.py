@@ -106,3 +106,12 @@ def test_curves_stored_before_centroids_still_load():
     back = lightcurve_from_npz(buffer.getvalue())
     np.testing.assert_array_equal(back.time, lc.time)
     assert not back.has_centroids and not lightcurve_from_npz(lightcurve_to_npz(back)).has_centroids
+
+
+def test_a_file_name_that_sets_the_mission_is_part_of_the_curve_identity():
+    """The same CSV bytes as 'ktwo...csv' are a K2 curve (roll-corrected), as 'star.csv' a plain one."""
+    data = b"time,flux\n1,1\n"
+    assert content_hash(data, "star.csv") == content_hash(data) == content_hash(data, None)
+    assert content_hash(data, "ktwo211117077-c04_llc.csv") != content_hash(data)
+    assert content_hash(data, "ktwo211117077-c04_llc.csv") == content_hash(data, "ktwo201367065-c01_llc.csv")
+    assert content_hash(data, "kplr010002792_llc.csv") != content_hash(data, "ktwo211117077-c04_llc.csv")
