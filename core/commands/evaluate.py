@@ -6,7 +6,7 @@ import json
 import sys
 
 from core.errors import ConfigError
-from core.evaluate import DEFAULT_N_STARS, evaluate
+from core.evaluate import DEFAULT_N_STARS, EvaluationReport, evaluate
 
 QUICK_N_STARS = 4
 
@@ -15,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-stars", type=int, default=None,
                         help=f"synthetic stars with injections (default: {DEFAULT_N_STARS}, "
                              f"{QUICK_N_STARS} with --quick); a quarter as many clean stars are added")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the injection set (default: 0)")
+    parser.add_argument("--seed", type=int, nargs="+", default=[0],
+                        help="seed of the injection set (default: 0); several seeds are run and pooled")
     parser.add_argument("--no-real", action="store_true", help="skip the real curves in ../shared/data/real/")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown tables")
     parser.add_argument("--quick", action="store_true",
@@ -30,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     def progress(fraction: float, message: str) -> None:
         print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr, flush=True)
 
-    report = evaluate(n_stars=n_stars, seed=args.seed, include_real=not args.no_real, progress=progress,
-                      quick=args.quick)
+    reports = [evaluate(n_stars=n_stars, seed=seed, include_real=not args.no_real, progress=progress,
+                        quick=args.quick) for seed in args.seed]
+    report = reports[0] if len(reports) == 1 else EvaluationReport.pooled(reports)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_markdown())
     return 0

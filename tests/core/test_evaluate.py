@@ -15,6 +15,7 @@ from core.evaluate import (
     period_match,
     runs_touching,
     score_case,
+    wilson_interval,
 )
 from core.lightcurve import from_arrays
 from core.result import AnalysisResult, Event, TransitCandidate
@@ -109,7 +110,9 @@ def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     assert set(summary["false_per_clean_star"]) == {"transit_candidate", "transit", "flare", "outlier", "anomaly"}
     text = quick_report.to_markdown()
     assert "| SNR | planets | found | alias | recall |" in text
-    assert "**Design bars**" in text
+    assert "**Design bars**" in text and "| bar | measured | 95% interval | met |" in text
+    hits, n = data["summary"]["fractions"]["outlier_recall"]
+    assert (hits, n) == (c["outlier_found"], 20)
 
 
 def test_quick_evaluate_is_reproducible(quick_report):
@@ -152,3 +155,22 @@ def test_csv_exports_of_real_files_are_checked_as_they_are_but_not_injected(real
     assert copies["ktwo211117077-c04_llc.csv"] == "ktwo211117077-c04_llc.fits"
     assert copies["ktwo211117077-c04_llc.fits"] is None
     assert sum(source is not None for source in copies.values()) == 4
+
+
+def test_wilson_interval_matches_textbook_values():
+    assert wilson_interval(0, 10) == pytest.approx([0.0, 0.2775], abs=1e-4)
+    assert wilson_interval(10, 10) == pytest.approx([0.7225, 1.0], abs=1e-4)
+    assert wilson_interval(31, 34) == pytest.approx([0.770, 0.970], abs=1e-3)
+    assert wilson_interval(0, 0) is None
+
+
+def test_pooled_seeds_add_counts_and_score_the_real_files_once(quick_report):
+    from core.evaluate import EvaluationReport
+
+    pooled = EvaluationReport.pooled([quick_report, quick_report])
+    for source, counts in quick_report.counts.items():
+        assert pooled.counts[source] == {key: 2 * value for key, value in counts.items()}
+    assert pooled.real_checks == quick_report.real_checks
+    assert len(pooled.period_errors) == 2 * len(quick_report.period_errors)
+    assert pooled.summary()["outlier_recall"] == quick_report.summary()["outlier_recall"]
+    assert pooled.to_markdown().startswith("Injection-recovery, seeds 0, 0 pooled:")
