@@ -38,7 +38,7 @@ from dashapp.storage import STORAGE_MESSAGE, is_storage_error, unwritable
 
 log = logging.getLogger(__name__)
 API_STATE_KEY = "lightcurve_api"
-JOB_WORKERS = 1  # training is CPU-bound and the machine is shared: one job at a time per worker
+JOB_WORKERS = 1  # training and long analyses are CPU-bound and the machine is shared: one job at a time
 JOB_QUEUE = 4
 
 api = Blueprint("api", __name__)
@@ -152,14 +152,23 @@ def health() -> Response:
 
 
 @api.post("/api/analyze")
-def analyze_upload() -> Response:
+def analyze_upload() -> Response | tuple[Response, int]:
+    """200 with the document when cached or quick; 202 and a job when the transit search would outlast the request."""
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
     upload = request.files.get("file")
     if upload is None:
         return _error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
     config = parse_config(request.form)
-    return jsonify(_state().analyzer.analyze_bytes(upload.read(), config))
+    analyzer = _state().analyzer
+    data = upload.read()
+    key, document = analyzer.lookup(data, config)
+    if document is not None:
+        return jsonify(document)
+    parsed = analyzer.parse(key, data, config)
+    if parsed.fits_request():
+        return jsonify(analyzer.run(parsed))
+    return _accepted(_state().jobs.submit("analyze", lambda progress: analyzer.run(parsed, progress)))
 
 
 @api.post("/api/train/synthetic")

@@ -4,17 +4,25 @@ Kept apart from the routes so the caching and validation rules are plain functio
 Results are keyed exactly like the dashboard's (`dashapp.results.result_key`), so a
 curve analysed through the API is already cached when someone opens it in the
 dashboard, and a repeated request never parses the file again.
+
+A request goes lookup (any cache) -> parse (bad files fail here, in the request) ->
+run. The route runs small analyses at once and hands long ones to the job runner:
+the transit search's cost is known before it runs (`search_work`), and a multi-year
+Kepler curve takes longer than Gunicorn lets a request live.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble
+from core.detect.transits import search_work
 from core.errors import ConfigError
 from core.io import load_lightcurve
 from core.io.detect import GZIP_MAGIC, describe_binary
+from core.lightcurve import LightCurve
 from core.models import DEFAULT_MODEL_ID, ModelNotFoundError, ModelRegistry
 from core.pipeline import analyze
 from core.result import AnalysisResult
@@ -26,6 +34,11 @@ FORM_FIELDS = ("contamination", "window_size", "vote_threshold", "model_id", "de
                "k2_roll_correction")
 RESULT_LRU_SIZE = 32
 MODEL_LRU_SIZE = 4  # a loaded model is refitted from its reference windows (~1 s), so keep a few
+# Transit-search work (periods x binned points per round, ~6e-9 s a unit, 2+ rounds) that is still
+# answered within the request: about 40 s of search on a 2-core machine, well inside Gunicorn's 120 s
+# timeout. Everything up to a 200k-point TESS curve (1.3e9) stays synchronous; a 4-year Kepler
+# curve (2.1e10, ~135 s) becomes a job.
+SYNC_MAX_SEARCH_WORK = 3e9
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +63,26 @@ def check_media(data: bytes) -> None:
         raise UnsupportedMediaError(f"this file looks like {kind}, not a light curve; upload a FITS or CSV file")
 
 
+@dataclass(frozen=True)
+class ParsedUpload:
+    """An upload that passed its checks and whose result no cache holds yet."""
+
+    key: str
+    lc: LightCurve
+    config: AnalysisConfig
+    model: AnomalyEnsemble | None
+
+    def search_work(self) -> float:
+        """What this analysis's transit search costs (0 without the transits detector)."""
+        if "transits" not in self.config.detectors:
+            return 0.0
+        return search_work(self.lc.time, self.config.min_period_days, self.config.max_period_days)
+
+    def fits_request(self) -> bool:
+        """True when the analysis finishes well within a request; otherwise run it as a job."""
+        return self.search_work() <= SYNC_MAX_SEARCH_WORK
+
+
 class Analyzer:
     """Per-app analysis service: a bounded in-process LRU in front of the shared result cache."""
 
@@ -59,23 +92,32 @@ class Analyzer:
         self.results: LRU[str, dict[str, Any]] = LRU(RESULT_LRU_SIZE)
         self.models: LRU[str, AnomalyEnsemble] = LRU(MODEL_LRU_SIZE)
 
-    def analyze_bytes(self, data: bytes, config: AnalysisConfig) -> dict[str, Any]:
-        """The result dict for these bytes and settings, computed at most once per cache lifetime."""
+    def lookup(self, data: bytes, config: AnalysisConfig) -> tuple[str, dict[str, Any] | None]:
+        """The result key of these bytes and settings, and the cached document if any cache holds it."""
         if config.model_id:
             self.require_model(config.model_id)  # a deleted model must not live on in cached results
         key = result_key(content_hash(data), config)
-        cached = self.results.get(key)
-        if cached is not None:
-            return cached
-        model = self.model(config.model_id) if config.model_id else None
-        document = self._shared_get(key)
+        document = self.results.get(key)
         if document is None:
-            check_media(data)
-            lc = load_lightcurve(data)
-            result = analyze(lc, config, model=model)
-            document = result.to_dict()
-            self._shared_put(key, result)
-        self.results.put(key, document)
+            document = self._shared_get(key)
+            if document is not None:
+                self.results.put(key, document)
+        return key, document
+
+    def parse(self, key: str, data: bytes, config: AnalysisConfig) -> ParsedUpload:
+        """Check and load the upload (415/422 errors surface here, while the client waits) and its model."""
+        check_media(data)
+        lc = load_lightcurve(data)
+        model = self.model(config.model_id) if config.model_id else None
+        return ParsedUpload(key=key, lc=lc, config=config, model=model)
+
+    def run(self, upload: ParsedUpload, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+        """Analyse a parsed upload and store the document in both caches; `progress` hears the fraction done."""
+        report = (lambda fraction, message: progress(fraction)) if progress else None
+        result = analyze(upload.lc, upload.config, progress=report, model=upload.model)
+        document = result.to_dict()
+        self._shared_put(upload.key, result)
+        self.results.put(upload.key, document)
         return document
 
     def model(self, model_id: str) -> AnomalyEnsemble:

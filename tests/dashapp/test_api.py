@@ -213,7 +213,7 @@ def test_unexpected_error_is_generic(app, client: FlaskClient, monkeypatch: pyte
     def explode(*args: Any) -> None:
         raise RuntimeError("secret detail /srv/private")
 
-    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].analyzer, "analyze_bytes", explode)
+    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].analyzer, "lookup", explode)
     message = _error_of(_post_file(client, sample_csv), 500)
     assert "secret" not in message and "/srv" not in message
 
