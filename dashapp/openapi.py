@@ -75,7 +75,8 @@ _SCHEMAS = {
         "id": {"type": "string"}, "kind": {"type": "string"},
         "status": {"enum": ["queued", "running", "done", "failed"]},
         "progress": {"type": "number", "minimum": 0, "maximum": 1},
-        "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"}, {"type": "null"}]},
+        "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"},
+                             {"$ref": "#/components/schemas/AnalysisResult"}, {"type": "null"}]},
         "error": {"type": ["string", "null"]}}},
     "TrainResult": {"type": "object", "required": ["model_id", "metrics"], "properties": {
         "model_id": {"type": "string"}, "metrics": {"type": "object"}, "model": {"$ref": "#/components/schemas/Model"},
@@ -102,10 +103,19 @@ def openapi_spec() -> dict[str, Any]:
                     "cache": {"type": "object", "properties": {"backend": {"type": "string"},
                                                                "reachable": {"type": "boolean"}}}}}, "Status")}}},
             "/api/analyze": {"post": {
-                "summary": "Analyse one light curve",
+                "summary": "Analyse one light curve (a long transit search runs as a job: 202)",
+                "description": "Cached results and analyses whose transit search is small (up to about a "
+                               "200k-point TESS curve) answer at once with 200. A longer search (a multi-year "
+                               "Kepler curve) would outlast the request timeout, so it is queued as a job and "
+                               "answered with 202 and a Location header; poll /api/jobs/{job_id}, whose result "
+                               "then holds the same document. Unreadable files are refused (415/422) before "
+                               "anything is queued; a repeated request after the job is done answers 200 from "
+                               "the cache.",
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ANALYZE_FORM}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
-                              **_errors(400, 404, 413, 415, 422)}}},
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"},
+                                           "Long transit search: queued as a job whose result is the analysis"),
+                              **_errors(400, 404, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {
                 "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
