@@ -162,10 +162,10 @@ def analyze_upload() -> Response | tuple[Response, int]:
     config = parse_config(request.form)
     analyzer = _state().analyzer
     data = upload.read()
-    key, document = analyzer.lookup(data, config)
+    key, document = analyzer.lookup(data, config, upload.filename)
     if document is not None:
         return jsonify(document)
-    parsed = analyzer.parse(key, data, config)
+    parsed = analyzer.parse(key, data, config, upload.filename)
     if parsed.fits_request():
         return jsonify(analyzer.run(parsed))
     return _accepted(_state().jobs.submit("analyze", lambda progress: analyzer.run(parsed, progress)))

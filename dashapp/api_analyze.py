@@ -92,11 +92,11 @@ class Analyzer:
         self.results: LRU[str, dict[str, Any]] = LRU(RESULT_LRU_SIZE)
         self.models: LRU[str, AnomalyEnsemble] = LRU(MODEL_LRU_SIZE)
 
-    def lookup(self, data: bytes, config: AnalysisConfig) -> tuple[str, dict[str, Any] | None]:
-        """The result key of these bytes and settings, and the cached document if any cache holds it."""
+    def lookup(self, data: bytes, config: AnalysisConfig, filename: str | None = None) -> tuple[str, dict[str, Any] | None]:
+        """The result key of these bytes (under this name) and settings, and the cached document if any cache holds it."""
         if config.model_id:
             self.require_model(config.model_id)  # a deleted model must not live on in cached results
-        key = result_key(content_hash(data), config)
+        key = result_key(content_hash(data, filename), config)
         document = self.results.get(key)
         if document is None:
             document = self._shared_get(key)
@@ -104,10 +104,13 @@ class Analyzer:
                 self.results.put(key, document)
         return key, document
 
-    def parse(self, key: str, data: bytes, config: AnalysisConfig) -> ParsedUpload:
-        """Check and load the upload (415/422 errors surface here, while the client waits) and its model."""
+    def parse(self, key: str, data: bytes, config: AnalysisConfig, filename: str | None = None) -> ParsedUpload:
+        """Check and load the upload (415/422 errors surface here, while the client waits) and its model.
+
+        The file name only labels the curve, and gives a CSV its mission (ktwo... is K2).
+        """
         check_media(data)
-        lc = load_lightcurve(data)
+        lc = load_lightcurve(data, filename=filename)
         model = self.model(config.model_id) if config.model_id else None
         return ParsedUpload(key=key, lc=lc, config=config, model=model)
 

@@ -14,8 +14,9 @@ from dashapp.api import API_STATE_KEY, api
 from dashapp.app import create_app
 from dashapp.settings import Settings
 
+from api_client import post_file, wait_for_job
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JOB_TIMEOUT_S = 180
 
 
 class CheckedClient(FlaskClient):
@@ -47,26 +48,10 @@ def sample_csv(client: FlaskClient) -> bytes:
     return response.data
 
 
-def _post_file(client: FlaskClient, data: bytes, name: str = "curve.csv", **fields: str):
-    return client.post("/api/analyze", data={"file": (io.BytesIO(data), name), **fields},
-                       content_type="multipart/form-data")
-
-
 def _error_of(response, status: int) -> str:
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert response.is_json and set(response.json) == {"error"}
     return response.json["error"]
-
-
-def _wait_for(client: FlaskClient, status_url: str) -> dict:
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    while time.monotonic() < deadline:
-        state = client.get(status_url).json
-        assert 0.0 <= state["progress"] <= 1.0
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.2)
-    pytest.fail(f"job {status_url} did not finish within {JOB_TIMEOUT_S} s")
 
 
 # ----------------------------------------------------------------------------- happy paths
@@ -88,21 +73,21 @@ def test_samples_list_and_download(client: FlaskClient, sample_csv: bytes) -> No
 
 
 def test_analyze_sample_csv_and_cached_repeat(client: FlaskClient, sample_csv: bytes) -> None:
-    first = _post_file(client, sample_csv, contamination="0.05")
+    first = post_file(client, sample_csv, contamination="0.05")
     assert first.status_code == 200
     body = first.json
     assert {"n_points", "meta", "transits", "events", "timings"} <= set(body)
     assert body["n_points"] > 1000
     assert any(abs(t["period"] - 15) < 0.5 for t in body["transits"]), body["transits"]
     started = time.perf_counter()
-    again = _post_file(client, sample_csv, contamination="0.05")
+    again = post_file(client, sample_csv, contamination="0.05")
     assert time.perf_counter() - started < 0.3
     assert again.json == body
 
 
 def test_analyze_real_fits(client: FlaskClient, real_data_dir: Path) -> None:
     data = (real_data_dir / "kplr010002792-2009259160929_llc.fits").read_bytes()
-    response = _post_file(client, data, name="anything.bin", detectors="flares,outliers")
+    response = post_file(client, data, name="anything.bin", detectors="flares,outliers")
     assert response.status_code == 200
     body = response.json
     assert body["meta"]["mission"] == "Kepler"
@@ -112,11 +97,21 @@ def test_analyze_real_fits(client: FlaskClient, real_data_dir: Path) -> None:
 
 def test_k2_fits_is_roll_corrected_unless_asked_not_to(client: FlaskClient, real_data_dir: Path) -> None:
     data = (real_data_dir / "ktwo211117077-c04_llc.fits").read_bytes()
-    corrected = _post_file(client, data, detectors="flares,outliers").json["meta"]
-    plain = _post_file(client, data, detectors="flares,outliers", k2_roll_correction="false").json["meta"]
+    corrected = post_file(client, data, detectors="flares,outliers").json["meta"]
+    plain = post_file(client, data, detectors="flares,outliers", k2_roll_correction="false").json["meta"]
     assert corrected["k2_roll_correction"]["applied"]
     assert plain["k2_roll_correction"] == {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
     assert corrected["noise_ppm"] < 0.9 * plain["noise_ppm"]
+
+
+def test_a_csv_takes_its_mission_from_an_archive_file_name(client: FlaskClient, real_data_dir: Path) -> None:
+    """The same bytes as ktwo...csv are a K2 curve (told why it is not roll-corrected), as star.csv not."""
+    data = (real_data_dir / "ktwo211117077-c04_llc.csv").read_bytes()
+    named = post_file(client, data, name="ktwo211117077-c04_llc.csv", detectors="flares").json["meta"]
+    plain = post_file(client, data, name="star.csv", detectors="flares").json["meta"]
+    assert (named["mission"], named["mission_source"]) == ("K2", "file name")
+    assert "no centroid columns" in named["k2_roll_correction"]["reason"]
+    assert plain["mission"] is None and plain["k2_roll_correction"] is None
 
 
 # ----------------------------------------------------------------------------- bad requests
@@ -131,20 +126,20 @@ def test_analyze_not_multipart(client: FlaskClient) -> None:
 
 
 def test_analyze_empty_file(client: FlaskClient) -> None:
-    assert "empty" in _error_of(_post_file(client, b""), 422)
+    assert "empty" in _error_of(post_file(client, b""), 422)
 
 
 def test_analyze_png(client: FlaskClient) -> None:
-    assert "PNG" in _error_of(_post_file(client, PNG, name="curve.csv"), 415)
+    assert "PNG" in _error_of(post_file(client, PNG, name="curve.csv"), 415)
 
 
 def test_analyze_text_that_is_no_curve(client: FlaskClient) -> None:
-    _error_of(_post_file(client, b"hello\nworld\n"), 422)
+    _error_of(post_file(client, b"hello\nworld\n"), 422)
 
 
 def test_analyze_oversized(app, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, sample_csv: bytes) -> None:
     monkeypatch.setitem(app.server.config, "MAX_CONTENT_LENGTH", 1024)
-    assert "1,024" in _error_of(_post_file(client, sample_csv), 413)
+    assert "1,024" in _error_of(post_file(client, sample_csv), 413)
 
 
 @pytest.mark.parametrize("field, value, word", [
@@ -157,12 +152,12 @@ def test_analyze_oversized(app, client: FlaskClient, monkeypatch: pytest.MonkeyP
     ("k2_roll_correction", "maybe", "k2_roll_correction"),
 ])
 def test_analyze_bad_settings(client: FlaskClient, sample_csv: bytes, field: str, value: str, word: str) -> None:
-    assert word in _error_of(_post_file(client, sample_csv, **{field: value}), 422)
+    assert word in _error_of(post_file(client, sample_csv, **{field: value}), 422)
 
 
 @pytest.mark.parametrize("model_id", ["m-20240101T000000Z-deadbeef", "../../etc/passwd", "nope"])
 def test_analyze_unknown_model(client: FlaskClient, sample_csv: bytes, model_id: str) -> None:
-    _error_of(_post_file(client, sample_csv, model_id=model_id), 404)
+    _error_of(post_file(client, sample_csv, model_id=model_id), 404)
 
 
 @pytest.mark.parametrize("body, status", [
@@ -214,7 +209,7 @@ def test_unexpected_error_is_generic(app, client: FlaskClient, monkeypatch: pyte
         raise RuntimeError("secret detail /srv/private")
 
     monkeypatch.setattr(app.server.extensions[API_STATE_KEY].analyzer, "lookup", explode)
-    message = _error_of(_post_file(client, sample_csv), 500)
+    message = _error_of(post_file(client, sample_csv), 500)
     assert "secret" not in message and "/srv" not in message
 
 
@@ -227,11 +222,11 @@ def test_small_training_answers_at_once_and_model_is_usable(client: FlaskClient,
     assert response.headers["Location"] == f"/api/models/{model_id}"
     assert "point_recall" in response.json["metrics"]
     assert client.get(f"/api/models/{model_id}").json["id"] == model_id
-    analysed = _post_file(client, sample_csv, model_id=model_id)
+    analysed = post_file(client, sample_csv, model_id=model_id)
     assert analysed.status_code == 200 and analysed.json["config"]["model_id"] == model_id
     assert client.delete(f"/api/models/{model_id}").json == {"deleted": model_id}
     _error_of(client.get(f"/api/models/{model_id}"), 404)
-    _error_of(_post_file(client, sample_csv, model_id=model_id), 404)
+    _error_of(post_file(client, sample_csv, model_id=model_id), 404)
 
 
 def test_training_job_flow(client: FlaskClient) -> None:
@@ -240,7 +235,7 @@ def test_training_job_flow(client: FlaskClient) -> None:
     job_id = response.json["job_id"]
     assert re.fullmatch(r"[0-9a-f]{32}", job_id)
     assert response.json["status_url"] == f"/api/jobs/{job_id}" == response.headers["Location"]
-    state = _wait_for(client, response.json["status_url"])
+    state = wait_for_job(client, response.json["status_url"])
     assert state["status"] == "done", state
     assert state["progress"] == 1.0 and state["error"] is None
     model_id = state["result"]["model_id"]
@@ -259,7 +254,7 @@ def test_training_on_uploaded_files(client: FlaskClient, sample_csv: bytes) -> N
         content_type="multipart/form-data",
     )
     assert response.status_code == 202, response.json
-    state = _wait_for(client, response.json["status_url"])
+    state = wait_for_job(client, response.json["status_url"])
     assert state["status"] == "done", state
     training = state["result"]["model"]["training_data"]
     assert training["n_curves"] == 2

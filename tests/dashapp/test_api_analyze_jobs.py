@@ -5,9 +5,7 @@ needs a curve that really takes minutes.
 """
 from __future__ import annotations
 
-import io
 import json
-import time
 from typing import Any
 
 import pytest
@@ -18,8 +16,9 @@ from dashapp.api import API_STATE_KEY
 from dashapp.app import create_app
 from dashapp.settings import Settings
 
+from api_client import post_file, wait_for_job
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JOB_TIMEOUT_S = 180
 
 
 def _client(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Any, FlaskClient]:
@@ -64,22 +63,6 @@ def no_jobs(app_and_client: tuple[Any, FlaskClient], monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(app_and_client[0].server.extensions[API_STATE_KEY].jobs, "submit", refuse)
 
 
-def _post_file(client: FlaskClient, data: bytes, name: str = "curve.csv", **fields: str):
-    return client.post("/api/analyze", data={"file": (io.BytesIO(data), name), **fields},
-                       content_type="multipart/form-data")
-
-
-def _wait_for(client: FlaskClient, status_url: str) -> dict:
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    while time.monotonic() < deadline:
-        state = client.get(status_url).json
-        assert 0.0 <= state["progress"] <= 1.0
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.2)
-    pytest.fail(f"job {status_url} did not finish within {JOB_TIMEOUT_S} s")
-
-
 def _same_json(a: Any, b: Any) -> bool:
     """Equal as JSON text (NaN fields compare equal this way, unlike with ==)."""
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
@@ -87,25 +70,25 @@ def _same_json(a: Any, b: Any) -> bool:
 
 def test_long_search_runs_as_job_and_then_is_cached(client: FlaskClient, reference_client: FlaskClient,
                                                     sample_csv: bytes, tiny_threshold: None) -> None:
-    response = _post_file(client, sample_csv)
+    response = post_file(client, sample_csv)
     assert response.status_code == 202, response.get_data(as_text=True)[:300]
     job_id = response.json["job_id"]
     assert response.json["status_url"] == f"/api/jobs/{job_id}" == response.headers["Location"]
-    state = _wait_for(client, response.json["status_url"])
+    state = wait_for_job(client, response.json["status_url"])
     assert state["status"] == "done", state["error"]
     assert state["kind"] == "analyze" and state["progress"] == 1.0
     document = state["result"]
 
     with pytest.MonkeyPatch.context() as default_threshold:
         default_threshold.setattr(api_analyze, "SYNC_MAX_SEARCH_WORK", 3e9)
-        reference = _post_file(reference_client, sample_csv)
+        reference = post_file(reference_client, sample_csv)
     assert reference.status_code == 200
     assert set(document) == set(reference.json)
     assert document["transits"], "the sample's planet should be found"
     assert _same_json(document["transits"], reference.json["transits"])
     assert _same_json(document["events"], reference.json["events"])
 
-    again = _post_file(client, sample_csv)  # still over the tiny threshold: only a cache hit answers 200
+    again = post_file(client, sample_csv)  # still over the tiny threshold: only a cache hit answers 200
     assert again.status_code == 200
     assert _same_json(again.json, document)
 
@@ -113,14 +96,14 @@ def test_long_search_runs_as_job_and_then_is_cached(client: FlaskClient, referen
 @pytest.mark.parametrize(("data", "status"), [(PNG, 415), (b"time,flux\nnot,numbers\n", 422)])
 def test_bad_file_is_refused_before_any_job(client: FlaskClient, tiny_threshold: None, no_jobs: None,
                                             data: bytes, status: int) -> None:
-    response = _post_file(client, data)
+    response = post_file(client, data)
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert set(response.json) == {"error"}
 
 
 def test_without_transit_search_the_analysis_stays_synchronous(client: FlaskClient, sample_csv: bytes,
                                                                tiny_threshold: None, no_jobs: None) -> None:
-    response = _post_file(client, sample_csv, detectors="flares")
+    response = post_file(client, sample_csv, detectors="flares")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.json["config"]["detectors"] == ["flares"]
     assert response.json["transits"] == []
@@ -141,7 +124,7 @@ def test_no_room_for_a_job_is_503(app_and_client: tuple[Any, FlaskClient], sampl
                                   monkeypatch: pytest.MonkeyPatch, attribute: str, value: Any, message: str) -> None:
     app, client = app_and_client
     monkeypatch.setattr(app.server.extensions[API_STATE_KEY].jobs, attribute, value)
-    response = _post_file(client, sample_csv, window_size="60")  # other settings: not cached
+    response = post_file(client, sample_csv, window_size="60")  # other settings: not cached
     assert response.status_code == 503 and set(response.json) == {"error"}
     assert message in response.json["error"]
     assert response.headers["Retry-After"]
