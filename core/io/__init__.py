@@ -54,10 +54,10 @@ def load_lightcurve(
 
     meta always has: format ("fits"|"text"), compression, filename, mission, mission_source, target,
     time_system, time_offset, flux_column, other_flux_columns, flux_err_column,
-    quality_column, quality_bitmask, n_quality_flagged, columns, warnings (list of
-    sentences), plus from_arrays' row counts and cadence. FITS adds sector/quarter/
-    campaign when present, fits_extension and centroid_columns (the MOM_/PSF_CENTR pair
-    read into centroid_col/centroid_row, or None); text adds delimiter and columns_inferred.
+    quality_column, quality_bitmask, n_quality_flagged, centroid_columns (the column pair read
+    into centroid_col/centroid_row, or None), columns, warnings (list of sentences), plus
+    from_arrays' row counts and cadence. FITS adds sector/quarter/campaign when present and
+    fits_extension; text adds delimiter and columns_inferred.
     """
     _validate_limits(max_points, min_points, max_bytes)
     if flux_column is not None and (not isinstance(flux_column, str) or not flux_column.strip()):
