@@ -68,7 +68,7 @@ def analyze(
     one the ensemble is fitted on this curve's own windows, as the seed app did.
     """
     config = config or AnalysisConfig()
-    report = progress or (lambda fraction, message: None)
+    report = _forward_only(progress) if progress else (lambda fraction, message: None)
     timings: dict[str, float] = {}
     stage_start = clock.perf_counter()
 
@@ -226,6 +226,17 @@ def analyze(
         config=config.to_dict(),
         flux_uncorrected=uncorrected_flux if roll_correction and roll_correction["applied"] else None,
     )
+
+
+def _forward_only(progress: ProgressCallback) -> ProgressCallback:
+    """`progress` that never goes back: flares and outliers are looked at again after the search."""
+    furthest = [0.0]
+
+    def report(fraction: float, message: str) -> None:
+        furthest[0] = max(furthest[0], fraction)
+        progress(furthest[0], message)
+
+    return report
 
 
 def _bls_reporter(report: ProgressCallback) -> Callable[[int, float], None]:
