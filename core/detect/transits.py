@@ -227,15 +227,10 @@ def search_work(time: np.ndarray, min_period: float | None = None, max_period: f
     if p_max <= p_min:
         return 0.0
     periods = period_grid(span, p_min, p_max)
-    cadence = float(np.median(np.diff(t)))
-    sizes: dict[float, int] = {}
-    work = 0.0
-    for task in _plan(t, periods):
-        if task.width not in sizes:
-            sizes[task.width] = t.size if task.width < 1.5 * cadence else int(
-                np.unique(np.floor((t - t[0]) / task.width)).size)
-        work += (task.last - task.first) * sizes[task.width]
-    return work
+    tasks = _plan(t, periods)
+    ones = np.ones(t.size)
+    sizes = {width: _bin_mean(t, ones, width, ones)[0].size for width in {task.width for task in tasks}}
+    return float(sum((task.last - task.first) * sizes[task.width] for task in tasks))
 
 
 def _bls_power(
