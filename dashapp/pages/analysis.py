@@ -83,7 +83,7 @@ def _settings_card(model_options: list[dict]) -> dbc.Card:
         dbc.Label("Detectors"),
         dbc.Checklist(id="setting-detectors", options=[{"label": d, "value": d} for d in DETECTORS],
                       value=list(DETECTORS), inline=True, className="mb-2"),
-        dbc.Switch(id="setting-k2-roll", label="Correct the K2 roll (K2 FITS files)",
+        dbc.Switch(id="setting-k2-roll", label="Correct the K2 roll (K2 files with centroids)",
                    value=_DEFAULTS.k2_roll_correction, className="mb-2"),
         dbc.Label("Anomaly model", html_for="model-select"),
         dbc.Select(id="model-select", options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
