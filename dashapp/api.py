@@ -38,7 +38,10 @@ from dashapp.storage import STORAGE_MESSAGE, is_storage_error, unwritable
 
 log = logging.getLogger(__name__)
 API_STATE_KEY = "lightcurve_api"
-JOB_WORKERS = 1  # training and long analyses are CPU-bound and the machine is shared: one job at a time
+# Jobs are CPU-bound and the machine is shared: one at a time per lane. Analyses and
+# training get a lane each, so a minutes-long search of years of data does not hold
+# up a model someone is training (and the other way round).
+JOB_WORKERS = 1
 JOB_QUEUE = 4
 
 api = Blueprint("api", __name__)
@@ -46,12 +49,16 @@ api = Blueprint("api", __name__)
 
 @dataclass(frozen=True)
 class ApiState:
-    """What the API keeps per app: the registry, the analysis caches, the job runner."""
+    """What the API keeps per app: the registry, the analysis caches, a job runner per lane.
+
+    Both runners keep job states in the same shared cache, so either answers for any job.
+    """
 
     services: Services
     registry: ModelRegistry
     analyzer: Analyzer
-    jobs: JobRunner
+    analysis_jobs: JobRunner
+    training_jobs: JobRunner
 
 
 def register_api(server: Flask) -> None:
@@ -62,7 +69,8 @@ def register_api(server: Flask) -> None:
         services=services,
         registry=registry,
         analyzer=Analyzer(registry, services.results),
-        jobs=JobRunner(services.cache, max_workers=JOB_WORKERS, max_pending=JOB_QUEUE),
+        analysis_jobs=JobRunner(services.cache, max_workers=JOB_WORKERS, max_pending=JOB_QUEUE),
+        training_jobs=JobRunner(services.cache, max_workers=JOB_WORKERS, max_pending=JOB_QUEUE),
     )
     server.register_blueprint(api)
     # Requests that match no API route (e.g. POST to an unknown /api/ path) are answered by
@@ -168,7 +176,9 @@ def analyze_upload() -> Response | tuple[Response, int]:
     parsed = analyzer.parse(key, data, config, upload.filename)
     if parsed.fits_request():
         return jsonify(analyzer.run(parsed))
-    return _accepted(_state().jobs.submit("analyze", lambda progress: analyzer.run(parsed, progress)))
+    job_id = _state().analysis_jobs.submit("analyze", lambda progress: analyzer.run(parsed, progress),
+                                           same_work=parsed.key)
+    return _accepted(job_id)
 
 
 @api.post("/api/train/synthetic")
@@ -180,7 +190,7 @@ def train_synthetic_models() -> tuple[Response, int]:
         response = jsonify(result)
         response.headers["Location"] = result["model_url"]
         return response, 201
-    return _accepted(_state().jobs.submit("train-synthetic", work))
+    return _accepted(_state().training_jobs.submit("train-synthetic", work))
 
 
 @api.post("/api/train")
@@ -192,12 +202,12 @@ def train_uploaded_models() -> tuple[Response, int]:
     if not uploads:
         return _error(400, "no training curves: send one or more FITS or CSV files in multipart field 'files'")
     directory = stage_uploads(uploads)
-    return _accepted(_state().jobs.submit("train-files", files_work(_state().registry, directory, params)))
+    return _accepted(_state().training_jobs.submit("train-files", files_work(_state().registry, directory, params)))
 
 
 @api.get("/api/jobs/<job_id>")
 def job_status(job_id: str) -> Response | tuple[Response, int]:
-    state = _state().jobs.status(job_id)
+    state = _state().analysis_jobs.status(job_id)
     if state is None:
         return _error(404, f"no job with id {job_id}")
     return jsonify(state)

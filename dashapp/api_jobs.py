@@ -6,6 +6,10 @@ worker than the one running it; so the job's state lives in the flask-caching ba
 thread pool of the worker that accepted it. The queue is bounded: a full queue is
 refused with a clear error instead of piling up work nobody waits for. Without a
 working cache (Redis down, disk full) nobody could poll a job, so none is accepted.
+
+The same work sent again while its job is still queued or running (a client that
+retried after a timeout, a double click) joins that job instead of taking a second
+queue slot for minutes of identical computing.
 """
 from __future__ import annotations
 
@@ -39,6 +43,11 @@ class JobQueueUnavailableError(RuntimeError):
     """The cache that holds job states cannot be written or read, so jobs cannot be followed."""
 
 
+LIVE_STATUSES = ("queued", "running")
+# A live job not heard from for this long is taken for lost (its worker restarted)
+# and is not joined; the BLS reports every 5% of a round, seconds apart even for years of data.
+STALE_AFTER_S = 15 * 60
+
 QUEUE_DOWN_MESSAGE = ("job queue unavailable: the server cannot store job states (Redis unreachable or "
                       "cache storage full); try again later")
 
@@ -54,8 +63,17 @@ class JobRunner:
         self._pending = 0
         self._lock = threading.Lock()
 
-    def submit(self, kind: str, work: Work) -> str:
-        """Queue `work` and return its new job id; raises QueueFullError when the queue is full."""
+    def submit(self, kind: str, work: Work, same_work: str | None = None) -> str:
+        """Queue `work` and return its new job id; raises QueueFullError when the queue is full.
+
+        `same_work` names what the job computes (e.g. an analysis's result key): while a
+        job for it is queued or running on any worker, its id is returned instead.
+        Two workers taking the same work in the same instant may still both queue it.
+        """
+        if same_work is not None:
+            live = self._live_job_for(same_work)
+            if live is not None:
+                return live
         with self._lock:
             if self._pending >= self.max_pending:
                 raise QueueFullError(f"{self._pending} jobs are already queued or running; try again later")
@@ -66,7 +84,18 @@ class JobRunner:
             with self._lock:
                 self._pending -= 1
             raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
+        if same_work is not None:
+            self.store.set(_work_key(same_work), job_id, timeout=self.timeout_s)
         self._pool.submit(self._run, job_id, work)
+        return job_id
+
+    def _live_job_for(self, same_work: str) -> str | None:
+        job_id = self.store.get(_work_key(same_work))
+        state = self._load(job_id) if isinstance(job_id, str) else None
+        if state is None or state.get("status") not in LIVE_STATUSES:
+            return None
+        if time.time() - float(state.get("updated", 0.0)) > STALE_AFTER_S:
+            return None
         return job_id
 
     def status(self, job_id: str) -> dict[str, Any] | None:
@@ -116,8 +145,13 @@ class JobRunner:
 
     def _save(self, state: dict[str, Any]) -> bool:
         """Store the state (False if the cache refused it); JSON text, so no objects of ours in the cache."""
+        state = {**state, "updated": time.time()}
         return bool(self.store.set(_key(state["id"]), json.dumps(state), timeout=self.timeout_s))
 
 
 def _key(job_id: str) -> str:
     return f"apijob:{job_id}"
+
+
+def _work_key(same_work: str) -> str:
+    return f"apijob-for:{same_work}"

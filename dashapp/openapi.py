@@ -109,8 +109,8 @@ def openapi_spec() -> dict[str, Any]:
                                "Kepler curve) would outlast the request timeout, so it is queued as a job and "
                                "answered with 202 and a Location header; poll /api/jobs/{job_id}, whose result "
                                "then holds the same document. Unreadable files are refused (415/422) before "
-                               "anything is queued; a repeated request after the job is done answers 200 from "
-                               "the cache.",
+                               "anything is queued; a repeated request while the job is queued or running "
+                               "answers 202 with the same job, and after it is done 200 from the cache.",
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ANALYZE_FORM}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"},

@@ -1,5 +1,7 @@
-"""Hand-built light curves and results with known contents, for figure and callback tests."""
+"""Hand-built light curves, results and stores with known contents, for figure, callback and job tests."""
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -34,3 +36,19 @@ def make_result(n: int = 5000, seed: int = 1) -> AnalysisResult:
         labels=labels, periodogram=Periodogram(np.linspace(0.5, 10, 3000), rng.random(3000)),
         anomaly_scores=rng.random(n), timings={"load": 0.01, "transits": 0.2, "total": 0.21}, config={"contamination": 0.05},
     )
+
+
+class DictStore:
+    """A job-state cache in a dict; with accept=False it refuses every write, as a full disk would."""
+
+    def __init__(self, accept: bool = True) -> None:
+        self.items: dict[str, Any] = {}
+        self.accept = accept
+
+    def get(self, key: str) -> Any:
+        return self.items.get(key)
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        if self.accept:
+            self.items[key] = value
+        return self.accept

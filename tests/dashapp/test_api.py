@@ -186,7 +186,7 @@ def test_train_files_bad_requests(client: FlaskClient) -> None:
 
 
 def test_queue_full(app, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].jobs, "max_pending", 0)
+    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].training_jobs, "max_pending", 0)
     response = client.post("/api/train/synthetic", json={"n_samples": 50})
     _error_of(response, 503)
     assert response.headers["Retry-After"]

@@ -60,7 +60,7 @@ def no_jobs(app_and_client: tuple[Any, FlaskClient], monkeypatch: pytest.MonkeyP
     def refuse(*args: Any) -> str:
         raise AssertionError("no job should have been queued")
 
-    monkeypatch.setattr(app_and_client[0].server.extensions[API_STATE_KEY].jobs, "submit", refuse)
+    monkeypatch.setattr(app_and_client[0].server.extensions[API_STATE_KEY].analysis_jobs, "submit", refuse)
 
 
 def _same_json(a: Any, b: Any) -> bool:
@@ -112,6 +112,9 @@ def test_without_transit_search_the_analysis_stays_synchronous(client: FlaskClie
 class _RefusingStore:
     """A job-state cache that stores nothing, as when Redis is down."""
 
+    def get(self, *args: Any) -> None:
+        return None
+
     def set(self, *args: Any, **kwargs: Any) -> bool:
         return False
 
@@ -123,7 +126,7 @@ class _RefusingStore:
 def test_no_room_for_a_job_is_503(app_and_client: tuple[Any, FlaskClient], sample_csv: bytes, tiny_threshold: None,
                                   monkeypatch: pytest.MonkeyPatch, attribute: str, value: Any, message: str) -> None:
     app, client = app_and_client
-    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].jobs, attribute, value)
+    monkeypatch.setattr(app.server.extensions[API_STATE_KEY].analysis_jobs, attribute, value)
     response = post_file(client, sample_csv, window_size="60")  # other settings: not cached
     assert response.status_code == 503 and set(response.json) == {"error"}
     assert message in response.json["error"]

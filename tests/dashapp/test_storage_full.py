@@ -23,7 +23,7 @@ from dashapp.app import create_app
 from dashapp.results import ResultCache, ResultNotStoredError
 from dashapp.settings import Settings
 from dashapp.storage import STORAGE_MESSAGE, StorageError
-from tests.dashapp.builders import make_result
+from tests.dashapp.builders import DictStore, make_result
 from tests.dashapp.dash_calls import call
 
 needs_non_root = pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
@@ -142,20 +142,6 @@ def test_an_unstorable_dashboard_result_is_an_error_not_a_missing_result() -> No
 
 
 # ----------------------------------------------------------------------------- jobs
-
-class DictStore:
-    def __init__(self, accept: bool = True) -> None:
-        self.items: dict[str, Any] = {}
-        self.accept = accept
-
-    def get(self, key: str) -> Any:
-        return self.items.get(key)
-
-    def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
-        if self.accept:
-            self.items[key] = value
-        return self.accept
-
 
 def test_a_job_is_refused_when_its_state_cannot_be_stored() -> None:
     runner = JobRunner(DictStore(accept=False), max_pending=1)

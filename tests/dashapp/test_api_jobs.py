@@ -1,0 +1,108 @@
+"""The job runner: the same work sent twice while queued or running is one job; lanes keep kinds apart."""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from dashapp import api_analyze, api_jobs
+from dashapp.api import API_STATE_KEY
+from dashapp.api_jobs import JobRunner, QueueFullError
+from dashapp.app import create_app
+from dashapp.settings import Settings
+from tests.dashapp.builders import DictStore
+
+from api_client import post_file, wait_for_job
+
+WAIT_S = 60
+
+
+def _blocked_until(release: threading.Event) -> Any:
+    def work(progress: Any) -> dict:
+        assert release.wait(WAIT_S), "the test never released the job"
+        return {"answer": 42}
+    return work
+
+
+def _finish(runner: JobRunner) -> None:
+    runner._pool.shutdown(wait=True)
+
+
+def test_same_work_joins_the_live_job_without_a_queue_slot() -> None:
+    release = threading.Event()
+    runner = JobRunner(DictStore(), max_pending=1)
+    first = runner.submit("analyze", _blocked_until(release), same_work="curve-a")
+    assert runner.submit("analyze", _blocked_until(release), same_work="curve-a") == first
+    with pytest.raises(QueueFullError):  # other work still needs a slot, and the only one is taken
+        runner.submit("analyze", _blocked_until(release), same_work="curve-b")
+    release.set()
+    _finish(runner)
+    assert runner.status(first)["result"] == {"answer": 42}
+
+
+def test_finished_or_failed_work_is_queued_afresh() -> None:
+    runner = JobRunner(DictStore())
+    done = runner.submit("analyze", lambda progress: {}, same_work="curve-a")
+    _finish(runner)
+    runner = JobRunner(runner.store)
+    again = runner.submit("analyze", lambda progress: {}, same_work="curve-a")
+    assert again != done
+
+
+def test_a_live_job_not_heard_from_for_long_is_not_joined(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    runner = JobRunner(DictStore(), max_pending=2)
+    lost = runner.submit("analyze", _blocked_until(release), same_work="curve-a")
+    later = time.time() + api_jobs.STALE_AFTER_S + 1
+    monkeypatch.setattr(api_jobs.time, "time", lambda: later)
+    try:
+        assert runner.submit("analyze", _blocked_until(release), same_work="curve-a") != lost
+    finally:
+        release.set()
+        _finish(runner)
+
+
+@pytest.fixture
+def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return create_app(Settings.from_env({"DATA_DIR": str(tmp_path_factory.mktemp("jobs"))}))
+
+
+@pytest.fixture
+def client(app: Any) -> FlaskClient:
+    return app.server.test_client()
+
+
+def test_a_repeated_upload_gets_the_queued_job(app: Any, client: FlaskClient,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api_analyze, "SYNC_MAX_SEARCH_WORK", 1.0)
+    data = client.get("/api/samples/exoplanet_transit.csv").data
+    release = threading.Event()
+    lane = app.server.extensions[API_STATE_KEY].analysis_jobs
+    lane.submit("analyze", _blocked_until(release))  # holds the lane, so the uploads stay queued
+    try:
+        first = post_file(client, data)
+        assert first.status_code == 202, first.get_data(as_text=True)[:300]
+        again = post_file(client, data)
+        assert again.status_code == 202 and again.json["job_id"] == first.json["job_id"]
+        other_settings = post_file(client, data, window_size="60")
+        assert other_settings.status_code == 202 and other_settings.json["job_id"] != first.json["job_id"]
+    finally:
+        release.set()
+    for response in (first, other_settings):
+        assert wait_for_job(client, response.json["status_url"])["status"] == "done"
+
+
+def test_training_is_not_held_up_by_a_running_analysis(app: Any, client: FlaskClient) -> None:
+    release = threading.Event()
+    app.server.extensions[API_STATE_KEY].analysis_jobs.submit("analyze", _blocked_until(release))
+    try:
+        response = client.post("/api/train/synthetic", json={"n_samples": 6})
+        assert response.status_code == 202, response.get_data(as_text=True)[:300]
+        state = wait_for_job(client, response.json["status_url"])
+        assert state["status"] == "done", state["error"]
+        assert state["result"]["model_id"]
+    finally:
+        release.set()
