@@ -9,6 +9,7 @@ from core.evaluate import (
     SNR_BINS,
     Case,
     bin_of,
+    correlated_snr,
     evaluate,
     load_real,
     match_events,
@@ -19,6 +20,7 @@ from core.evaluate import (
 )
 from core.lightcurve import from_arrays
 from core.result import AnalysisResult, Event, TransitCandidate
+from core.synthetic.variability import red_noise
 
 CADENCE = 0.01
 
@@ -92,6 +94,23 @@ def test_score_case_counts_recall_precision_alias_and_forgives_known_signals():
     assert counts["seed_runs"] == 2 and counts["seed_runs_true"] == 1
 
 
+def test_correlated_snr_without_red_noise_is_the_white_snr():
+    assert correlated_snr(1e-3, [30, 30, 40], 1e-3, 0.0, 0.9) == pytest.approx(1e-3 / 1e-3 * np.sqrt(100))
+
+
+def test_correlated_snr_matches_the_scatter_of_transit_means_in_simulated_noise():
+    """The mean over a 120-point (4-h) window of white + AR(1) noise scatters as the formula says."""
+    cadence, tau, m = 2.0 / 1440, 2.0 / 24, 120
+    sigma_white, sigma_red = 1e-3, 2.5e-4
+    rng = np.random.default_rng(5)
+    noise = red_noise(600_000, cadence, sigma_red, tau, rng) + sigma_white * rng.standard_normal(600_000)
+    scatter = noise.reshape(-1, m).mean(axis=1).std()
+    snr = correlated_snr(1.0, [m], sigma_white, sigma_red, np.exp(-cadence / tau))
+    assert 1.0 / snr == pytest.approx(scatter, rel=0.1)
+    # Here the red part dominates: the white-only SNR would be over 2x too optimistic.
+    assert np.sqrt(m) / sigma_white > 2.0 * snr
+
+
 @pytest.fixture(scope="module")
 def quick_report():
     return evaluate(n_stars=2, seed=0, include_real=False, quick=True)
@@ -110,6 +129,8 @@ def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     assert set(summary["false_per_clean_star"]) == {"transit_candidate", "transit", "flare", "outlier", "anomaly"}
     text = quick_report.to_markdown()
     assert "| SNR | planets | found | alias | recall |" in text
+    assert "| SNR (white + red) | planets | found | recall |" in text
+    assert sum(c[f"planet_correlated|{name}"] for name, _, _ in SNR_BINS) == 2  # every synthetic planet
     assert "**Design bars**" in text and "| bar | measured | 95% interval | met |" in text
     hits, n = data["summary"]["fractions"]["outlier_recall"]
     assert (hits, n) == (c["outlier_found"], 20)
