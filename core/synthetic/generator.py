@@ -278,9 +278,10 @@ def _place_flares(
         t_start, t_end = t_peak - fwhm, t_peak + end_offset * fwhm
         busy |= (time >= t_start - cadence) & (time <= t_end + cadence)
         signal = flare_binned(time, t_peak, fwhm, amplitude, cadence)
+        highest = np.sort(signal[kept])[-2:]
         placed.append(({
             "kind": "flare", "t_start": t_start, "t_end": t_end, "t_peak": t_peak, "amplitude": amplitude,
-            "observed_amplitude": float(signal[kept].max()), "fwhm": fwhm,
+            "observed_amplitude": float(highest[-1]), "observed_second": float(highest[0]), "fwhm": fwhm,
             "equivalent_duration": flare_equivalent_duration(fwhm, amplitude),
         }, signal))
     return placed

@@ -69,7 +69,9 @@ class Truth:
     negative for dips), observed_amplitude (extreme of the exposure-averaged
     signal at a kept cadence) and kind-specific fields: transits have planet,
     transit_number and duration; flares fwhm and equivalent_duration (both in
-    days); outliers sigma (amplitude / noise_sigma), shape and n_cadences.
+    days) and observed_second (the next-highest exposure: near zero for a flare
+    shorter than one long-cadence exposure); outliers sigma (amplitude /
+    noise_sigma), shape and n_cadences.
     """
 
     target: str

@@ -94,6 +94,19 @@ def test_score_case_counts_recall_precision_alias_and_forgives_known_signals():
     assert counts["seed_runs"] == 2 and counts["seed_runs_true"] == 1
 
 
+def test_flares_of_one_high_exposure_are_counted_apart():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    short = dict(_flare(1.0), second_sigma=0.5)  # a 4-min flare in a 30-min exposure: one high point
+    resolved = dict(_flare(3.0), second_sigma=4.0)
+    faint = dict(_flare(5.0), peak_sigma=4.0, second_sigma=0.1)  # under 5 sigma: in neither count
+    case = Case("hand", "synthetic-Kepler", lc, [short, resolved, faint], [], CADENCE)
+    result = AnalysisResult(n_points=2, meta={}, transits=[], events=[_event("flare", 2.995, 3.02)], time=lc.time,
+                            flux=lc.flux, trend=lc.flux, detrended=lc.flux, labels=lc.flux.astype("int8"))
+    counts, _ = score_case(case, result, seed_runs=[])
+    assert (counts["flare_one_exposure"], counts["flare_one_exposure_found"]) == (1, 0)
+    assert (counts["flare_resolved"], counts["flare_resolved_found"]) == (1, 1)
+
+
 def test_correlated_snr_without_red_noise_is_the_white_snr():
     assert correlated_snr(1e-3, [30, 30, 40], 1e-3, 0.0, 0.9) == pytest.approx(1e-3 / 1e-3 * np.sqrt(100))
 

@@ -300,6 +300,27 @@ def test_flare_flux_adds_up_to_its_equivalent_duration():
         assert flare["observed_amplitude"] <= flare["amplitude"]
 
 
+def _next_highest_ratios(cadence_min: float, fwhm_min: float, seeds: range) -> list[float]:
+    """observed_second / observed_amplitude of one noise-free flare per seed, checked against the flux."""
+    ratios = []
+    for seed in seeds:
+        lc, truth = generate_lightcurve(n_points=500, cadence_min=cadence_min, seed=seed, n_flares=1,
+                                        flare_fwhm_range_min=(fwhm_min, fwhm_min), **QUIET)
+        (flare,) = truth.events_of("flare")
+        exposures = np.sort(lc.flux - 1.0)
+        assert flare["observed_second"] == pytest.approx(exposures[-2], abs=1e-12)
+        ratios.append(flare["observed_second"] / flare["observed_amplitude"])
+    return ratios
+
+
+def test_flare_truth_gives_the_next_highest_exposure() -> None:
+    # Many 2-min exposures across a 30-min flare's peak: the next-highest is nearly as high.
+    assert min(_next_highest_ratios(2.0, 30.0, range(3))) > 0.9
+    # A 4-min flare in 30-min exposures: unless its peak falls at an exposure's edge,
+    # the next exposure keeps only a small part of the excess.
+    assert min(_next_highest_ratios(29.4, 4.0, range(10))) < 0.25
+
+
 def test_flares_never_overlap_each_other_or_transits():
     _, truth = generate_lightcurve(seed=2, **(BUSY | {"n_flares": 12}))
     busy = sorted((e["t_start"], e["t_end"]) for e in truth.events if e["kind"] in ("flare", "transit"))
