@@ -75,6 +75,7 @@ _SCHEMAS = {
         "id": {"type": "string"}, "kind": {"type": "string"},
         "status": {"enum": ["queued", "running", "done", "failed"]},
         "progress": {"type": "number", "minimum": 0, "maximum": 1},
+        "updated": {"type": "number", "description": "Unix time of the job's last state change or progress"},
         "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"},
                              {"$ref": "#/components/schemas/AnalysisResult"}, {"type": "null"}]},
         "error": {"type": ["string", "null"]}}},
