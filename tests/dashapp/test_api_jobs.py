@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from core.errors import LightCurveFormatError
 from dashapp import api_analyze, api_jobs
 from dashapp.api import API_STATE_KEY
 from dashapp.api_jobs import JobRunner, QueueFullError
@@ -43,13 +44,18 @@ def test_same_work_joins_the_live_job_without_a_queue_slot() -> None:
     assert runner.status(first)["result"] == {"answer": 42}
 
 
-def test_finished_or_failed_work_is_queued_afresh() -> None:
+def _unreadable(progress: Any) -> dict:
+    raise LightCurveFormatError("not a light curve")
+
+
+@pytest.mark.parametrize(("work", "status"), [(lambda progress: {}, "done"), (_unreadable, "failed")])
+def test_finished_or_failed_work_is_queued_afresh(work: Any, status: str) -> None:
     runner = JobRunner(DictStore())
-    done = runner.submit("analyze", lambda progress: {}, same_work="curve-a")
+    ended = runner.submit("analyze", work, same_work="curve-a")
     _finish(runner)
+    assert runner.status(ended)["status"] == status
     runner = JobRunner(runner.store)
-    again = runner.submit("analyze", lambda progress: {}, same_work="curve-a")
-    assert again != done
+    assert runner.submit("analyze", lambda progress: {}, same_work="curve-a") != ended
 
 
 def test_a_live_job_not_heard_from_for_long_is_not_joined(monkeypatch: pytest.MonkeyPatch) -> None:
