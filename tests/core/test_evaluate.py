@@ -94,6 +94,18 @@ def test_score_case_counts_recall_precision_alias_and_forgives_known_signals():
     assert counts["seed_runs"] == 2 and counts["seed_runs_true"] == 1
 
 
+def test_transit_candidates_are_true_at_an_injected_period_or_alias_and_a_real_curves_planet_is_forgiven():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    planets = [{"period": 4.0, "snr": 12.0}, {"period": 5.0, "snr": 3.0}]  # a faint planet counts too
+    case = Case("hand", "real-injected", lc, [], planets, CADENCE, known_periods=[9.0])
+    candidates = [TransitCandidate(period, 0, 0.1, 0.01, 10, 10, 3) for period in (4.02, 2.5, 7.3, 9.05)]
+    result = AnalysisResult(n_points=2, meta={}, transits=candidates, events=[], time=lc.time, flux=lc.flux,
+                            trend=lc.flux, detrended=lc.flux, labels=lc.flux.astype("int8"))
+    counts, _ = score_case(case, result, seed_runs=[])
+    # 4.02 (within 1% of 4.0) and 2.5 (5.0 / 2) are true, 7.3 is false, 9.05 is the curve's own planet.
+    assert (counts["candidate_det"], counts["candidate_det_true"]) == (3, 2)
+
+
 def test_flares_of_one_high_exposure_are_counted_apart():
     lc = from_arrays([0.0, 1.0], [1.0, 1.0])
     short = dict(_flare(1.0), second_sigma=0.5)  # a 4-min flare in a 30-min exposure: one high point
