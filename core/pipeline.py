@@ -20,7 +20,7 @@ from core.detect.anomaly import AnomalyEnsemble, points_from_windows
 from core.detect.flares import find_flares
 from core.detect.outliers import find_outliers
 from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
-from core.detect.vetting import transit_mask, vet_candidate
+from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
 from core.k2_sff import correct_k2_roll
@@ -97,6 +97,7 @@ def analyze(
     flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
         time, flux, short_window, config, want, transit_floor=np.zeros(n), report=report
     )
+    first_look_flares = flare_events  # before any transit is masked: a flare just after a "transit" shows whole
     lap("flares_outliers")
 
     report(0.35, "Detrending for the transit search")
@@ -149,7 +150,7 @@ def analyze(
             trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
             transits, transit_events, rejected = _remeasure(
-                time, detrended, ~not_transit_material & ~shaky, search.candidates
+                time, detrended, ~not_transit_material & ~shaky, search.candidates, first_look_flares
             )
             transit_rejections.extend(rejected)
             if not rejected:
@@ -302,12 +303,13 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
     return flare_events, flare_mask, outlier_events, outlier_mask, trend, residual, sigma
 
 
-def _remeasure(time, detrended, usable, candidates):
+def _remeasure(time, detrended, usable, candidates, flares):
     """Re-fit and re-vet each candidate on the refitted trend; returns (kept, events, rejected).
 
     The search ran on a trend that had partly eaten the dips and on flare/outlier
     masks from the first look; a candidate that fails vetting on the cleaner data
-    is dropped, with the reason kept for the result's meta. Each candidate is
+    is dropped, with the reason kept for the result's meta, as is one whose
+    transits end where big flares (`flares`, from the first look) start. Each candidate is
     measured without the other candidates' transits, as in the search: a shallow
     planet's epoch that coincides with a deep planet's transit would otherwise
     look like a glitch.
@@ -322,7 +324,9 @@ def _remeasure(time, detrended, usable, candidates):
                 own &= ~window
         period, duration, t0 = refine_candidate(time, detrended, own, c)
         verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
-        if verdict["candidate"] is None:
+        if verdict["candidate"] is not None:
+            verdict["reason"] = dips_before_flares(verdict["candidate"], flares)
+        if verdict["reason"] is not None:
             rejected.append({"period": round(c.period, 6), "reason": verdict["reason"]})
             continue
         transits.append(verdict["candidate"])

@@ -22,12 +22,35 @@ MAX_PERIOD_MULTIPLE = 3  # a candidate is checked for being a 1/2 or 1/3 alias o
 MAX_EPOCH_SCATTER_SIGMA = 3.0  # transit depths may scatter this many expected errors (white + red) ...
 MAX_EPOCH_SCATTER_FRACTION = 0.3  # ... or this share of the depth, whichever is larger ...
 MAX_EPOCHS_SCATTER_TEST = 6  # ... in candidates with 4 to this many transits
+FLARE_OVER_DEPTH = 3.0  # a flare this many transit depths high can lift the trend into a false dip before it
 
 
 def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
     """True within `width`/2 of every transit centre t0 + k*period."""
     phase = np.mod(time - t0 + 0.5 * period, period) - 0.5 * period
     return np.abs(phase) < 0.5 * width
+
+
+def dips_before_flares(candidate: TransitCandidate, flares: list[Event]) -> str | None:
+    """Why `candidate` is refused when half or more of its transits (two at least) end where a big flare starts.
+
+    A flare's tail fades under the noise long before it ends and lifts the trend
+    fitted through it, so the hours before the flare look like a dip; two such
+    flares make a "planet". A flare many times the dip's depth starting between
+    mid-transit and half a duration after egress marks that transit. (A real
+    transit's own edges can look like small flares to a short trend, never like
+    ones many depths high.)
+    """
+    starts = np.array([f.t_start for f in flares if f.amplitude >= FLARE_OVER_DEPTH * candidate.depth])
+    if starts.size == 0:
+        return None
+    since_mid = starts - candidate.t0
+    epochs = np.round(since_mid / candidate.period)
+    after_mid = since_mid - epochs * candidate.period
+    marked = np.unique(epochs[(after_mid >= 0) & (after_mid <= candidate.duration)]).size
+    if marked >= 2 and marked >= 0.5 * candidate.n_transits:
+        return f"{marked} of {candidate.n_transits} transits end where a flare starts: its tail lifted the trend"
+    return None
 
 
 def vet_candidate(

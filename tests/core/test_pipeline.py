@@ -255,3 +255,20 @@ def test_progress_reports_the_bls_rounds_and_never_goes_back():
     bls = [m for _, m in heard if "(BLS)" in m]
     assert any("for a first planet" in m for m in bls) and any("for planet 2" in m for m in bls)
     assert any(m.endswith("100% of the periods") for m in bls)
+
+
+def test_dips_made_by_flare_tails_are_not_a_planet_and_the_flares_are_found():
+    """Seeded evaluation star (seed 2, TESS-inj-24): two bright flares 22.45 d apart on a
+    spotted, red-noise star. Their faint tails lifted the transit trend, the hours before each
+    flare looked like a dip, and an 11.2-day "planet" hid both flares; its injected planet is
+    at SNR 4, too faint to find."""
+    from core.evaluate import TESS_STAR, synthetic_case
+
+    case = synthetic_case(24, 2, TESS_STAR)
+    result = analyze(case.lc)
+    assert result.transits == []
+    refused = [r for r in result.meta["transit_candidates_rejected"] if "flare starts" in r["reason"]]
+    assert any(abs(r["period"] / 11.23 - 1) < 0.01 for r in refused)
+    flares = [e.t_peak for e in result.events if e.kind == "flare"]
+    for peak in (1327.978, 1350.427):
+        assert min(abs(np.array(flares) - peak)) < 0.01

@@ -238,3 +238,21 @@ def test_progress_is_heard_per_round_up_to_the_whole_grid(rng):
     for r in rounds:
         fractions = [f for rr, f in heard if rr == r]
         assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+
+
+def test_a_candidate_whose_transits_end_where_big_flares_start_is_refused():
+    from core.detect.vetting import dips_before_flares
+    from core.result import Event, TransitCandidate
+
+    candidate = TransitCandidate(period=5.0, t0=1.0, duration=0.2, depth=1e-3, snr=12.0, sde=9.0, n_transits=4)
+
+    def flare(start, amplitude=0.01):
+        return Event("flare", start, start + 0.05, start + 0.01, amplitude, snr=10.0, score=10.0)
+
+    after_egress = [flare(1.0 + 0.15), flare(11.0 + 0.12)]  # epochs 0 and 2: half of the transits
+    assert "2 of 4" in dips_before_flares(candidate, after_egress)
+    assert dips_before_flares(candidate, after_egress[:1]) is None  # one flare: chance
+    # Two depths high: the size of a transit's own edge against a short trend.
+    assert dips_before_flares(candidate, [flare(1.15, 2e-3), flare(11.12, 2e-3)]) is None
+    assert dips_before_flares(candidate, [flare(0.9), flare(10.9)]) is None  # starting before mid-transit
+    assert dips_before_flares(candidate, [flare(3.5), flare(13.5)]) is None  # far from any transit
