@@ -67,8 +67,10 @@ class JobRunner:
         """Queue `work` and return its new job id; raises QueueFullError when the queue is full.
 
         `same_work` names what the job computes (e.g. an analysis's result key): while a
-        job for it is queued or running on any worker, its id is returned instead.
-        Two workers taking the same work in the same instant may still both queue it.
+        job for it is queued or running on any worker, its id is returned instead. The
+        first job for it claims the name with the cache's add (Redis: SETNX), so of two
+        workers taking the same new work in the same instant one queues it and the other
+        joins; the file cache checks and writes in two steps, a window of microseconds.
         """
         if same_work is not None:
             live = self._live_job_for(same_work)
@@ -84,8 +86,14 @@ class JobRunner:
             with self._lock:
                 self._pending -= 1
             raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
-        if same_work is not None:
-            self.store.set(_work_key(same_work), job_id, timeout=self.timeout_s)
+        if same_work is not None and not self.store.add(_work_key(same_work), job_id, timeout=self.timeout_s):
+            other = self._live_job_for(same_work)
+            if other is not None:  # another worker queued the same work since we looked
+                self.store.delete(_key(job_id))
+                with self._lock:
+                    self._pending -= 1
+                return other
+            self.store.set(_work_key(same_work), job_id, timeout=self.timeout_s)  # the name's old job has ended
         self._pool.submit(self._run, job_id, work)
         return job_id
 

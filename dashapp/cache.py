@@ -45,9 +45,9 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 
 class ResilientCache(Cache):
-    """A flask-caching Cache whose get/set/has never raise for backend failures.
+    """A flask-caching Cache whose get/set/has/add/delete never raise for backend failures.
 
-    A failure is logged once, answered as a miss (get -> None, has/set -> False) and,
+    A failure is logged once, answered as a miss (get -> None, the others -> False) and,
     for BACKEND_RETRY_S, every further call is answered the same way at once, so a
     hung Redis costs one socket timeout per worker and period, not one per call.
     """
@@ -66,6 +66,12 @@ class ResilientCache(Cache):
 
     def has(self, key: str) -> bool:
         return bool(self._guarded("has", False, lambda: super(ResilientCache, self).has(key)))
+
+    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return bool(self._guarded("add", False, lambda: super(ResilientCache, self).add(key, value, timeout=timeout)))
+
+    def delete(self, key: str) -> bool:
+        return bool(self._guarded("delete", False, lambda: super(ResilientCache, self).delete(key)))
 
     def _guarded(self, operation: str, miss: Any, call: Callable[[], Any]) -> Any:
         if self._clock() < self._retry_at:

@@ -52,3 +52,9 @@ class DictStore:
         if self.accept:
             self.items[key] = value
         return self.accept
+
+    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return key not in self.items and self.set(key, value, timeout)
+
+    def delete(self, key: str) -> bool:
+        return self.items.pop(key, None) is not None

@@ -71,6 +71,36 @@ def test_a_live_job_not_heard_from_for_long_is_not_joined(monkeypatch: pytest.Mo
         _finish(runner)
 
 
+def test_of_two_workers_taking_new_work_at_once_one_queues_it_and_the_other_joins(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker B looked for a live job just before worker A queued the same work: B's claim of
+    the work's name fails, so B drops its own job and answers A's."""
+    release = threading.Event()
+    store = DictStore()
+    worker_a, worker_b = JobRunner(store), JobRunner(store, max_pending=1)
+    first_look = [True]
+    looked = worker_b._live_job_for
+    a_job: list[str] = []
+
+    def look_before_a_queued(same_work: str) -> str | None:
+        if first_look[0]:
+            first_look[0] = False
+            a_job.append(worker_a.submit("analyze", _blocked_until(release), same_work=same_work))
+            return None
+        return looked(same_work)
+
+    monkeypatch.setattr(worker_b, "_live_job_for", look_before_a_queued)
+    try:
+        assert worker_b.submit("analyze", _blocked_until(release), same_work="curve-a") == a_job[0]
+        assert [k for k in store.items if k.startswith("apijob:")] == [f"apijob:{a_job[0]}"]
+        # B gave its queue slot back: its only slot takes other work.
+        assert worker_b.submit("analyze", lambda progress: {}, same_work="curve-b") != a_job[0]
+    finally:
+        release.set()
+        _finish(worker_a)
+        _finish(worker_b)
+
+
 @pytest.fixture
 def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return create_app(Settings.from_env({"DATA_DIR": str(tmp_path_factory.mktemp("jobs"))}))

@@ -193,3 +193,13 @@ def test_a_training_click_says_training_is_unavailable_within_seconds(app: dash.
     assert seconds < CELERY_FAIL_S
     assert response.status_code == 200
     assert "Training is unavailable right now" in response.get_data(as_text=True)
+
+
+def test_claiming_and_deleting_keys_answer_false_instead_of_raising(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job runner claims a work's name with add and drops a lost race's job with delete."""
+    cache = client.application.extensions["lightcurve_dashboard"].cache
+    monkeypatch.setattr(cache, "_retry_at", 0.0)
+    assert cache.add("apijob-for:x", "job") is False
+    monkeypatch.setattr(cache, "_retry_at", 0.0)
+    assert cache.delete("apijob:job") is False
