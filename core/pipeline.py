@@ -324,12 +324,12 @@ def _remeasure(time, detrended, usable, candidates, flares):
                 own &= ~window
         period, duration, t0 = refine_candidate(time, detrended, own, c)
         verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
-        if verdict["candidate"] is not None:
-            verdict["reason"] = dips_before_flares(verdict["candidate"], flares)
-        if verdict["reason"] is not None:
-            rejected.append({"period": round(c.period, 6), "reason": verdict["reason"]})
+        found = verdict["candidate"]
+        reason = verdict["reason"] if found is None else dips_before_flares(found, flares)
+        if reason is not None:
+            rejected.append({"period": round(c.period, 6), "reason": reason})
             continue
-        transits.append(verdict["candidate"])
+        transits.append(found)
         events.extend(verdict["events"])
     return transits, events, rejected
 

@@ -108,11 +108,12 @@ def find_flares(
 
 
 def _integrated_spans(z: np.ndarray, contiguous: np.ndarray, threshold: float, min_length: int) -> list[tuple[int, int]]:
-    """Spans above EDGE_SIGMA whose summed significance is high though no run of points clears the peak test.
+    """Spans above EDGE_SIGMA that are flares by their significance summed over the span.
 
     A flare of a few sigma lasting tens of minutes at 2-min cadence has noise knock
-    single points under the threshold; over its whole span it is many sigma. A flare
-    rises fast and decays slowly, so its peak sits in the span's first half.
+    single points under the run test's thresholds; over its whole span it is many
+    sigma. A flare rises fast and decays slowly, so its peak sits in the span's
+    first half. Spans the run test also found are merged with its own.
     """
     out = []
     for a, b in _runs(z > EDGE_SIGMA, contiguous):
