@@ -18,5 +18,8 @@ def test_dashboard_works_under_the_policy(page):
     page.click("#gallery >> text=Exoplanet transit (synthetic)")
     page.wait_for_url(re.compile(r".*/analysis\?sample=exoplanet_transit.*"))
     page.wait_for_function("document.querySelectorAll('#events-table .ag-row').length > 0")
+    # The figure is drawn after the table can fill: wait for its plot area, then for its traces.
+    page.wait_for_selector("#lightcurve-graph .main-svg")
+    page.wait_for_selector("#lightcurve-graph .gl-container, #lightcurve-graph .scatterlayer", state="attached")
     assert page.locator("#lightcurve-graph .gl-container, #lightcurve-graph .scatterlayer").count() > 0
     assert violations == []
