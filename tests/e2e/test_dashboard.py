@@ -41,6 +41,7 @@ def test_upload_sample_and_real_fits_then_analyse(page, inputs, screenshot_dir):
 
     page.click("#analyze-button")
     wait_for_analysis(page)
+    page.wait_for_selector("#lightcurve-graph .scatterlayer, #lightcurve-graph .gl-container", state="attached")
     assert page.locator("#lightcurve-graph .scatterlayer, #lightcurve-graph .gl-container").count() > 0
     if not REAL_FITS.exists():
         pytest.skip(f"real FITS part skipped: {REAL_FITS} is absent")
@@ -53,6 +54,7 @@ def test_analysis_shows_every_panel_and_downloads(page, inputs, screenshot_dir):
     page.click("#analyze-button")
     wait_for_analysis(page)
     page.wait_for_function("document.querySelectorAll('#transits-table .ag-row').length > 0")
+    page.wait_for_selector("#phase-folds .js-plotly-plot")  # Plotly draws after the tables can fill
     assert page.locator("#phase-folds .js-plotly-plot").count() >= 1
     legend = page.eval_on_selector("#lightcurve-graph .legend", "el => el.textContent")
     for name in ("flux", "trend", "transit", "flare", "outlier"):
@@ -80,6 +82,7 @@ def test_gallery_card_opens_analysed(page, screenshot_dir):
     page.click("#gallery >> text=Exoplanet transit (synthetic)")
     page.wait_for_url(re.compile(r".*/analysis\?sample=exoplanet_transit.*"))
     wait_for_analysis(page)  # analysed without pressing the button
+    page.wait_for_function("document.querySelectorAll('#transits-table .ag-row').length > 0")
     assert page.locator("#transits-table .ag-row").count() >= 1
 
 
