@@ -83,15 +83,13 @@ class JobRunner:
         job_id = secrets.token_hex(16)
         if not self._save({"id": job_id, "kind": kind, "status": "queued", "progress": 0.0,
                            "created": time.time(), "result": None, "error": None}):
-            with self._lock:
-                self._pending -= 1
+            self._release_slot()
             raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
         if same_work is not None and not self.store.add(_work_key(same_work), job_id, timeout=self.timeout_s):
             other = self._live_job_for(same_work)
             if other is not None:  # another worker queued the same work since we looked
                 self.store.delete(_key(job_id))
-                with self._lock:
-                    self._pending -= 1
+                self._release_slot()
                 return other
             self.store.set(_work_key(same_work), job_id, timeout=self.timeout_s)  # the name's old job has ended
         self._pool.submit(self._run, job_id, work)
@@ -144,8 +142,11 @@ class JobRunner:
                 error = "the job failed on the server; see the server log"
             self._save({**state, "status": "failed", "error": error, "finished": time.time()})
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._release_slot()
+
+    def _release_slot(self) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def _load(self, job_id: str) -> dict[str, Any] | None:
         raw = self.store.get(_key(job_id))
