@@ -17,6 +17,8 @@ def test_bench_small_prints_table(capsys):
 def test_bench_json_and_bad_size(capsys):
     assert main(["bench", "--sizes", "2000", "--no-seed", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rows"][0]["n_points"] == 2000 and "stages" in data["rows"][0]
+    row = data["rows"][0]
+    assert row["n_points"] == 2000 and "stages" in row
+    assert row["bls_round"] > 0 and row["bls_round_astropy"] > 0
     assert main(["bench", "--sizes", "10"]) == 2
     assert capsys.readouterr().err.startswith("error:")
