@@ -18,3 +18,10 @@ preload_app = False  # each worker builds its own app (and its own background-ca
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Compile the transit search's kernel (or load it from numba's cache) before serving."""
+    from core.detect.box_kernel import warm_up
+
+    warm_up()

@@ -34,10 +34,10 @@ FORM_FIELDS = ("contamination", "window_size", "vote_threshold", "model_id", "de
                "k2_roll_correction")
 RESULT_LRU_SIZE = 32
 MODEL_LRU_SIZE = 4  # a loaded model is refitted from its reference windows (~1 s), so keep a few
-# Transit-search work (periods x binned points per round, ~6e-9 s a unit, 2+ rounds) that is still
-# answered within the request: about 40 s of search on a 2-core machine, well inside Gunicorn's 120 s
-# timeout. Everything up to a 200k-point TESS curve (1.3e9) stays synchronous; a 4-year Kepler
-# curve (2.1e10, ~135 s) becomes a job.
+# Transit-search work (periods x binned points per round, ~3e-9 s a unit on 2 cores, 2+ rounds) that
+# is still answered within the request: about 20 s of search, well inside Gunicorn's 120 s timeout.
+# Everything up to a 200k-point TESS curve (1.3e9) stays synchronous; a 4-year Kepler curve (~2e10
+# a round, ~2 minutes) becomes a job.
 SYNC_MAX_SEARCH_WORK = 3e9
 
 log = logging.getLogger(__name__)
