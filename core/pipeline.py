@@ -19,7 +19,8 @@ from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble, points_from_windows
 from core.detect.flares import find_flares
 from core.detect.outliers import find_outliers
-from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
+from core.detect.periodic_drops import MIN_DROPS, periodic_drops
+from core.detect.transits import MIN_PERIOD_DAYS, TRANSIT_MASK_FACTOR, refine_candidate, search_transits
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
@@ -101,7 +102,9 @@ def analyze(
     lap("flares_outliers")
 
     report(0.35, "Detrending for the transit search")
-    not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+    # Drops that recur on a period are short transits at long cadence: search material, not outliers.
+    released = _periodic_drop_points(time, outlier_events, config) if "transits" in want else np.zeros(n, dtype=bool)
+    not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
     p_rot, rot_power = float("nan"), 0.0
     if "transits" in want:
         p_rot, rot_power = rotation_period(time, flux)
@@ -145,7 +148,7 @@ def analyze(
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
                 time, flux, short_window, config, want, transit_floor=floor, report=report
             )
-            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
             trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
@@ -371,6 +374,21 @@ def _anomalies(time, flux, trend, residual, sigma, explained, config, model):
                   amplitude=float(residual[peak]), snr=float(z.max()), score=strength)
         )
     return events, mask, point_margin
+
+
+def _periodic_drop_points(time: np.ndarray, outlier_events: list[Event], config: AnalysisConfig) -> np.ndarray:
+    """Points of the outlier drops that recur on a period (`periodic_drops`)."""
+    drops = [e for e in outlier_events if e.amplitude < 0]
+    points = np.zeros(time.size, dtype=bool)
+    if len(drops) < MIN_DROPS:
+        return points
+    span = float(time[-1] - time[0])
+    released = periodic_drops(time, np.array([e.t_peak for e in drops]), float(np.median(np.diff(time))),
+                              config.min_period_days or MIN_PERIOD_DAYS, config.max_period_days or span / 2.0)
+    for event, periodic in zip(drops, released):
+        if periodic:
+            points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
+    return points
 
 
 def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tuple[int, int]]:

@@ -272,3 +272,16 @@ def test_dips_made_by_flare_tails_are_not_a_planet_and_the_flares_are_found():
     flares = [e.t_peak for e in result.events if e.kind == "flare"]
     for peak in (1327.978, 1350.427):
         assert min(abs(np.array(flares) - peak)) < 0.01
+
+
+def test_a_planet_whose_transits_are_single_long_cadence_drops_is_found_not_called_outliers():
+    """At 30-min cadence a deep 0.8-hour transit is one or two exposures, each a 'drop' to
+    the outlier detector; lined up on 3.37 days they are a planet."""
+    from core.synthetic import PlanetSpec, generate_lightcurve
+
+    lc, truth = generate_lightcurve(4300, 29.4244, 3, noise_ppm=400.0, t_start=169.7, mission="Kepler",
+                                    planets=[PlanetSpec(period=3.37, t0=170.5, rp_rs=0.1, b=0.2, duration=0.8 / 24)])
+    result = analyze(lc)
+    assert [round(c.period, 2) for c in result.transits] == [3.37]
+    drops = [e for e in result.events if e.kind == "outlier" and e.amplitude < 0]
+    assert drops == []
