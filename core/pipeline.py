@@ -2,7 +2,8 @@
 
 Stages: quality mask and normalise; a short robust trend for flares and
 outliers (flares found, masked, trend refitted, found again); a longer
-transit-preserving trend with flares and outliers masked for the BLS search;
+transit-preserving trend with flares and outliers masked for the BLS search
+(except drops that recur on a period: short transits at long cadence);
 the search's transits masked and the trend refitted so depths are not eaten;
 then the Isolation Forest + LOF ensemble on window features, whose flagged
 windows become `anomaly` events only where nothing else explains them.
