@@ -1,4 +1,4 @@
-"""Box least squares, compiled: astropy's `bls_fast` likelihood periodogram, ~2x faster.
+"""Box least squares, compiled: astropy's `bls_fast` likelihood periodogram, ~1.8x faster.
 
 The transit search's cost is folding every (binned) point at every trial period:
 ~6 ns per point and period in astropy's kernel, 1-2 s of a 65k-point TESS sector
@@ -38,8 +38,9 @@ def box_likelihood_power(
     y = np.ascontiguousarray(y, dtype=np.float64)
     periods = np.ascontiguousarray(periods, dtype=np.float64)
     durations = np.ascontiguousarray(durations, dtype=np.float64)
-    ivar = np.ones_like(y) if dy is None else 1.0 / np.ascontiguousarray(dy, dtype=np.float64) ** 2
-    _validate(t, y, ivar, periods, durations, oversample)
+    dy = np.ones_like(y) if dy is None else np.ascontiguousarray(dy, dtype=np.float64)
+    _validate(t, y, dy, periods, durations, oversample)
+    ivar = 1.0 / dy**2
     t_ref = float(t.min())
     power = np.empty(periods.size)
     duration = np.empty(periods.size)
@@ -62,12 +63,12 @@ def warm_up() -> None:
     box_likelihood_power(t, np.ones_like(t), None, np.array([0.5]), np.array([0.1]), 1)
 
 
-def _validate(t, y, ivar, periods, durations, oversample) -> None:
-    if t.ndim != 1 or t.shape != y.shape or t.shape != ivar.shape:
+def _validate(t, y, dy, periods, durations, oversample) -> None:
+    if t.ndim != 1 or t.shape != y.shape or t.shape != dy.shape:
         raise ValueError("t, y and dy must be 1-d arrays of one length")
-    if t.size == 0 or not (np.all(np.isfinite(t)) and np.all(np.isfinite(y)) and np.all(np.isfinite(ivar))):
+    if t.size == 0 or not (np.all(np.isfinite(t)) and np.all(np.isfinite(y)) and np.all(np.isfinite(dy))):
         raise ValueError("t, y and dy must be finite and not empty")
-    if np.any(ivar < 0):
+    if not np.all(dy > 0):
         raise ValueError("dy must be positive")
     if periods.size == 0 or durations.size == 0:
         raise ValueError("periods and durations must not be empty")

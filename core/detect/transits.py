@@ -5,7 +5,7 @@ expected transit duration (Ofir 2014) needs far fewer periods than a uniform
 frequency grid, and binning dense data to a fraction of the shortest duration
 cuts the work again. Candidates are vetted on the unbinned flux. The periodogram
 is astropy's BoxLeastSquares likelihood statistic with its bin conventions,
-computed by our compiled kernel (`core.detect.box_kernel`), ~2x faster.
+computed by our compiled kernel (`core.detect.box_kernel`), ~1.8x faster.
 """
 from __future__ import annotations
 

@@ -80,8 +80,10 @@ def test_refuses_bad_grids(rng, periods, durations, oversample, message):
         box_likelihood_power(t, y, dy, periods, durations, oversample)
 
 
-def test_refuses_non_finite_data(rng):
+def test_refuses_non_finite_data_and_errors_that_are_not_positive(rng):
     t, y, dy = _curve(rng, 30.0 / 1440, days=5.0)
+    with pytest.raises(ValueError, match="positive"):
+        box_likelihood_power(t, y, np.where(np.arange(t.size) == 5, 0.0, dy), np.array([1.0]), np.array([0.1]), 3)
     y[3] = np.nan
     with pytest.raises(ValueError, match="finite"):
         box_likelihood_power(t, y, dy, np.array([1.0]), np.array([0.1]), 3)
