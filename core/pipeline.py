@@ -154,7 +154,8 @@ def analyze(
             trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
             transits, transit_events, rejected = _remeasure(
-                time, detrended, ~not_transit_material & ~shaky, search.candidates, first_look_flares
+                time, detrended, ~not_transit_material & ~shaky, search.candidates, first_look_flares,
+                config.transit_min_snr,
             )
             transit_rejections.extend(rejected)
             if not rejected:
@@ -307,13 +308,14 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
     return flare_events, flare_mask, outlier_events, outlier_mask, trend, residual, sigma
 
 
-def _remeasure(time, detrended, usable, candidates, flares):
+def _remeasure(time, detrended, usable, candidates, flares, min_snr):
     """Re-fit and re-vet each candidate on the refitted trend; returns (kept, events, rejected).
 
     The search ran on a trend that had partly eaten the dips and on flare/outlier
     masks from the first look; a candidate that fails vetting on the cleaner data
     is dropped, with the reason kept for the result's meta, as is one whose
-    transits end where big flares (`flares`, from the first look) start. Each candidate is
+    transits end where big flares (`flares`, from the first look) start or whose SNR
+    falls below `min_snr` (the reported SNR must meet the threshold). Each candidate is
     measured without the other candidates' transits, as in the search: a shallow
     planet's epoch that coincides with a deep planet's transit would otherwise
     look like a glitch.
@@ -330,6 +332,8 @@ def _remeasure(time, detrended, usable, candidates, flares):
         verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
         found = verdict["candidate"]
         reason = verdict["reason"] if found is None else dips_before_flares(found, flares)
+        if reason is None and found.snr < min_snr:
+            reason = f"SNR {found.snr:.2f} below {min_snr} once re-measured on the refitted trend"
         if reason is not None:
             rejected.append({"period": round(c.period, 6), "reason": reason})
             continue

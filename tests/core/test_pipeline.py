@@ -285,3 +285,20 @@ def test_a_planet_whose_transits_are_single_long_cadence_drops_is_found_not_call
     assert [round(c.period, 2) for c in result.transits] == [3.37]
     drops = [e for e in result.events if e.kind == "outlier" and e.amplitude < 0]
     assert drops == []
+
+
+def test_a_candidate_whose_remeasured_snr_is_below_the_threshold_is_refused(rng):
+    """The search's SNR is measured on the first trend; the one reported is re-measured on
+    the refitted trend, and it too must meet `transit_min_snr`."""
+    from core.detect.vetting import transit_mask
+    from core.pipeline import _remeasure
+    from core.result import TransitCandidate
+
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    flux = 1.0 + rng.normal(0, 1e-3, t.size) - 0.0006 * transit_mask(t, 3.1, 0.7, 0.1)
+    candidate = TransitCandidate(period=3.1, t0=0.7, duration=0.1, depth=6e-4, snr=12.0, sde=9.0, n_transits=8)
+    usable = np.ones(t.size, dtype=bool)
+    kept, _, _ = _remeasure(t, flux, usable, [candidate], [], min_snr=7.0)
+    assert [round(c.period, 2) for c in kept] == [3.1] and kept[0].snr > 7.0
+    kept, _, rejected = _remeasure(t, flux, usable, [candidate], [], min_snr=kept[0].snr + 1.0)
+    assert kept == [] and "once re-measured" in rejected[0]["reason"]
