@@ -132,12 +132,13 @@ def analyze(
         bls_progress = _bls_reporter(report)
         shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
         excluded: tuple[float, ...] = ()
+        periodograms: dict = {}  # a retry's rounds that search the same points as before reuse them
         for _ in range(1 + SEARCH_RETRIES):
             search = search_transits(
                 time, search_flux, search_usable, avoid_periods=avoid, exclude_periods=excluded, weights=weights,
                 min_period=config.min_period_days, max_period=config.max_period_days,
                 min_snr=config.transit_min_snr, min_sde=config.transit_min_sde, max_planets=config.max_planets,
-                progress=bls_progress,
+                progress=bls_progress, periodograms=periodograms,
             )
             if not search.candidates:
                 transits, transit_events = [], []

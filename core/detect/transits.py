@@ -9,6 +9,7 @@ computed by our compiled kernel (`core.detect.box_kernel`), ~1.8x faster.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def search_transits(
     exclude_periods: tuple[float, ...] = (),
     weights: np.ndarray | None = None,
     progress: Callable[[int, float], None] | None = None,
+    periodograms: dict | None = None,
 ) -> TransitSearch:
     """Find periodic dips in detrended, normalised `flux` (baseline 1).
 
@@ -101,6 +103,9 @@ def search_transits(
     of a period in `exclude_periods` (candidates an earlier pass refused on a
     cleaner trend) are passed over without using up the round's peaks.
     `progress(round, fraction)` hears how far each round's periodogram has got.
+    `periodograms`, when given, keeps each round's periodogram by the points it
+    searched, so a later call on the same flux and weights (the pipeline's retries
+    without a refused candidate) reuses the rounds that search the same points.
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -125,7 +130,15 @@ def search_transits(
     for round_index in range(max_planets):
         t, f, w = time[remaining], flux[remaining], weights[remaining]
         heard = None if progress is None else (lambda fraction, r=round_index: progress(r, fraction))
-        power, best = coarse_periodogram(t, f, periods, w, heard)
+        key = (p_min, p_max, hashlib.sha1(np.packbits(remaining).tobytes()).digest())
+        if periodograms is not None and key in periodograms:
+            power, best = periodograms[key]
+            if heard is not None:
+                heard(1.0)
+        else:
+            power, best = coarse_periodogram(t, f, periods, w, heard)
+            if periodograms is not None:
+                periodograms[key] = (power, best)
         sde = _sde(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)

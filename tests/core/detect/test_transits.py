@@ -256,3 +256,27 @@ def test_a_candidate_whose_transits_end_where_big_flares_start_is_refused():
     assert dips_before_flares(candidate, [flare(1.15, 2e-3), flare(11.12, 2e-3)]) is None
     assert dips_before_flares(candidate, [flare(0.9), flare(10.9)]) is None  # starting before mid-transit
     assert dips_before_flares(candidate, [flare(3.5), flare(13.5)]) is None  # far from any transit
+
+
+def test_a_retry_reuses_the_rounds_that_search_the_same_points(rng, monkeypatch):
+    import core.detect.transits as transits
+
+    t, flux = _noise(rng, sigma=5e-4)
+    flux -= 0.004 * transit_mask(t, 2.7, 0.9, 0.1)
+    flux -= 0.002 * transit_mask(t, 7.9, 3.1, 0.15)
+    memo: dict = {}
+    first = search_transits(t, flux, periodograms=memo)
+    assert sorted(round(c.period, 1) for c in first.candidates) == [2.7, 7.9]
+    rounds_run = len(memo)
+    computed = []
+    real = transits.coarse_periodogram
+    monkeypatch.setattr(transits, "coarse_periodogram", lambda *a, **k: computed.append(1) or real(*a, **k))
+    again = search_transits(t, flux, periodograms=memo)
+    assert computed == [] and len(memo) == rounds_run
+    assert [c.period for c in again.candidates] == [c.period for c in first.candidates]
+    np.testing.assert_array_equal(again.periodogram.power, first.periodogram.power)
+    # Excluding the second planet changes which peaks are taken, not what the rounds search.
+    retry = search_transits(t, flux, periodograms=memo, exclude_periods=(7.9,))
+    assert computed == []  # its two rounds search what the first two searched
+    fresh = search_transits(t, flux, exclude_periods=(7.9,))
+    assert [c.period for c in retry.candidates] == [c.period for c in fresh.candidates]
