@@ -21,7 +21,7 @@ from core.detect.anomaly import AnomalyEnsemble, points_from_windows
 from core.detect.flares import find_flares
 from core.detect.outliers import find_outliers
 from core.detect.periodic_drops import MIN_DROPS, periodic_drops
-from core.detect.transits import MIN_PERIOD_DAYS, TRANSIT_MASK_FACTOR, refine_candidate, search_transits
+from core.detect.transits import TRANSIT_MASK_FACTOR, period_range, refine_candidate, search_transits
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
@@ -388,9 +388,8 @@ def _periodic_drop_points(time: np.ndarray, outlier_events: list[Event], config:
     points = np.zeros(time.size, dtype=bool)
     if len(drops) < MIN_DROPS:
         return points
-    span = float(time[-1] - time[0])
-    released = periodic_drops(time, np.array([e.t_peak for e in drops]), float(np.median(np.diff(time))),
-                              config.min_period_days or MIN_PERIOD_DAYS, config.max_period_days or span / 2.0)
+    p_min, p_max = period_range(float(time[-1] - time[0]), config.min_period_days, config.max_period_days)
+    released = periodic_drops(time, np.array([e.t_peak for e in drops]), float(np.median(np.diff(time))), p_min, p_max)
     for event, periodic in zip(drops, released):
         if periodic:
             points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True

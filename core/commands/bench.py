@@ -25,7 +25,7 @@ import numpy as np
 from core.baseline import seed_style_detect
 from core.config import AnalysisConfig
 from core.detect.box_kernel import astropy_likelihood_power, box_likelihood_power
-from core.detect.transits import MIN_PERIOD_DAYS, coarse_periodogram, period_grid
+from core.detect.transits import coarse_periodogram, period_grid, period_range
 from core.errors import ConfigError
 from core.features import window_features, window_features_reference
 from core.io import load_lightcurve
@@ -88,7 +88,7 @@ def bench_size(n_points: int, repeat: int, with_seed: bool) -> dict[str, Any]:
     row["detrend"] = _best(lambda: detrend(prepared.time, prepared.flux, window), repeat)
     detrended = prepared.flux / detrend(prepared.time, prepared.flux, window)
     span = float(prepared.time[-1] - prepared.time[0])
-    periods = period_grid(span, MIN_PERIOD_DAYS, span / 2.0)
+    periods = period_grid(span, *period_range(span, None, None))
     weights = np.ones(prepared.time.size)
     for name, kernel in (("bls_round", box_likelihood_power), ("bls_round_astropy", astropy_likelihood_power)):
         row[name] = _best(lambda k=kernel: coarse_periodogram(prepared.time, detrended, periods, weights, kernel=k), repeat)

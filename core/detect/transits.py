@@ -63,6 +63,11 @@ def expected_duration(period: np.ndarray | float) -> np.ndarray | float:
     return 0.5 * (13.0 / 24.0) * (period / 365.25) ** (1.0 / 3.0)
 
 
+def period_range(span_days: float, min_period: float | None, max_period: float | None) -> tuple[float, float]:
+    """The periods searched: as asked, else from MIN_PERIOD_DAYS to half the span (two transits in the data)."""
+    return float(min_period or MIN_PERIOD_DAYS), float(max_period or span_days / 2.0)
+
+
 def period_grid(span_days: float, min_period: float, max_period: float) -> np.ndarray:
     """Periods stepped so a transit's phase drifts by <= PHASE_DRIFT durations over the data.
 
@@ -119,8 +124,7 @@ def search_transits(
         return result
 
     span = float(time[usable][-1] - time[usable][0])
-    p_min = float(min_period or MIN_PERIOD_DAYS)
-    p_max = float(max_period or span / 2.0)
+    p_min, p_max = period_range(span, min_period, max_period)
     if p_max <= p_min:
         return result
     periods = period_grid(span, p_min, p_max)
@@ -241,8 +245,7 @@ def search_work(time: np.ndarray, min_period: float | None = None, max_period: f
     if t.size < 20:
         return 0.0
     span = float(t[-1] - t[0])
-    p_min = float(min_period or MIN_PERIOD_DAYS)
-    p_max = float(max_period or span / 2.0)
+    p_min, p_max = period_range(span, min_period, max_period)
     if p_max <= p_min:
         return 0.0
     periods = period_grid(span, p_min, p_max)
