@@ -102,3 +102,23 @@ def test_the_whole_coarse_search_equals_it_with_astropys_kernel():
     np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=1e-12 * reference.max())
     np.testing.assert_array_equal(ours_best["duration"], reference_best["duration"])
     assert periods[np.argmax(ours)] == pytest.approx(4.2, rel=0.01)
+
+
+def test_without_a_writable_cache_folder_it_still_imports_and_runs():
+    """A read-only deployment with no writable home: numba has nowhere to cache, so the kernel
+    is compiled per process instead of failing at import (run in a fresh interpreter)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import numba.core.caching as caching\n"
+        "caching.CacheImpl._locator_classes = []  # no folder numba could cache in\n"
+        "import core.detect.box_kernel as kernel\n"
+        "kernel.warm_up()\n"
+        "print(type(kernel._fold_and_search._cache).__name__)\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "NullCache"
