@@ -150,6 +150,8 @@ def search_transits(
         for index in _peak_indices(sde, periods, peaks_per_round, exclude_periods):
             if sde[index] < min_sde:
                 break
+            if not best["duration"][index] > 0:
+                continue  # no trial at this period was a dip: nothing to refine
             period, duration, t0 = _refine_peak(t, f, periods, index, best["duration"][index], w)
             verdict = vet_candidate(time, flux, remaining, period, t0, duration, sigma, float(sde[index]))
             if verdict.get("multiple"):
@@ -329,7 +331,16 @@ def _bin_mean(
 
 
 def _sde(power: np.ndarray) -> np.ndarray:
-    """Signal detection efficiency: power above a running median, in standard deviations."""
+    """Signal detection efficiency: power above a running median, in standard deviations.
+
+    A period at which no trial is a dip (flat flux, or too few points in and out of
+    transit) has power -inf: it holds no evidence, so it counts as the lowest power
+    measured.
+    """
+    measured = np.isfinite(power)
+    if not measured.any():
+        return np.zeros_like(power)
+    power = np.where(measured, power, power[measured].min())
     width = max(3, min(501, power.size // 20) | 1)
     flattened = power - median_filter(power, size=width, mode="nearest")
     spread = np.std(flattened)

@@ -280,3 +280,15 @@ def test_a_retry_reuses_the_rounds_that_search_the_same_points(rng, monkeypatch)
     assert computed == []  # its two rounds search what the first two searched
     fresh = search_transits(t, flux, exclude_periods=(7.9,))
     assert [c.period for c in retry.candidates] == [c.period for c in fresh.candidates]
+
+
+def test_periods_where_no_trial_is_a_dip_do_not_break_the_search():
+    # Flux of 1 but for one point a rounding error low (what a constant curve is after
+    # detrending): at most periods no window holds a dip the sums can see, and those
+    # periods have no power at all (-inf).
+    t = np.arange(0.0, 4.0, 20 * CADENCE)
+    flux = np.ones(t.size)
+    flux[17] -= 4.4e-16
+    found = search_transits(t, flux)
+    assert found.candidates == []
+    assert np.all(np.isfinite(found.periodogram.power))
