@@ -32,6 +32,7 @@ from core.preprocess import (
     cdpp_ppm,
     detrend,
     find_segments,
+    flux_problem,
     point_to_point_std,
     prepare,
     robust_std,
@@ -87,6 +88,9 @@ def analyze(
             f"only {len(prepared)} points are left after removing bad-quality data; "
             f"at least {MIN_ANALYSIS_POINTS} are needed (try quality_bitmask='none')"
         )
+    problem = flux_problem(prepared.flux)
+    if problem is not None:
+        raise LightCurveFormatError(problem)
     uncorrected_flux = prepared.flux
     prepared, roll_correction = correct_k2_roll(prepared, enabled=config.k2_roll_correction)
     time, flux = prepared.time, prepared.flux

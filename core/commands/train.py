@@ -17,7 +17,7 @@ import numpy as np
 
 from core.config import AnalysisConfig
 from core.detect.anomaly import AnomalyEnsemble, flagged_runs, points_from_windows, train_ensemble
-from core.errors import ConfigError
+from core.errors import ConfigError, LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve
 from core.models import ModelRegistry
@@ -131,9 +131,12 @@ def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE) 
     model from the registry sees what it was trained on.
     Returns (features, window_starts, the prepared curve the starts index into).
     """
-    from core.preprocess import prepare, short_trend
+    from core.preprocess import flux_problem, prepare, short_trend
 
     prepared = prepare(lc)
+    problem = flux_problem(prepared.flux)
+    if problem is not None:
+        raise LightCurveFormatError(problem)
     trend, _ = short_trend(prepared.time, prepared.flux)
     residual = noise_normalised_residual(prepared.flux, trend)
     features, starts = window_features(residual, window_size, stride)
@@ -187,8 +190,8 @@ def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict
         try:
             lc = make_curve()
             matrices.append(curve_features(lc, window_size)[0])
-        except ConfigError as exc:
-            raise ConfigError(f"{name}: {exc}") from None
+        except (ConfigError, LightCurveFormatError) as exc:
+            raise type(exc)(f"{name}: {exc}") from None
         n_points += len(lc)
         if progress:
             progress(done, total)

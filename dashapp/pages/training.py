@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from core.errors import ConfigError
+from core.errors import ConfigError, LightCurveFormatError
 from dashapp import training
 from dashapp.cache import cache_reachable
 from dashapp.components import alert_state
@@ -129,7 +129,7 @@ def train(set_progress, request_token):
             model_id, metadata = training.train_on_session(svc.settings, svc.store, job["sid"], c, progress)
         else:
             model_id, metadata = training.train(svc.settings, n, c, progress)
-    except ConfigError as exc:
+    except (ConfigError, LightCurveFormatError) as exc:
         return dash.no_update, dash.no_update, *_error(f"Training stopped: {exc}")
     except Exception as exc:
         if is_storage_error(exc):

@@ -234,6 +234,16 @@ def test_train_command_prints_the_model_id_and_fails_cleanly(tmp_path, capsys):
     assert "contamination" in capsys.readouterr().err
 
 
+def test_training_on_a_file_whose_flux_is_one_value_names_the_file(tmp_path, capsys):
+    from core.__main__ import main
+
+    flat = tmp_path / "flat.csv"
+    flat.write_text("time,flux\n" + "".join(f"{1500 + 0.02 * i},0\n" for i in range(200)))
+    assert main(["train", "--files", str(flat), "--models-dir", str(tmp_path / "models")]) == 2
+    err = capsys.readouterr().err
+    assert "flat.csv: the flux has the same value (0)" in err and "Traceback" not in err
+
+
 def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, fitted, features, monkeypatch):
     import core.models as models
 

@@ -86,6 +86,16 @@ def test_too_few_good_points_is_a_clear_error():
         analyze(lc)
 
 
+@pytest.mark.parametrize("flux, match", [
+    (np.zeros(300), "same value"),  # a fill value, built in Python rather than read from a file
+    (np.random.default_rng(1).normal(0, 1e-3, 300), "centred on zero"),  # a differential flux
+])
+def test_flux_that_cannot_be_normalised_is_a_clear_error(flux, match):
+    lc = from_arrays(np.arange(300) * 0.02, flux)
+    with pytest.raises(LightCurveFormatError, match=match):
+        analyze(lc)
+
+
 PLANETS = {
     "wasp18b_flat_lightcurve.csv": 0.941478,
     "pi_men_tess_s01_detrended.csv": 6.268439,

@@ -129,6 +129,11 @@ def test_analyze_empty_file(client: FlaskClient) -> None:
     assert "empty" in _error_of(post_file(client, b""), 422)
 
 
+def test_analyze_flux_of_one_value_is_refused_in_words(client: FlaskClient) -> None:
+    csv = "time,flux\n" + "".join(f"{1500 + 0.02 * i},0\n" for i in range(100))
+    assert "same value (0) in every usable row" in _error_of(post_file(client, csv.encode()), 422)
+
+
 def test_analyze_png(client: FlaskClient) -> None:
     assert "PNG" in _error_of(post_file(client, PNG, name="curve.csv"), 415)
 
@@ -260,6 +265,16 @@ def test_training_on_uploaded_files(client: FlaskClient, sample_csv: bytes) -> N
     assert training["n_curves"] == 2
     assert training["files"] == ["upload-001", "upload-002"]  # client names never reach the disk
     assert client.delete(f"/api/models/{state['result']['model_id']}").status_code == 200
+
+
+def test_training_on_a_file_that_cannot_be_normalised_fails_in_words(client: FlaskClient) -> None:
+    flat = ("time,flux\n" + "".join(f"{1500 + 0.02 * i},0\n" for i in range(200))).encode()
+    response = client.post("/api/train", data={"files": [(io.BytesIO(flat), "flat.csv")], "n_heldout": "0"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 202, response.json
+    state = wait_for_job(client, response.json["status_url"])
+    assert state["status"] == "failed"
+    assert "upload-001: the flux has the same value (0) in every usable row" in state["error"]
 
 
 # ----------------------------------------------------------------------------- the description
