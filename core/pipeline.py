@@ -47,6 +47,7 @@ ProgressCallback = Callable[[float, str], None]
 MIN_ANALYSIS_POINTS = 20
 FLARE_MASK_PAD_CADENCES = 3
 ANOMALY_REFERENCE_WINDOWS = 4000
+MIN_FIT_WINDOWS = 2  # the ensemble fitted on a curve's own windows needs at least this many
 SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
 TRANSIT_MEDIAN_POINTS = 7  # running median that spikes inside a transit are measured from
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
@@ -352,6 +353,8 @@ def _anomalies(time, flux, trend, residual, sigma, explained, config, model):
     values = noise_normalised_residual(flux, trend)
     stride = max(1, config.window_size // 4)
     features, starts = window_features(values, config.window_size, stride)
+    if model is None and starts.size < MIN_FIT_WINDOWS:
+        return [], np.zeros(time.size, dtype=bool), None  # too short to fit the ensemble on its own windows
     if model is None:
         model = AnomalyEnsemble(
             contamination=config.contamination,

@@ -96,6 +96,15 @@ def test_flux_that_cannot_be_normalised_is_a_clear_error(flux, match):
         analyze(lc)
 
 
+@pytest.mark.parametrize("n_points, scored", [(50, False), (62, True)])
+def test_a_curve_of_one_window_is_analysed_without_the_anomaly_ensemble(rng, n_points, scored):
+    # 50-point windows in steps of 12: 50 points make one window, too few to fit the ensemble on.
+    lc = from_arrays(np.arange(n_points) * 0.02, 1.0 + rng.normal(0, 1e-3, n_points))
+    result = analyze(lc)
+    assert (result.anomaly_scores is not None) == scored
+    assert not [e for e in result.events if e.kind == "anomaly"]
+
+
 PLANETS = {
     "wasp18b_flat_lightcurve.csv": 0.941478,
     "pi_men_tess_s01_detrended.csv": 6.268439,
