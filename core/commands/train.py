@@ -202,7 +202,7 @@ def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict
         "n_training_windows": int(sum(len(m) for m in matrices)),
         "window_size": int(window_size),
         "stride": STRIDE,
-        "features": "window_features(noise_normalised_residual(flux, detrend(time, flux, 0.75)))",
+        "features": "window_features(noise_normalised_residual(flux, short_trend(time, flux)))",
         "training_data": {**summary, "n_curves": len(curves), "n_points": int(n_points)},
         "metrics": metrics,
         "train_seconds": round(time.perf_counter() - started, 2),
