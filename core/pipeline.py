@@ -30,9 +30,9 @@ from core.lightcurve import LightCurve
 from core.preprocess import (
     SHORT_TREND_WINDOW_DAYS,
     cdpp_ppm,
+    check_flux_usable,
     detrend,
     find_segments,
-    flux_problem,
     point_to_point_std,
     prepare,
     robust_std,
@@ -89,9 +89,7 @@ def analyze(
             f"only {len(prepared)} points are left after removing bad-quality data; "
             f"at least {MIN_ANALYSIS_POINTS} are needed (try quality_bitmask='none')"
         )
-    problem = flux_problem(prepared.flux)
-    if problem is not None:
-        raise LightCurveFormatError(problem)
+    check_flux_usable(prepared.flux)
     uncorrected_flux = prepared.flux
     prepared, roll_correction = correct_k2_roll(prepared, enabled=config.k2_roll_correction)
     time, flux = prepared.time, prepared.flux

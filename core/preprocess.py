@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import LightCurveFormatError
 from core.lightcurve import LightCurve
 
 MAD_TO_SIGMA = 1.482602218505602
@@ -30,28 +31,30 @@ def prepare(lc: LightCurve, bitmask: int | str | None = "default") -> LightCurve
     return out
 
 
-def flux_problem(flux: np.ndarray) -> str | None:
-    """Why `flux` cannot be analysed, or None when it can.
+def check_flux_usable(flux: np.ndarray) -> None:
+    """Raise LightCurveFormatError, in words, for a flux the analysis cannot normalise or search.
 
     Analysis divides by the median flux so the baseline sits at 1. A column with one
     value in every row (a flag or a fill value) has nothing in it to find, and one
     centred on zero (a differential flux, or the wrong column) turns into noise
-    divided by noise: both need a message, not a result.
+    divided by noise: both need a message, not a result. An empty flux passes: the
+    callers' point counts say what is wrong with it.
     """
     values = np.asarray(flux, dtype=np.float64)
     values = values[np.isfinite(values)]
     if values.size == 0:
-        return None  # the point counts say what is wrong
+        return
     if np.all(values == values[0]):
-        return (f"the flux has the same value ({values[0]:.6g}) in every usable row: there is nothing "
-                "to look for; is it the right column?")
+        raise LightCurveFormatError(f"the flux has the same value ({values[0]:.6g}) in every usable row: there is "
+                                    "nothing to look for; is it the right column?")
     median = float(np.median(values))
     spread = float(np.median(np.abs(values - median)))
     if abs(median) <= spread:
-        return (f"the flux is centred on zero (median {median:.3g}, typical deviation {spread:.3g}); the "
-                "analysis divides by the median flux, so give the flux itself (e.g. PDCSAP_FLUX) or a "
-                "relative flux around 1 (add 1 to a differential flux)")
-    return None
+        raise LightCurveFormatError(
+            f"the flux is centred on zero (median {median:.3g}, typical deviation {spread:.3g}); the analysis "
+            "divides by the median flux, so give the flux itself (e.g. PDCSAP_FLUX) or a relative flux around 1 "
+            "(add 1 to a differential flux)"
+        )
 
 
 def robust_std(values: np.ndarray) -> float:

@@ -131,12 +131,10 @@ def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE) 
     model from the registry sees what it was trained on.
     Returns (features, window_starts, the prepared curve the starts index into).
     """
-    from core.preprocess import flux_problem, prepare, short_trend
+    from core.preprocess import check_flux_usable, prepare, short_trend
 
     prepared = prepare(lc)
-    problem = flux_problem(prepared.flux)
-    if problem is not None:
-        raise LightCurveFormatError(problem)
+    check_flux_usable(prepared.flux)
     trend, _ = short_trend(prepared.time, prepared.flux)
     residual = noise_normalised_residual(prepared.flux, trend)
     features, starts = window_features(residual, window_size, stride)
