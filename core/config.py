@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from core.errors import ConfigError
 
 DETECTORS = ("transits", "flares", "outliers", "anomaly")
+MAX_UINT32 = 2**32 - 1
 
 
 def _check_range(name: str, value: float, low: float, high: float, low_open: bool = False) -> None:
@@ -53,6 +54,9 @@ class AnalysisConfig:
             raise ConfigError(f"unknown detector(s) {unknown}; choose from {list(DETECTORS)}")
         if isinstance(self.quality_bitmask, str) and self.quality_bitmask not in ("default", "none"):
             raise ConfigError('quality_bitmask must be an integer, "default" or "none"')
+        if isinstance(self.quality_bitmask, int):  # QUALITY columns are 32-bit
+            _check_range("quality_bitmask", self.quality_bitmask, 0, MAX_UINT32)
+        _check_range("random_state", int(self.random_state), 0, MAX_UINT32)  # what numpy and sklearn seed with
         for name in ("min_period_days", "max_period_days"):
             value = getattr(self, name)
             if value is not None:
@@ -113,7 +117,7 @@ def _parse_value(key: str, raw: Any) -> Any:
             if number != number or number in (float("inf"), float("-inf")):
                 raise ValueError
             return number
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int(float("inf")) overflows
         raise ConfigError(f"{key} must be a number, got {raw!r}") from None
     if key in _BOOL_FIELDS:
         text = str(raw).strip().lower()
