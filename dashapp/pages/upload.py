@@ -52,6 +52,9 @@ def on_upload(contents: list[str] | None, filenames: list[str] | None):
     """Store every readable file; list the others with the reason they were refused."""
     if not contents:
         raise dash.exceptions.PreventUpdate
+    if not _list_of(contents, str) or not (filenames is None or _list_of(filenames, (str, type(None)))):
+        return dash.no_update, *alert_state(["The browser sent the upload in an unexpected form; please upload "
+                                             "the files again."])
     sid = current_session_id()
     if sid is None:
         return dash.no_update, *alert_state(["Your session has expired; reload the page and try again."])
@@ -63,3 +66,8 @@ def on_upload(contents: list[str] | None, filenames: list[str] | None):
         n = len(outcome.stored)
         notice = f"Loaded {n} curve{'s' if n != 1 else ''}. Open the Analysis page to look for events."
     return curve_cards(svc.store.list(sid)), *alert_state(outcome.errors, notice)
+
+
+def _list_of(values: object, kind: type | tuple[type, ...]) -> bool:
+    """dcc.Upload (multiple=True) sends lists; anything else did not come from the page."""
+    return isinstance(values, list) and all(isinstance(v, kind) for v in values)
