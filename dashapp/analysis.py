@@ -149,12 +149,19 @@ def file_stem(meta: dict[str, Any]) -> str:
 NO_CHANGE = object()  # a relayout that did not move the time axis (pan mode, y zoom, resize)
 
 
-def relayout_range(relayout: dict[str, Any]) -> list[float] | None | object:
-    """The time range a plotly relayout event asks for: a range, None (zoomed out), or NO_CHANGE."""
-    if "xaxis.range[0]" in relayout and "xaxis.range[1]" in relayout:
-        return [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])]
-    if "xaxis.range" in relayout:
-        return [float(v) for v in relayout["xaxis.range"]]
+def relayout_range(relayout: Any) -> list[float] | None | object:
+    """The time range a plotly relayout event asks for: a range, None (zoomed out), or NO_CHANGE
+    (also for an event plotly never sends, whose range is not two numbers)."""
+    if not isinstance(relayout, dict):
+        return NO_CHANGE
+    try:
+        if "xaxis.range[0]" in relayout and "xaxis.range[1]" in relayout:
+            return [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])]
+        if "xaxis.range" in relayout:
+            start, end = relayout["xaxis.range"]
+            return [float(start), float(end)]
+    except (TypeError, ValueError):
+        return NO_CHANGE
     if relayout.get("xaxis.autorange"):
         return None
     return NO_CHANGE

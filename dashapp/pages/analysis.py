@@ -315,15 +315,13 @@ def download(_events, _transits, _json, token):
 )
 def focus(selected_rows, relayout, token):
     """Zoom on a selected event, and redraw flux and trend at full detail for the visible range."""
-    try:
-        if ctx.triggered_id == "events-table":
-            x_range = analysis.zoom_range(selected_rows[0]) if selected_rows else None
-        else:
-            x_range = analysis.relayout_range(relayout or {})
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-        x_range = analysis.NO_CHANGE  # not what the table or plotly send: leave the view as it is
-    if x_range is analysis.NO_CHANGE:
-        raise dash.exceptions.PreventUpdate
+    if ctx.triggered_id == "events-table":
+        rows = selected_rows if isinstance(selected_rows, list) else []  # the table sends a list of row dicts
+        x_range = analysis.zoom_range(rows[0]) if rows else None
+    else:
+        x_range = analysis.relayout_range(relayout)
+        if x_range is analysis.NO_CHANGE:
+            raise dash.exceptions.PreventUpdate
     patch = dash.Patch()
     if ctx.triggered_id == "events-table":
         patch["layout"]["xaxis"]["autorange"] = x_range is None

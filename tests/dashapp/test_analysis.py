@@ -99,6 +99,10 @@ def test_relayout_events_map_to_time_ranges():
     assert analysis.relayout_range({"xaxis.range": [3, 4]}) == [3.0, 4.0]
     assert analysis.relayout_range({"xaxis.autorange": True, "yaxis.autorange": True}) is None
     assert analysis.relayout_range({"dragmode": "pan"}) is analysis.NO_CHANGE
+    # What plotly never sends leaves the view as it is.
+    assert analysis.relayout_range({"xaxis.range[0]": "a", "xaxis.range[1]": 2}) is analysis.NO_CHANGE
+    assert analysis.relayout_range({"xaxis.range": ["a"]}) is analysis.NO_CHANGE
+    assert analysis.relayout_range([1, 2]) is analysis.NO_CHANGE
 
 
 def test_summary_says_when_a_k2_curve_was_roll_corrected():
