@@ -19,6 +19,9 @@ BIWEIGHT_ITERATIONS = 5
 POINTS_PER_WINDOW = 64
 SHORT_TREND_WINDOW_DAYS = 0.3  # follows 1-day rotation under a flare
 EXTREME_SIGMA = 4.5  # points kept out of the short trend's second fit (flare peaks, spikes, glitches)
+# A flux varying by less than this fraction of its level is rounding error: the trend's
+# least-squares fits would then decide by rounding which points are "extreme".
+ROUNDING_SPREAD = 1e-12
 
 
 def prepare(lc: LightCurve, bitmask: int | str | None = "default") -> LightCurve:
@@ -35,9 +38,10 @@ def check_flux_usable(flux: np.ndarray) -> None:
     """Raise LightCurveFormatError, in words, for a flux the analysis cannot normalise or search.
 
     Analysis divides by the median flux so the baseline sits at 1. A column with one
-    value in every row (a flag or a fill value) has nothing in it to find, and one
-    centred on zero (a differential flux, or the wrong column) turns into noise
-    divided by noise: both need a message, not a result. An empty flux passes: the
+    value in every row (a flag or a fill value), or one that varies only by rounding
+    error, has nothing in it to find, and one centred on zero (a differential flux,
+    or the wrong column) turns into noise divided by noise: each needs a message,
+    not a result. An empty flux passes: the
     callers' point counts say what is wrong with it.
     """
     values = np.asarray(flux, dtype=np.float64)
@@ -48,6 +52,11 @@ def check_flux_usable(flux: np.ndarray) -> None:
         raise LightCurveFormatError(f"the flux has the same value ({values[0]:.6g}) in every usable row: there is "
                                     "nothing to look for; is it the right column?")
     median = float(np.median(values))
+    if np.ptp(values) <= ROUNDING_SPREAD * abs(median):
+        raise LightCurveFormatError(
+            f"the flux varies by at most {np.ptp(values):.3g} around {median:.6g}: rounding error, not a signal; "
+            "there is nothing to look for (is it the right column?)"
+        )
     spread = float(np.median(np.abs(values - median)))
     if abs(median) <= spread:
         raise LightCurveFormatError(
