@@ -9,8 +9,7 @@ import argparse
 import importlib
 import sys
 
-from core.errors import ConfigError, LightCurveFormatError
-from core.models import ModelFormatError
+from core.errors import UserError
 
 COMMANDS = {
     "analyze": "Find transits, flares, outliers and anomalies in one light-curve file.",
@@ -45,9 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (
-        LightCurveFormatError, ConfigError, ModelFormatError, FileNotFoundError, PermissionError, IsADirectoryError
-    ) as exc:
+    except (UserError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

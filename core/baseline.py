@@ -16,8 +16,9 @@ from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from core.detect.anomaly import flagged_runs, points_from_windows
+from core.detect.anomaly import points_from_windows
 from core.features import window_features_reference
+from core.stats import flag_runs
 
 SEED_WINDOW = 50
 SEED_STRIDE = 12
@@ -55,5 +56,5 @@ def seed_style_detect(
 
     flags = np.zeros(len(flux), dtype=bool)
     flags[kept] = points_from_windows(window_flags, starts, SEED_WINDOW, len(values), vote_threshold)
-    events = [(float(time[a]), float(time[b - 1])) for a, b in flagged_runs(flags)]
+    events = [(float(time[a]), float(time[b - 1])) for a, b in flag_runs(flags)]
     return SeedStyleResult(flags=flags, events=events, n_clipped=int((~kept).sum()))

@@ -15,7 +15,9 @@ import pandas as pd
 from core.features import FEATURE_NAMES, window_features
 from core.io import load_lightcurve
 from core.lightcurve import from_arrays
-from core.preprocess import detrend, prepare, robust_std
+from core.prepare import prepare
+from core.preprocess import detrend
+from core.stats import robust_std
 
 SEED_STRIDE_FRACTION = 4  # the seed stepped 50-point windows by 12 points
 

@@ -1,7 +1,15 @@
-"""Exceptions the library raises for problems a user can fix."""
+"""Exceptions for problems a user can fix, under one base so callers catch one type."""
 
 
-class LightCurveFormatError(ValueError):
+class UserError(ValueError):
+    """Bad input or settings, with a message written for a person.
+
+    Callers show the message as it is (a CLI line, a dashboard alert, a 4xx
+    body), never a traceback. A ValueError, so code that predates it still works.
+    """
+
+
+class LightCurveFormatError(UserError):
     """A file or byte string could not be read as a light curve.
 
     The message is written for a person: it says what was wrong and, where
@@ -9,5 +17,5 @@ class LightCurveFormatError(ValueError):
     """
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """An analysis or training parameter is outside its allowed range."""

@@ -33,7 +33,8 @@ from core.errors import LightCurveFormatError
 from core.io import load_lightcurve
 from core.lightcurve import LightCurve, from_arrays
 from core.pipeline import analyze
-from core.preprocess import point_to_point_std, prepare
+from core.prepare import prepare
+from core.stats import cadence_days, point_to_point_std
 from core.result import AnalysisResult, Event
 from core.synthetic import MISSIONS, PlanetSpec, generate_lightcurve
 
@@ -530,7 +531,7 @@ def _with_snr(planets: list[dict[str, Any]], time: np.ndarray, sigma: float,
     averaged over its points make it, and the transits are combined.
     """
     out = []
-    cadence = float(np.median(np.diff(time)))
+    cadence = cadence_days(time)
     for p in planets:
         phase = (time - p["t0"] + 0.5 * p["period"]) % p["period"] - 0.5 * p["period"]
         inside = np.abs(phase) <= p["duration"] / 2
@@ -637,7 +638,7 @@ def impulsive_rise(time: np.ndarray, flux: np.ndarray, t_start: float, t_end: fl
     before it. The rise over the last ~10 minutes (one cadence at long cadence)
     must beat the rise over the step before it by 3 `sigma`.
     """
-    cadence = float(np.median(np.diff(time)))
+    cadence = cadence_days(time)
     # Labels made on a running median often start a cadence after the true peak.
     inside = np.flatnonzero((time >= t_start - 1.5 * cadence) & (time <= t_end + 0.5 * cadence))
     if inside.size == 0:

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from core.lightcurve import LightCurve
-from core.preprocess import find_segments, point_to_point_std, robust_std, short_trend
+from core.preprocess import short_trend
+from core.stats import find_segments, point_to_point_std, robust_std
 
 WINDOW_DAYS = 1.5  # the arc drifts over days: fit it afresh in windows this long
 STAR_TREND_DAYS = 0.75  # the star's own variability, divided out before the fit

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.stats import cadence_days
+
 # Fallback QUALITY bitmask for curves whose reader did not set meta["quality_bitmask"]:
 # only bits that mean "the spacecraft was not pointing" in both the Kepler/K2 and TESS
 # layouts (attitude tweak 1, safe mode 2, coarse point 4, Earth point 8, desaturation
@@ -62,9 +64,7 @@ class LightCurve:
     @property
     def cadence_days(self) -> float:
         """Median spacing of the samples (days); NaN for fewer than two points."""
-        if len(self.time) < 2:
-            return float("nan")
-        return float(np.median(np.diff(self.time)))
+        return cadence_days(self.time)
 
     def good_mask(self, bitmask: int | str | None = "default") -> np.ndarray:
         """True where no bit of `bitmask` is set in QUALITY.

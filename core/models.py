@@ -26,7 +26,7 @@ import numpy as np
 import sklearn
 
 from core.detect.anomaly import AnomalyEnsemble
-from core.errors import ConfigError
+from core.errors import ConfigError, UserError
 from core.features import FEATURE_NAMES
 
 FORMAT_NAME = "lightcurve-anomaly-ensemble"
@@ -47,7 +47,7 @@ _PARAM_TYPES = {
 }
 
 
-class ModelFormatError(ValueError):
+class ModelFormatError(UserError):
     """A stored model is damaged, tampered with or not a model at all."""
 
 
@@ -119,7 +119,7 @@ class ModelRegistry:
                 if MODEL_ID_PATTERN.fullmatch(path.name) and path.is_dir():
                     try:
                         out.append(self.get_metadata(path.name))
-                    except (ModelFormatError, ModelNotFoundError):
+                    except UserError:  # a damaged directory or one removed meanwhile
                         continue
         return sorted(out, key=lambda m: m["created"], reverse=True)
 

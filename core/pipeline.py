@@ -27,18 +27,10 @@ from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
 from core.k2_sff import correct_k2_roll
 from core.lightcurve import LightCurve
-from core.preprocess import (
-    SHORT_TREND_WINDOW_DAYS,
-    cdpp_ppm,
-    check_flux_usable,
-    detrend,
-    find_segments,
-    point_to_point_std,
-    prepare,
-    robust_std,
-    short_trend,
-)
+from core.prepare import check_flux_usable, prepare
+from core.preprocess import SHORT_TREND_WINDOW_DAYS, detrend, short_trend
 from core.result import LABEL_CODES, AnalysisResult, Event, TransitCandidate
+from core.stats import cadence_days, cdpp_ppm, find_segments, flag_runs, pad_mask, point_to_point_std, robust_std
 from core.transit_trend import TransitTrend, choose_transit_trend, fast_rotation, search_weights
 from core.variability import rotation_period
 
@@ -108,7 +100,7 @@ def analyze(
     report(0.35, "Detrending for the transit search")
     # Drops that recur on a period are short transits at long cadence: search material, not outliers.
     released = _periodic_drop_points(time, outlier_events, config) if "transits" in want else np.zeros(n, dtype=bool)
-    not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
+    not_transit_material = pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
     p_rot, rot_power = float("nan"), 0.0
     if "transits" in want:
         p_rot, rot_power = rotation_period(time, flux)
@@ -153,7 +145,7 @@ def analyze(
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = _flares_and_outliers(
                 time, flux, short_window, config, want, transit_floor=floor, report=report
             )
-            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
+            not_transit_material = pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
             trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
             detrended = flux / trend
@@ -174,7 +166,7 @@ def analyze(
             flare_events, flare_mask, outlier_events, outlier_mask, fast_trend, residual, sigma = (
                 _flares_and_outliers(time, flux, short_window, config, want, transit_floor=floor, report=report)
             )
-            not_transit_material = _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
+            not_transit_material = pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
             trend, _ = trend_option.fit(time, flux, not_transit_material | (floor < 0))
             detrended = flux / trend
         in_transit = _transit_windows(time, transits, 1.0)
@@ -287,7 +279,7 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
         flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)
         if flare_events:
             # Refit the trend without the flares so long flares do not lift it, then look again.
-            masked = unusable | _pad(flare_mask, FLARE_MASK_PAD_CADENCES) | _pad(extreme, 1)
+            masked = unusable | pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(extreme, 1)
             trend = detrend(time, flux, window, degree=2, mask=masked)
             residual = flux / trend - 1.0
             sigma = robust_std(residual[~masked])
@@ -372,8 +364,8 @@ def _anomalies(time, flux, trend, residual, sigma, explained, config, model):
     candidates = flagged & ~explained
     events: list[Event] = []
     mask = np.zeros(time.size, dtype=bool)
-    cadence = float(np.median(np.diff(time)))
-    for a, b in _true_runs(candidates, time, cadence):
+    contiguous = np.concatenate(([False], np.diff(time) <= 1.5 * cadence_days(time)))
+    for a, b in flag_runs(candidates, contiguous):
         strength = float(-point_margin[a:b].min())
         if not np.isfinite(strength) or strength < ANOMALY_MIN_MARGIN:
             continue
@@ -394,24 +386,11 @@ def _periodic_drop_points(time: np.ndarray, outlier_events: list[Event], config:
     if len(drops) < MIN_DROPS:
         return points
     p_min, p_max = period_range(float(time[-1] - time[0]), config.min_period_days, config.max_period_days)
-    released = periodic_drops(time, np.array([e.t_peak for e in drops]), float(np.median(np.diff(time))), p_min, p_max)
+    released = periodic_drops(time, np.array([e.t_peak for e in drops]), cadence_days(time), p_min, p_max)
     for event, periodic in zip(drops, released):
         if periodic:
             points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
     return points
-
-
-def _true_runs(flags: np.ndarray, time: np.ndarray, cadence: float) -> list[tuple[int, int]]:
-    """[start, stop) runs of True, split where the time series has a gap."""
-    breaks = np.diff(time) > 1.5 * cadence
-    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    runs = []
-    for a, b in zip(starts, stops):
-        cut = np.flatnonzero(breaks[a : b - 1]) + a + 1
-        bounds = np.concatenate(([a], cut, [b]))
-        runs.extend((int(x), int(y)) for x, y in zip(bounds[:-1], bounds[1:]))
-    return runs
 
 
 def _transit_floor(time: np.ndarray, candidates: list[TransitCandidate]) -> np.ndarray:
@@ -430,11 +409,3 @@ def _transit_windows(time: np.ndarray, candidates: list[TransitCandidate], facto
     for c in candidates:
         windows |= transit_mask(time, c.period, c.t0, factor * c.duration)
     return windows
-
-
-def _pad(mask: np.ndarray, width: int) -> np.ndarray:
-    """Grow a boolean mask by `width` points on each side."""
-    if not mask.any() or width <= 0:
-        return mask.copy()
-    kernel = np.ones(2 * width + 1, dtype=np.int32)
-    return np.convolve(mask.astype(np.int32), kernel, mode="same") > 0

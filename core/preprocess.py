@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.errors import LightCurveFormatError
-from core.lightcurve import LightCurve
+from core.stats import cadence_days, find_segments, pad_mask, robust_std
 
-MAD_TO_SIGMA = 1.482602218505602
 BIWEIGHT_C = 5.0  # tuning constant in units of MAD, as used for transit-preserving detrending
 BIWEIGHT_ITERATIONS = 5
 # Dense data are reduced to bin medians first: ~64 per window is plenty to follow a
@@ -19,102 +17,6 @@ BIWEIGHT_ITERATIONS = 5
 POINTS_PER_WINDOW = 64
 SHORT_TREND_WINDOW_DAYS = 0.3  # follows 1-day rotation under a flare
 EXTREME_SIGMA = 4.5  # points kept out of the short trend's second fit (flare peaks, spikes, glitches)
-# A flux varying by less than this fraction of its level is rounding error: the trend's
-# least-squares fits would then decide by rounding which points are "extreme".
-ROUNDING_SPREAD = 1e-12
-
-
-def prepare(lc: LightCurve, bitmask: int | str | None = "default") -> LightCurve:
-    """Drop points with bad QUALITY bits and normalise the flux to a median of 1."""
-    if bitmask == "none":
-        bitmask = None
-    good = lc.good_mask(bitmask)
-    out = lc.select(good).normalized()
-    out.meta["n_quality_masked"] = int((~good).sum())
-    return out
-
-
-def check_flux_usable(flux: np.ndarray) -> None:
-    """Raise LightCurveFormatError, in words, for a flux the analysis cannot normalise or search.
-
-    Analysis divides by the median flux so the baseline sits at 1. A column with one
-    value in every row (a flag or a fill value), or one that varies only by rounding
-    error, has nothing in it to find, and one centred on zero (a differential flux,
-    or the wrong column) turns into noise divided by noise: each needs a message,
-    not a result. An empty flux passes: the
-    callers' point counts say what is wrong with it.
-    """
-    values = np.asarray(flux, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return
-    if np.all(values == values[0]):
-        raise LightCurveFormatError(f"the flux has the same value ({values[0]:.6g}) in every usable row: there is "
-                                    "nothing to look for; is it the right column?")
-    median = float(np.median(values))
-    if np.ptp(values) <= ROUNDING_SPREAD * abs(median):
-        raise LightCurveFormatError(
-            f"the flux varies by at most {np.ptp(values):.3g} around {median:.6g}: rounding error, not a signal; "
-            "there is nothing to look for (is it the right column?)"
-        )
-    spread = float(np.median(np.abs(values - median)))
-    if abs(median) <= spread:
-        raise LightCurveFormatError(
-            f"the flux is centred on zero (median {median:.3g}, typical deviation {spread:.3g}); the analysis "
-            "divides by the median flux, so give the flux itself (e.g. PDCSAP_FLUX) or a relative flux around 1 "
-            "(add 1 to a differential flux)"
-        )
-
-
-def robust_std(values: np.ndarray) -> float:
-    """Standard deviation estimated from the median absolute deviation (NaNs ignored)."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan")
-    return float(MAD_TO_SIGMA * np.median(np.abs(values - np.median(values))))
-
-
-def point_to_point_std(values: np.ndarray) -> float:
-    """White-noise level from differences of neighbours: blind to slow variability."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    if values.size < 3:
-        return robust_std(values)
-    return robust_std(np.diff(values)) / np.sqrt(2.0)
-
-
-def cdpp_ppm(residual: np.ndarray, cadence_days: float, duration_hours: float = 1.0) -> float:
-    """Combined-differential-photometric-precision-like figure (ppm).
-
-    The robust scatter of the residual averaged over `duration_hours`: the noise a
-    transit of that duration has to beat. Kepler quotes it for 6.5 h, TESS for 1 h.
-    """
-    residual = np.asarray(residual, dtype=np.float64)
-    residual = residual[np.isfinite(residual)]
-    n_per_bin = max(1, int(round(duration_hours / 24.0 / cadence_days)))
-    n_bins = residual.size // n_per_bin
-    if n_bins < 3:
-        return float("nan")
-    binned = residual[: n_bins * n_per_bin].reshape(n_bins, n_per_bin).mean(axis=1)
-    return robust_std(binned) * 1e6
-
-
-def find_segments(time: np.ndarray, gap_days: float | None = None) -> list[tuple[int, int]]:
-    """Index ranges [start, stop) of stretches without gaps longer than `gap_days`.
-
-    The default gap is the larger of half a day and five cadences: a trend must not
-    be carried across a downlink or a safe mode, where the flux level often jumps.
-    """
-    time = np.asarray(time, dtype=np.float64)
-    if time.size == 0:
-        return []
-    if gap_days is None:
-        cadence = float(np.median(np.diff(time))) if time.size > 1 else 0.0
-        gap_days = max(0.5, 5.0 * cadence)
-    breaks = np.flatnonzero(np.diff(time) > gap_days) + 1
-    edges = np.concatenate(([0], breaks, [time.size]))
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
 def detrend(
@@ -147,7 +49,7 @@ def detrend(
             trend[start:stop] = fallback
             continue
         tt, ff = t[ok], f[ok]
-        cadence = float(np.median(np.diff(tt))) if tt.size > 1 else window_days
+        cadence = cadence_days(tt) if tt.size > 1 else window_days
         bin_width = window_days / POINTS_PER_WINDOW
         if bin_width > 1.5 * cadence:
             tt, ff = _binned_medians(tt, ff, bin_width)
@@ -171,14 +73,13 @@ def short_trend(
     residual = flux / trend - 1.0
     extreme = np.abs(residual) > EXTREME_SIGMA * robust_std(residual[usable])
     if extreme.any():
-        grown = extreme | np.concatenate(([False], extreme[:-1])) | np.concatenate((extreme[1:], [False]))
-        trend = detrend(time, flux, window_days, degree=2, mask=~usable | grown)
+        trend = detrend(time, flux, window_days, degree=2, mask=~usable | pad_mask(extreme, 1))
     return trend, extreme
 
 
 def _fit_on_knots(t: np.ndarray, f: np.ndarray, window: float, degree: int) -> tuple[np.ndarray, np.ndarray]:
     """Biweight local-polynomial value at knots spanning [t0, t1] (all points usable)."""
-    cadence = float(np.median(np.diff(t))) if t.size > 1 else window
+    cadence = cadence_days(t) if t.size > 1 else window
     spacing = max(window / 8.0, cadence)
     n_knots = max(2, int(np.ceil((t[-1] - t[0]) / spacing)) + 1)
     knots = np.linspace(t[0], t[-1], n_knots)

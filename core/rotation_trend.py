@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.stats import cadence_days
+
 CYCLE_OFFSETS = (-2, -1, 1, 2)
 MAX_GAP_CADENCES = 2.5  # no interpolation across a gap wider than this
 SMOOTH_HOURS = 1.0  # running mean applied before interpolating, so the trend adds little white noise
@@ -41,7 +43,7 @@ def rotation_trend(
     spread = np.full(time.size, np.nan)
     if t.size < 3:
         return out, spread
-    cadence = float(np.median(np.diff(t)))
+    cadence = cadence_days(t)
     smooth = _running_mean(t, f, max(SMOOTH_HOURS / 24.0, 3.0 * cadence))
     estimates = np.stack([_interpolate(t, smooth, time + k * period, MAX_GAP_CADENCES * cadence)
                           for k in CYCLE_OFFSETS])

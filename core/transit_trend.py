@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.preprocess import cdpp_ppm, detrend
+from core.preprocess import detrend
+from core.stats import cadence_days, cdpp_ppm
 from core.rotation_trend import rotation_trend
 
 CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
@@ -108,7 +109,7 @@ def choose_transit_trend(
     """(option, trend, spread): the first option whose 1-h residual scatter is within CDPP_TOLERANCE of the
     quietest."""
     usable = ~mask
-    cadence = float(np.median(np.diff(time)))
+    cadence = cadence_days(time)
     options = candidate_trends(window_days, rotation_days)
     rotation_model = None if rotation_days is None else rotation_trend(time, flux, rotation_days, mask)
     fits, scatter = [], []

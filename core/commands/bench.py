@@ -32,7 +32,8 @@ from core.io import load_lightcurve
 from core.io.writers import write_csv, write_fits
 from core.lightcurve import LightCurve
 from core.pipeline import analyze
-from core.preprocess import detrend, prepare
+from core.prepare import prepare
+from core.preprocess import detrend
 from core.synthetic import PlanetSpec, generate_lightcurve
 
 DEFAULT_SIZES = (20_000, 65_000, 200_000)

@@ -16,11 +16,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from core.config import AnalysisConfig
-from core.detect.anomaly import AnomalyEnsemble, flagged_runs, points_from_windows, train_ensemble
-from core.errors import ConfigError, LightCurveFormatError
+from core.detect.anomaly import AnomalyEnsemble, points_from_windows, train_ensemble
+from core.errors import ConfigError, UserError
 from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve
 from core.models import ModelRegistry
+from core.stats import flag_runs
 
 Progress = Callable[[int, int], None]
 STRIDE = 12
@@ -131,7 +132,8 @@ def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE) 
     model from the registry sees what it was trained on.
     Returns (features, window_starts, the prepared curve the starts index into).
     """
-    from core.preprocess import check_flux_usable, prepare, short_trend
+    from core.prepare import check_flux_usable, prepare
+    from core.preprocess import short_trend
 
     prepared = prepare(lc)
     check_flux_usable(prepared.flux)
@@ -157,7 +159,7 @@ def heldout_metrics(model: AnomalyEnsemble, window_size: int, n_curves: int, see
             progress(i + 1, n_curves)
         if not truth.events:
             clean_fraction.append(float(flags.mean()))
-            clean_runs.append(len(flagged_runs(flags)))
+            clean_runs.append(len(flag_runs(flags)))
             continue
         inside = np.zeros(len(prepared), dtype=bool)
         for event in truth.events:
@@ -188,7 +190,7 @@ def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict
         try:
             lc = make_curve()
             matrices.append(curve_features(lc, window_size)[0])
-        except (ConfigError, LightCurveFormatError) as exc:
+        except UserError as exc:
             raise type(exc)(f"{name}: {exc}") from None
         n_points += len(lc)
         if progress:

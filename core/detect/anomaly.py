@@ -162,13 +162,6 @@ def points_from_windows(
     return flagged > vote_threshold * covering  # uncovered points: 0 > 0 is False
 
 
-def flagged_runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """Index ranges [start, stop) of consecutive True values: flagged points as events."""
-    padded = np.concatenate(([False], np.asarray(flags, dtype=bool), [False]))
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
-
-
 class AnomalyDetector:
     """The seed app's interface: AnomalyDetector(contamination).fit/predict/save_model/load_model.
 

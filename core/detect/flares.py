@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.result import Event
+from core.stats import cadence_days, flag_runs
 
 SECONDS_PER_DAY = 86400.0
 EDGE_SIGMA = 1.0  # a flare's extent: where the residual falls back below this
@@ -63,14 +64,14 @@ def find_flares(
     if n < 3 or not np.isfinite(sigma) or sigma <= 0:
         return [], flare_mask
     ok = np.isfinite(residual) if usable is None else (np.asarray(usable, dtype=bool) & np.isfinite(residual))
-    cadence = float(np.median(np.diff(time)))
+    cadence = cadence_days(time)
     min_points = min_points or min_points_for_cadence(cadence)
     min_peak = threshold + 1.5 if min_peak_sigma is None else min_peak_sigma
     z = np.where(ok, residual / sigma, 0.0)
 
     # Runs are broken by gaps in time as well as by low points.
     contiguous = np.concatenate(([False], np.diff(time) < MAX_STEP_CADENCES * cadence))
-    runs = _runs(z > threshold, contiguous)
+    runs = flag_runs(z > threshold, contiguous)
     candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
     if min_points < 3:
         candidates = [(a, b) for a, b in candidates if not (_two_point_glitch(z, a, b) or _spike_and_noise(z, a, b))]
@@ -116,7 +117,7 @@ def _integrated_spans(z: np.ndarray, contiguous: np.ndarray, threshold: float, m
     first half. Spans the run test also found are merged with its own.
     """
     out = []
-    for a, b in _runs(z > EDGE_SIGMA, contiguous):
+    for a, b in flag_runs(z > EDGE_SIGMA, contiguous):
         length = b - a
         if length < min_length:
             continue
@@ -165,14 +166,6 @@ def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) ->
     ok = (peak >= min_peak) & _keeps_tail(after, peak) & (after <= DECAY_RATIO * peak) & (before < peak)
     ok &= contiguous[1:]
     return np.flatnonzero(ok)
-
-
-def _runs(flags: np.ndarray, contiguous: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of runs of True that do not cross a time gap."""
-    continues = flags & np.concatenate(([False], flags[:-1])) & contiguous
-    starts = np.flatnonzero(flags & ~continues)
-    stops = np.flatnonzero(flags & ~np.concatenate((continues[1:], [False]))) + 1
-    return [(int(a), int(b)) for a, b in zip(starts, stops)]
 
 
 def _extend(z: np.ndarray, contiguous: np.ndarray, a: int, b: int) -> tuple[int, int]:

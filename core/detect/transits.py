@@ -20,7 +20,7 @@ from scipy.ndimage import median_filter
 
 from core.detect.box_kernel import BoxPower, box_likelihood_power
 from core.detect.vetting import transit_mask, vet_candidate
-from core.preprocess import point_to_point_std
+from core.stats import cadence_days, point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
 
 DURATIONS_HOURS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
@@ -219,7 +219,7 @@ def _plan(t: np.ndarray, periods: np.ndarray) -> list[_Task]:
     more than short ones. Chunks are split into pieces of at most TASK_PERIODS.
     """
     durations = np.asarray(DURATIONS_HOURS) / 24.0
-    cadence = float(np.median(np.diff(t)))
+    cadence = cadence_days(t)
     tasks = []
     start = 0
     while start < periods.size:
@@ -319,8 +319,7 @@ def _bin_mean(
     t: np.ndarray, f: np.ndarray, width: float, w: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted mean time and flux in bins of `width` days (when coarser than the cadence), and summed weights."""
-    cadence = float(np.median(np.diff(t)))
-    if width < 1.5 * cadence:
+    if width < 1.5 * cadence_days(t):
         return t, f, w
     index = np.floor((t - t[0]) / width).astype(np.int64)
     total = np.bincount(index, weights=w)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.preprocess import robust_std
+from core.stats import cadence_days, robust_std
 from core.result import Event, TransitCandidate
 
 SINGLE_EVENT_SHARE = 0.8  # one transit may carry at most this share of the total SNR^2
@@ -87,7 +87,7 @@ def vet_candidate(
         return verdict
 
     epochs = np.round((t[inside] - t0) / period).astype(np.int64)
-    expected_points = duration / max(np.median(np.diff(t)), 1e-9)
+    expected_points = duration / max(cadence_days(t), 1e-9)
     epoch_ids, counts = np.unique(epochs, return_counts=True)
     with_data = epoch_ids[counts >= max(2, 0.3 * expected_points)]
     if with_data.size < 2:
@@ -225,7 +225,7 @@ def _red_variance(t: np.ndarray, residual: np.ndarray, duration: float, sigma: f
     """
     index = np.floor((t - t[0]) / duration).astype(np.int64)
     counts = np.bincount(index)
-    expected = duration / max(float(np.median(np.diff(t))), 1e-12)
+    expected = duration / max(cadence_days(t), 1e-12)
     full = counts >= 0.5 * expected
     if full.sum() < 10:
         return 0.0

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from core.k2_sff import correct_k2_roll, sff_correction
 from core.lightcurve import from_arrays
-from core.preprocess import prepare
+from core.prepare import prepare
 from core.synthetic.models import flare_binned
 
 CADENCE = 29.4 / 1440.0

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from core.lightcurve import from_arrays
-from core.preprocess import cdpp_ppm, detrend, find_segments, point_to_point_std, prepare, robust_std
+from core.prepare import prepare
+from core.preprocess import detrend
+from core.stats import cdpp_ppm, find_segments, point_to_point_std, robust_std
 
 CADENCE = 2.0 / 1440.0
 

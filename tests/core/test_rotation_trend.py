@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from core.preprocess import cdpp_ppm, detrend
+from core.preprocess import detrend
+from core.stats import cdpp_ppm
 from core.rotation_trend import rotation_trend
 from core.transit_trend import TransitTrend, choose_transit_trend, fast_rotation, modulated_share, search_weights
 

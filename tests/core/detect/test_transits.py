@@ -4,7 +4,8 @@ import pytest
 
 from core.detect.transits import expected_duration, period_grid, search_transits, search_work
 from core.detect.vetting import transit_mask, vet_candidate
-from core.preprocess import detrend, point_to_point_std
+from core.preprocess import detrend
+from core.stats import point_to_point_std
 from core.synthetic import PlanetSpec, generate_lightcurve
 
 CADENCE = 2.0 / 1440.0
