@@ -16,8 +16,8 @@ from core.features import FEATURE_NAMES, window_features
 from core.io import load_lightcurve
 from core.lightcurve import from_arrays
 from core.prepare import prepare
-from core.preprocess import detrend
 from core.stats import robust_std
+from core.trend import fit_trend
 
 SEED_STRIDE_FRACTION = 4  # the seed stepped 50-point windows by 12 points
 
@@ -57,7 +57,7 @@ class LightCurvePreprocessor:
             dict(df.attrs.get("meta", {})),
         )
         lc = prepare(lc)
-        trend = detrend(lc.time, lc.flux, self.detrend_window_days)
+        trend = fit_trend(lc.time, lc.flux, "biweight", self.detrend_window_days).trend
         detrended = lc.flux / trend
         residual = detrended - 1.0
         sigma = robust_std(residual)

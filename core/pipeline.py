@@ -25,14 +25,14 @@ from core.detect.transits import TRANSIT_MASK_FACTOR, period_range, refine_candi
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
 from core.features import noise_normalised_residual, window_features
-from core.k2_sff import correct_k2_roll
 from core.lightcurve import LightCurve
-from core.prepare import check_flux_usable, prepare
-from core.preprocess import SHORT_TREND_WINDOW_DAYS, detrend, short_trend
+from core.prepare import check_flux_usable, correct_k2_roll, prepare
 from core.result import LABEL_CODES, AnalysisResult, Event, TransitCandidate
 from core.stats import cadence_days, cdpp_ppm, find_segments, flag_runs, pad_mask, point_to_point_std, robust_std
-from core.transit_trend import TransitTrend, choose_transit_trend, fast_rotation, search_weights
-from core.variability import rotation_period
+from core.trend import TransitTrend, fit_trend
+from core.trend.robust import SHORT_TREND_WINDOW_DAYS
+from core.trend.rotation import rotation_period
+from core.trend.transit import fast_rotation, search_weights
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -105,12 +105,12 @@ def analyze(
     if "transits" in want:
         p_rot, rot_power = rotation_period(time, flux)
         fast = fast_rotation(time, flux, p_rot, rot_power, ROTATION_VETO_POWER, config.detrend_window_days)
-        trend_option, trend, trend_spread = choose_transit_trend(
-            time, flux, config.detrend_window_days, not_transit_material, fast
-        )
+        search_trend = fit_trend(time, flux, "transit", config.detrend_window_days, not_transit_material,
+                                 rotation_days=fast)
+        trend_option, trend, trend_spread = search_trend.option, search_trend.trend, search_trend.spread
     else:  # the long trend is only shown; no need to weigh options for a search that won't run
         trend_option = TransitTrend(1, config.detrend_window_days)
-        trend, _ = trend_option.fit(time, flux, not_transit_material)
+        trend = fit_trend(time, flux, "transit", mask=not_transit_material, option=trend_option).trend
     detrended = flux / trend
     lap("detrend_transits")
 
@@ -147,7 +147,7 @@ def analyze(
             )
             not_transit_material = pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | (outlier_mask & ~released)
             # Refit the long trend with the transits masked so it no longer eats their depth, then re-measure.
-            trend, _ = trend_option.fit(time, flux, not_transit_material | transit_windows)
+            trend = fit_trend(time, flux, "transit", mask=not_transit_material | transit_windows, option=trend_option).trend
             detrended = flux / trend
             transits, transit_events, rejected = _remeasure(
                 time, detrended, ~not_transit_material & ~shaky, search.candidates, first_look_flares,
@@ -167,7 +167,7 @@ def analyze(
                 _flares_and_outliers(time, flux, short_window, config, want, transit_floor=floor, report=report)
             )
             not_transit_material = pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | outlier_mask
-            trend, _ = trend_option.fit(time, flux, not_transit_material | (floor < 0))
+            trend = fit_trend(time, flux, "transit", mask=not_transit_material | (floor < 0), option=trend_option).trend
             detrended = flux / trend
         in_transit = _transit_windows(time, transits, 1.0)
         lap("transits")
@@ -269,7 +269,8 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
     """
     n = time.size
     unusable = transit_floor < 0
-    trend, extreme = short_trend(time, flux, window, mask=unusable)
+    short = fit_trend(time, flux, "short", window, unusable)
+    trend, extreme = short.trend, short.extreme
     residual = flux / trend - 1.0
     sigma = robust_std(residual[~(unusable | extreme)])
     flare_events: list[Event] = []
@@ -280,7 +281,7 @@ def _flares_and_outliers(time, flux, window, config, want, transit_floor, report
         if flare_events:
             # Refit the trend without the flares so long flares do not lift it, then look again.
             masked = unusable | pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(extreme, 1)
-            trend = detrend(time, flux, window, degree=2, mask=masked)
+            trend = fit_trend(time, flux, "biweight", window, masked, degree=2).trend
             residual = flux / trend - 1.0
             sigma = robust_std(residual[~masked])
             flare_events, flare_mask = find_flares(time, residual, sigma, threshold=config.flare_sigma, usable=~unusable)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import plotly.graph_objects as go
 
 from core.config import AnalysisConfig
-from core.k2_sff import describe_roll_correction
+from core.prepare import describe_roll_correction
 from core.pipeline import analyze
 from core.result import AnalysisResult
 from dashapp import figures, tables

@@ -7,7 +7,7 @@ import sys
 
 from core.config import AnalysisConfig
 from core.io import load_lightcurve
-from core.k2_sff import describe_roll_correction
+from core.prepare import describe_roll_correction
 from core.pipeline import analyze
 from core.result import AnalysisResult
 

@@ -33,8 +33,8 @@ from core.io.writers import write_csv, write_fits
 from core.lightcurve import LightCurve
 from core.pipeline import analyze
 from core.prepare import prepare
-from core.preprocess import detrend
 from core.synthetic import PlanetSpec, generate_lightcurve
+from core.trend import fit_trend
 
 DEFAULT_SIZES = (20_000, 65_000, 200_000)
 CADENCE_MIN = 2.0
@@ -86,8 +86,8 @@ def bench_size(n_points: int, repeat: int, with_seed: bool) -> dict[str, Any]:
         row["load_fits"] = _best(lambda: load_lightcurve(fits_path), repeat)
     prepared = prepare(lc)
     window = AnalysisConfig().detrend_window_days
-    row["detrend"] = _best(lambda: detrend(prepared.time, prepared.flux, window), repeat)
-    detrended = prepared.flux / detrend(prepared.time, prepared.flux, window)
+    row["detrend"] = _best(lambda: fit_trend(prepared.time, prepared.flux, "biweight", window), repeat)
+    detrended = prepared.flux / fit_trend(prepared.time, prepared.flux, "biweight", window).trend
     span = float(prepared.time[-1] - prepared.time[0])
     periods = period_grid(span, *period_range(span, None, None))
     weights = np.ones(prepared.time.size)

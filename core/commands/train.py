@@ -128,16 +128,16 @@ def build_synthetic_model(
 def curve_features(lc: LightCurve, window_size: int = 50, stride: int = STRIDE) -> tuple[np.ndarray, np.ndarray, LightCurve]:
     """Window features of a curve as models see it: quality-masked, normalised, detrended, noise-scaled.
 
-    The residual is the one `analyze` scores (core.preprocess.short_trend), so a
+    The residual is the one `analyze` scores (the "short" trend of core.trend), so a
     model from the registry sees what it was trained on.
     Returns (features, window_starts, the prepared curve the starts index into).
     """
     from core.prepare import check_flux_usable, prepare
-    from core.preprocess import short_trend
+    from core.trend import fit_trend
 
     prepared = prepare(lc)
     check_flux_usable(prepared.flux)
-    trend, _ = short_trend(prepared.time, prepared.flux)
+    trend = fit_trend(prepared.time, prepared.flux, "short").trend
     residual = noise_normalised_residual(prepared.flux, trend)
     features, starts = window_features(residual, window_size, stride)
     return features, starts, prepared

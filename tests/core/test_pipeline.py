@@ -202,7 +202,7 @@ def test_planet_of_a_fast_spotted_rotator_is_found_beside_the_rotation(rng):
     assert [round(c.period, 2) for c in result.transits] == [5.3]
     # Each polynomial option alone leaves the planet unfound.
     from core.detect.transits import search_transits
-    from core.transit_trend import candidate_trends
+    from core.trend.transit import candidate_trends
 
     for option in candidate_trends(0.75):
         trend, _ = option.fit(t, flux)

@@ -4,7 +4,7 @@ import pytest
 
 from core.detect.transits import expected_duration, period_grid, search_transits, search_work
 from core.detect.vetting import transit_mask, vet_candidate
-from core.preprocess import detrend
+from core.trend.robust import biweight_trend
 from core.stats import point_to_point_std
 from core.synthetic import PlanetSpec, generate_lightcurve
 
@@ -21,7 +21,7 @@ def test_finds_transit_period_within_one_percent():
         seed=7, noise_ppm=800, rotation_period=6.0, rotation_amp=0.005,
         planets=[PlanetSpec(period=3.3, t0=1326.2, rp_rs=0.05, b=0.2, duration=0.11)],
     )
-    detrended = lc.flux / detrend(lc.time, lc.flux, 0.75)
+    detrended = lc.flux / biweight_trend(lc.time, lc.flux, 0.75)
     found = search_transits(lc.time, detrended)
     assert len(found.candidates) == 1
     candidate = found.candidates[0]

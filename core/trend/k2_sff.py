@@ -10,14 +10,12 @@ along the arc; fitting and dividing out that function removes the sawtooth.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from core.lightcurve import LightCurve
-from core.preprocess import short_trend
 from core.stats import find_segments, point_to_point_std, robust_std
+from core.trend.robust import short_trend
 
 WINDOW_DAYS = 1.5  # the arc drifts over days: fit it afresh in windows this long
 STAR_TREND_DAYS = 0.75  # the star's own variability, divided out before the fit
@@ -49,53 +47,15 @@ class RollCorrection:
         return self.windows > 0 and self.noise_after_ppm < (1.0 - MIN_NOISE_GAIN) * self.noise_before_ppm
 
 
-def correct_k2_roll(lc: LightCurve, enabled: bool = True) -> tuple[LightCurve, dict[str, Any] | None]:
-    """`lc` with the K2 roll sawtooth divided out, and what was done (None when not K2).
-
-    The correction is kept only when it lowers the point-to-point noise, so a curve
-    whose centroids say little about its flux is left as it was.
-    """
-    if lc.meta.get("mission") != "K2":
-        return lc, None
-    if not enabled:
-        return lc, {"applied": False, "reason": "turned off (k2_roll_correction=false)"}
-    if not lc.has_centroids:
-        reason = ("no centroid columns (the K2 FITS light curve has them; a table needs centroid_col and "
-                  "centroid_row, or mom_centr1 and mom_centr2)")
-        return lc, {"applied": False, "reason": reason}
-    roll = sff_correction(lc.time, lc.flux, lc.centroid_col, lc.centroid_row)
-    if roll.windows == 0:
-        return lc, {"applied": False, "reason": "too few points with a centroid to fit the roll"}
-    info: dict[str, Any] = {
-        "applied": roll.helps,
-        "windows": roll.windows,
-        "noise_before_ppm": round(roll.noise_before_ppm, 1),
-        "noise_after_ppm": round(roll.noise_after_ppm, 1),
-    }
-    if not roll.helps:
-        info["reason"] = f"it took less than {MIN_NOISE_GAIN:.0%} off the noise"
-        return lc, info
-    return replace(lc, flux=lc.flux / roll.correction, flux_err=lc.flux_err / roll.correction), info
-
-
-def describe_roll_correction(info: dict[str, Any] | None) -> str | None:
-    """One sentence for people on what `correct_k2_roll` did (None when the curve is not K2)."""
-    if not info:
-        return None
-    if info["applied"]:
-        return (f"K2 roll corrected (self-flat-fielding in {info['windows']} windows): noise "
-                f"{info['noise_before_ppm']:.0f} -> {info['noise_after_ppm']:.0f} ppm per point.")
-    return f"K2 roll not corrected: {info['reason']}."
-
-
 def sff_correction(
     time: np.ndarray,
     flux: np.ndarray,
     centroid_col: np.ndarray,
     centroid_row: np.ndarray,
     mask: np.ndarray | None = None,
+    window_days: float = WINDOW_DAYS,
 ) -> RollCorrection:
-    """Fit flux against arclength along the centroid track in windows of WINDOW_DAYS.
+    """Fit flux against arclength along the centroid track in windows of `window_days`.
 
     `flux` is normalised (median 1). Points where `mask` is True, or whose centroid is
     not finite, are left out of every fit; every point with a finite centroid gets a
@@ -114,7 +74,7 @@ def sff_correction(
     if usable.sum() < MIN_POINTS_PER_WINDOW:
         return RollCorrection(correction=correction, windows=0, noise_before_ppm=float("nan"),
                               noise_after_ppm=float("nan"))
-    spans = _windows(time, WINDOW_DAYS)
+    spans = _windows(time, window_days)
     before = float("nan")
     windows = 0
     for iteration in range(ITERATIONS):

@@ -11,16 +11,25 @@ instrumental drifts are what is left for an ordinary detrend afterwards.
 Where the spots change within a rotation or two the neighbours disagree and the
 trend there cannot be trusted; `rotation_trend` also returns the estimates'
 spread so a search can give those points less weight.
+
+`rotation_period` finds P: the strongest Lomb-Scargle periodicity of the flux. The
+pipeline also uses it to veto transit candidates at the rotation period or its half
+or double, where a spotted star's residual minima repeat.
 """
 from __future__ import annotations
 
 import numpy as np
+from astropy.timeseries import LombScargle
 
 from core.stats import cadence_days
+from core.trend.robust import biweight_trend
 
 CYCLE_OFFSETS = (-2, -1, 1, 2)
 MAX_GAP_CADENCES = 2.5  # no interpolation across a gap wider than this
 SMOOTH_HOURS = 1.0  # running mean applied before interpolating, so the trend adds little white noise
+MIN_PERIOD_DAYS = 0.1  # shortest rotation period looked for
+BIN_DAYS = 1.0 / 48.0  # 30-min bins are plenty for periods above a few hours
+HIGH_PASS_DAYS = 4.0  # slow drifts and level jumps between segments are removed first
 
 
 def rotation_trend(
@@ -51,6 +60,31 @@ def rotation_trend(
     out[has_any] = np.nanmedian(estimates[:, has_any], axis=0)
     spread[has_any] = np.nanstd(estimates[:, has_any], axis=0)
     return out, spread
+
+
+def rotation_period(time: np.ndarray, flux: np.ndarray) -> tuple[float, float]:
+    """(period in days, normalised Lomb-Scargle power) of the strongest periodicity.
+
+    Searches from MIN_PERIOD_DAYS to half the time span on 30-min binned flux,
+    after dividing out a slow gap-aware trend: level jumps between segments and
+    drifts would otherwise win the periodogram at long periods.
+    Returns (nan, 0) for curves too short to tell.
+    """
+    time = np.asarray(time, dtype=np.float64)
+    flux = np.asarray(flux, dtype=np.float64)
+    span = float(time[-1] - time[0]) if time.size > 1 else 0.0
+    if time.size < 20 or span < 4 * MIN_PERIOD_DAYS:
+        return float("nan"), 0.0
+    flux = flux / biweight_trend(time, flux, HIGH_PASS_DAYS, degree=1)
+    index = np.floor((time - time[0]) / BIN_DAYS).astype(np.int64)
+    counts = np.bincount(index)
+    keep = counts > 0
+    tb = np.bincount(index, weights=time)[keep] / counts[keep]
+    fb = np.bincount(index, weights=flux)[keep] / counts[keep]
+    frequency = np.linspace(2.0 / span, 1.0 / MIN_PERIOD_DAYS, 20_000)
+    power = LombScargle(tb, fb).power(frequency, method="fast")
+    best = int(np.argmax(power))
+    return float(1.0 / frequency[best]), float(power[best])
 
 
 def _running_mean(t: np.ndarray, f: np.ndarray, width: float) -> np.ndarray:

@@ -3,7 +3,7 @@
 No single detrend suits every star: a local line keeps transits best but leaves a
 spotted star's curvature behind; quadratics follow rotation of a few days but eat
 more of a long transit; a star rotating in a day or two with spots of a few
-percent needs its own light curve from neighbouring rotations (core.rotation_trend).
+percent needs its own light curve from neighbouring rotations (core.trend.rotation).
 Each option is fitted and judged on the 1-h scatter of its residual, the time
 scale of a transit, where a red residual shows though point by point the white
 noise hides it.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.preprocess import detrend
 from core.stats import cadence_days, cdpp_ppm
-from core.rotation_trend import rotation_trend
+from core.trend.robust import biweight_trend
+from core.trend.rotation import rotation_trend
 
 CDPP_TOLERANCE = 1.1  # a more transit-preserving trend may be this much noisier (1-h) than the quietest
 FAST_ROTATION_WINDOWS = 4.0  # rotation periods up to this many trend windows get the rotation option
@@ -48,15 +48,15 @@ class TransitTrend:
         already at hand (options differing only in window share it).
         """
         if self.rotation_days is None:
-            return detrend(time, flux, self.window_days, mask=mask, degree=self.degree), np.zeros(len(time))
+            return biweight_trend(time, flux, self.window_days, mask=mask, degree=self.degree), np.zeros(len(time))
         if rotation_model is None:
             rotation_model = rotation_trend(time, flux, self.rotation_days, mask)
         rotation, spread = (part.copy() for part in rotation_model)
         missing = ~np.isfinite(rotation)
         if missing.any():  # no neighbouring rotation with data (short segments): a local quadratic there
-            rotation[missing] = detrend(time, flux, self.window_days, mask=mask, degree=2)[missing]
+            rotation[missing] = biweight_trend(time, flux, self.window_days, mask=mask, degree=2)[missing]
             spread[missing] = 0.0
-        trend = rotation * detrend(time, flux / rotation, self.window_days, mask=mask, degree=self.degree)
+        trend = rotation * biweight_trend(time, flux / rotation, self.window_days, mask=mask, degree=self.degree)
         return trend, spread
 
 

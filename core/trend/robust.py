@@ -1,6 +1,6 @@
-"""Preprocessing: quality masking, normalisation, gaps, robust noise and detrending.
+"""The robust local trend: a biweight-weighted local polynomial, and the short trend built on it.
 
-Nothing here deletes outliers: detectors need them. Detrending is robust instead
+Nothing here deletes outliers: detectors need them. The fit is robust instead
 (biweight weights), so flares, dips and glitches barely pull the trend, and it can
 be told which points to ignore (found transits, flares) and run again.
 """
@@ -15,14 +15,15 @@ BIWEIGHT_ITERATIONS = 5
 # Dense data are reduced to bin medians first: ~64 per window is plenty to follow a
 # trend, and the medians already shrug off flares and single spikes.
 POINTS_PER_WINDOW = 64
+DEFAULT_WINDOW_DAYS = 0.75  # ~3x the longest transit: keeps it
 SHORT_TREND_WINDOW_DAYS = 0.3  # follows 1-day rotation under a flare
 EXTREME_SIGMA = 4.5  # points kept out of the short trend's second fit (flare peaks, spikes, glitches)
 
 
-def detrend(
+def biweight_trend(
     time: np.ndarray,
     flux: np.ndarray,
-    window_days: float = 0.75,
+    window_days: float = DEFAULT_WINDOW_DAYS,
     mask: np.ndarray | None = None,
     degree: int = 0,
     gap_days: float | None = None,
@@ -69,11 +70,11 @@ def short_trend(
     detection (and the anomaly models' training) all work on residuals from this.
     """
     usable = np.ones(len(time), dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool)
-    trend = detrend(time, flux, window_days, degree=2, mask=~usable)
+    trend = biweight_trend(time, flux, window_days, degree=2, mask=~usable)
     residual = flux / trend - 1.0
     extreme = np.abs(residual) > EXTREME_SIGMA * robust_std(residual[usable])
     if extreme.any():
-        trend = detrend(time, flux, window_days, degree=2, mask=~usable | pad_mask(extreme, 1))
+        trend = biweight_trend(time, flux, window_days, degree=2, mask=~usable | pad_mask(extreme, 1))
     return trend, extreme
 
 

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.k2_sff import correct_k2_roll, sff_correction
 from core.lightcurve import from_arrays
-from core.prepare import prepare
+from core.prepare import correct_k2_roll, prepare
+from core.trend.k2_sff import sff_correction
 from core.synthetic.models import flare_binned
 
 CADENCE = 29.4 / 1440.0
 WHITE = 2e-4
-REAL_K2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "ktwo211117077-c04_llc.fits"
+REAL_K2 = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "real" / "ktwo211117077-c04_llc.fits"
 
 
 def k2_like(rng, days=20.0):
@@ -122,7 +122,7 @@ def test_analyze_reports_the_roll_correction_and_can_be_told_not_to(rng):
 def test_people_are_told_what_the_roll_correction_did(rng):
     from core.commands.analyze import summary
     from core.config import AnalysisConfig
-    from core.k2_sff import describe_roll_correction
+    from core.prepare import describe_roll_correction
     from core.pipeline import analyze
 
     assert describe_roll_correction(None) is None
