@@ -4,9 +4,9 @@ The public API: load_lightcurve, analyze, AnalysisConfig, AnalysisResult,
 generate_sample, and the seed app's LightCurveLoader, LightCurvePreprocessor and
 AnomalyDetector.
 """
-from core.compat import LightCurveLoader, LightCurvePreprocessor
+from core.anomaly.estimator import AnomalyEnsemble
+from core.compat import AnomalyDetector, LightCurveLoader, LightCurvePreprocessor
 from core.config import AnalysisConfig
-from core.detect.anomaly import AnomalyDetector, AnomalyEnsemble
 from core.errors import ConfigError, LightCurveFormatError
 from core.io import load_lightcurve
 from core.lightcurve import DEFAULT_QUALITY_BITMASK, LightCurve, from_arrays

@@ -16,8 +16,8 @@ from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from core.detect.anomaly import points_from_windows
-from core.features import window_features_reference
+from core.anomaly.estimator import points_from_windows
+from core.anomaly.features import window_features_reference
 from core.stats import flag_runs
 
 SEED_WINDOW = 50

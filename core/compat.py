@@ -1,25 +1,28 @@
 """The seed app's classes, kept so its scripts run unchanged, on top of the new core.
 
-LightCurveLoader.load_file and LightCurvePreprocessor.preprocess/extract_features
-keep the seed's names and table shapes; what they do underneath is the new,
-correct behaviour (content-sniffed readers, quality masking, robust detrending,
-outliers flagged rather than deleted).
+LightCurveLoader.load_file, LightCurvePreprocessor.preprocess/extract_features and
+AnomalyDetector.fit/predict/save_model/load_model keep the seed's names and table
+shapes; what they do underneath is the new, correct behaviour (content-sniffed
+readers, quality masking, robust detrending, outliers flagged rather than deleted,
+models stored without pickle).
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import NotFittedError
 
-from core.features import FEATURE_NAMES, window_features
+from core.anomaly.estimator import AnomalyEnsemble
+from core.anomaly.features import FEATURE_NAMES, feature_stride, window_features
+from core.anomaly.registry import read_model, write_model
 from core.io import load_lightcurve
 from core.lightcurve import from_arrays
 from core.prepare import prepare
 from core.stats import robust_std
 from core.trend import fit_trend
-
-SEED_STRIDE_FRACTION = 4  # the seed stepped 50-point windows by 12 points
 
 
 class LightCurveLoader:
@@ -78,8 +81,60 @@ class LightCurvePreprocessor:
         """The 14 window statistics, one row per window (stride window_size // 4), with the window's start time."""
         column = "residual_sigma" if "residual_sigma" in df.columns else "flux"
         values = df[column].to_numpy(dtype=np.float64)
-        features, starts = window_features(values, window_size, max(1, window_size // SEED_STRIDE_FRACTION))
+        features, starts = window_features(values, window_size, feature_stride(window_size))
         frame = pd.DataFrame(features, columns=list(FEATURE_NAMES))
         frame.insert(0, "start_index", starts)
         frame.insert(1, "start_time", df["time"].to_numpy()[starts])
         return frame
+
+
+class AnomalyDetector:
+    """The seed app's interface: AnomalyDetector(contamination).fit/predict/save_model/load_model.
+
+    Backed by AnomalyEnsemble with vote="both" and a fixed seed. Models are saved as
+    a directory (model.json + reference.npz, see core.anomaly.registry) and rebuilt on load
+    by refitting deterministically, never unpickled. `load_model` updates this
+    detector in place and returns it, like the seed's instance method.
+    """
+
+    def __init__(self, contamination: float = 0.05, random_state: int = 42) -> None:
+        self.contamination = contamination
+        self.random_state = random_state
+        self.model: AnomalyEnsemble | None = None
+
+    def fit(self, features: Any) -> "AnomalyDetector":
+        self.model = AnomalyEnsemble(contamination=self.contamination, random_state=self.random_state).fit(
+            _as_matrix(features)
+        )
+        return self
+
+    def predict(self, features: Any) -> np.ndarray:
+        """-1 for anomalous windows, 1 for normal ones."""
+        return self._fitted().predict(_as_matrix(features))
+
+    def predict_with_scores(self, features: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(predictions, scores); scores follow scikit-learn: lower is more anomalous, < 0 flagged."""
+        model = self._fitted()
+        scores = model.score_samples(_as_matrix(features))
+        return np.where(scores < 0, -1, 1), scores
+
+    def save_model(self, path: str | Path) -> Path:
+        """Write the model to directory `path` (created; must not exist yet)."""
+        return write_model(Path(path), self._fitted(), metadata={"saved_by": "AnomalyDetector"})
+
+    def load_model(self, path: str | Path) -> "AnomalyDetector":
+        """Rebuild the model saved at `path` into this detector and return it."""
+        model, _ = read_model(Path(path))
+        self.model = model
+        self.contamination = model.contamination
+        self.random_state = model.random_state
+        return self
+
+    def _fitted(self) -> AnomalyEnsemble:
+        if self.model is None:
+            raise NotFittedError("this AnomalyDetector is not fitted yet; call fit(features) or load_model(path)")
+        return self.model
+
+
+def _as_matrix(features: Any) -> np.ndarray:
+    return np.asarray(getattr(features, "values", features), dtype=np.float64)

@@ -17,14 +17,14 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from core.config import AnalysisConfig
-from core.detect.anomaly import AnomalyEnsemble, points_from_windows
+from core.anomaly.estimator import AnomalyEnsemble, points_from_windows
+from core.anomaly.features import feature_stride, model_features
 from core.detect.flares import find_flares
 from core.detect.outliers import find_outliers
 from core.detect.periodic_drops import MIN_DROPS, periodic_drops
 from core.detect.transits import TRANSIT_MASK_FACTOR, period_range, refine_candidate, search_transits
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.errors import LightCurveFormatError
-from core.features import noise_normalised_residual, window_features
 from core.lightcurve import LightCurve
 from core.prepare import check_flux_usable, correct_k2_roll, prepare
 from core.result import LABEL_CODES, AnalysisResult, Event, TransitCandidate
@@ -341,9 +341,7 @@ def _remeasure(time, detrended, usable, candidates, flares, min_snr):
 
 def _anomalies(time, flux, trend, residual, sigma, explained, config, model):
     """Ensemble-flagged runs of points that no other detector explains, as events."""
-    values = noise_normalised_residual(flux, trend)
-    stride = max(1, config.window_size // 4)
-    features, starts = window_features(values, config.window_size, stride)
+    features, starts = model_features(flux, trend, config.window_size, feature_stride(config.window_size))
     if model is None and starts.size < MIN_FIT_WINDOWS:
         return [], np.zeros(time.size, dtype=bool), None  # too short to fit the ensemble on its own windows
     if model is None:

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 import core
 from core.errors import ConfigError, LightCurveFormatError
 from core.io.writers import write_csv
-from core.models import DEFAULT_MODEL_ID, ModelFormatError, ModelNotFoundError, ModelRegistry
+from core.anomaly.registry import DEFAULT_MODEL_ID, ModelFormatError, ModelNotFoundError, ModelRegistry
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api_analyze import Analyzer, UnsupportedMediaError, parse_config
 from dashapp.api_jobs import JobQueueUnavailableError, JobRunner, QueueFullError

@@ -16,14 +16,15 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from core.anomaly.estimator import AnomalyEnsemble
+from core.anomaly.registry import DEFAULT_MODEL_ID, ModelNotFoundError, ModelRegistry
+from core.anomaly.training import ensure_default_model
 from core.config import AnalysisConfig
-from core.detect.anomaly import AnomalyEnsemble
 from core.detect.transits import search_work
 from core.errors import ConfigError
 from core.io import load_lightcurve
 from core.io.detect import GZIP_MAGIC, describe_binary
 from core.lightcurve import LightCurve
-from core.models import DEFAULT_MODEL_ID, ModelNotFoundError, ModelRegistry
 from core.pipeline import analyze
 from core.result import AnalysisResult
 from dashapp.lru import LRU
@@ -135,7 +136,7 @@ class Analyzer:
     def require_model(self, model_id: str) -> None:
         """Raise ModelNotFoundError unless the model exists; the default one is trained on first use."""
         if model_id == DEFAULT_MODEL_ID:
-            self.registry.ensure_default()
+            ensure_default_model(self.registry)
         elif not self.registry.exists(model_id):
             self.models.pop(model_id)
             raise ModelNotFoundError(f"no model with id {model_id}")

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from core.errors import ConfigError, LightCurveFormatError
-from core.models import ModelFormatError
+from core.anomaly.registry import ModelFormatError
 from dashapp.cache import cache_reachable
 from dashapp.storage import STORAGE_MESSAGE, is_storage_error
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from core.commands.train import train_files, train_synthetic
+from core.anomaly.training import train_files, train_synthetic
 from core.config import AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
 from core.io import load_lightcurve
-from core.models import ModelRegistry
+from core.anomaly.registry import ModelRegistry
 from dashapp.api_analyze import UnsupportedMediaError, check_media
 
 MAX_SYNTHETIC = 1000

@@ -6,10 +6,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from core.commands.train import train_files, train_synthetic
+from core.anomaly.training import train_files, train_synthetic
 from core.errors import ConfigError
 from core.io.writers import write_csv
-from core.models import ModelRegistry
+from core.anomaly.registry import ModelRegistry
 from dashapp.settings import Settings
 from dashapp.store import CurveStore
 

@@ -27,7 +27,7 @@ from core.config import AnalysisConfig
 from core.detect.box_kernel import astropy_likelihood_power, box_likelihood_power
 from core.detect.transits import coarse_periodogram, period_grid, period_range
 from core.errors import ConfigError
-from core.features import window_features, window_features_reference
+from core.anomaly.features import window_features, window_features_reference
 from core.io import load_lightcurve
 from core.io.writers import write_csv, write_fits
 from core.lightcurve import LightCurve

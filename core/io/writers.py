@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from astropy.io import fits
 
+from core.atomic import write_atomically
 from core.lightcurve import LightCurve
-
 
 
 class _Layout(NamedTuple):
@@ -61,7 +60,7 @@ def write_csv(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1.
     def write(tmp: str) -> None:
         np.savetxt(tmp, table, fmt=formats, delimiter=",", header=",".join(names), comments="")
 
-    return _atomic_write(path, write)
+    return write_atomically(path, write)
 
 
 def write_fits(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1.0) -> Path:
@@ -110,13 +109,13 @@ def write_fits(lc: LightCurve, path: str | os.PathLike, *, flux_scale: float = 1
     table = fits.BinTableHDU.from_columns(columns, name="LIGHTCURVE")
     _time_keywords(table.header, lc, bjd_ref)
     hdul = fits.HDUList([primary, table])
-    return _atomic_write(path, lambda tmp: hdul.writeto(tmp, overwrite=True))
+    return write_atomically(path, lambda tmp: hdul.writeto(tmp, overwrite=True))
 
 
 def write_json(data: Any, path: str | os.PathLike) -> Path:
     """Strict JSON (no NaN) with a trailing newline, e.g. a sample's truth."""
     text = json.dumps(data, indent=1, allow_nan=False) + "\n"
-    return _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def _time_keywords(header: fits.Header, lc: LightCurve, bjd_ref: int | None) -> None:
@@ -150,18 +149,3 @@ def _catalogue_id(meta: dict[str, Any], catalogue: str) -> int:
         return int(meta["target_id"])
     match = re.fullmatch(rf"{catalogue}\s*(\d+)", str(meta.get("target") or ""))
     return int(match.group(1)) if match else 0
-
-
-def _atomic_write(path: str | os.PathLike, write: Callable[[str], Any]) -> Path:
-    """Run `write(temp_path)` in the target folder, then rename over `path`; never leave a partial file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
-from core.models import ModelFormatError
+from core.anomaly.registry import ModelFormatError
 from dashapp import analysis, figures, gallery, training
 from dashapp.cache import cache_reachable
 from dashapp.components import alert_state

@@ -16,7 +16,7 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-import core.models
+import core.anomaly.registry
 from dashapp import storage
 from dashapp.api_jobs import JobQueueUnavailableError, JobRunner
 from dashapp.app import create_app
@@ -122,7 +122,7 @@ def test_upload_to_a_full_disk_shows_a_clear_alert(app: dash.Dash, client: Flask
 
 def test_model_save_on_a_full_disk_is_a_503(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """The registry's OSError reaches the API, which answers 503 in plain words instead of a generic 500."""
-    monkeypatch.setattr(core.models, "_atomic_write", _full_disk)
+    monkeypatch.setattr(core.anomaly.registry, "write_bytes_atomically", _full_disk)
     response = client.post("/api/train/synthetic", json={"n_samples": 2, "n_heldout": 1})
     assert response.status_code == 503, response.get_data(as_text=True)[:300]
     assert response.json == {"error": STORAGE_MESSAGE} and response.headers["Retry-After"]

@@ -1,5 +1,7 @@
-"""The 14 window statistics the anomaly ensemble looks at.
+"""What the anomaly ensemble sees: 14 statistics of overlapping windows of the noise-normalised residual.
 
+`model_features` is the one definition of those features: training and `analyze`
+both call it, so a model from the registry is applied to what it was trained on.
 `window_features` is the fast path (one `sliding_window_view`, no loop over
 windows); `window_features_reference` is the plain per-window loop the seed app
 ran. Tests hold them to 1e-10 of each other.
@@ -10,6 +12,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import ConfigError
+from core.lightcurve import LightCurve
+from core.prepare import check_flux_usable, prepare
+from core.trend import fit_trend
 
 FEATURE_NAMES = (
     "mean",
@@ -31,6 +36,41 @@ FEATURE_NAMES = (
 # A window whose spread is below this fraction of its magnitude is treated as
 # constant: its skewness and kurtosis are 0 instead of amplified rounding noise.
 _CONSTANT_SPREAD = 1e-10
+STRIDE_FRACTION = 4  # windows step by a quarter of their length: the seed stepped 50-point windows by 12
+# The residual's scale: 1.4826 MAD, rounded as the registry's models were trained with it.
+_MAD_TO_SIGMA_ROUNDED = 1.4826
+
+
+def feature_stride(window_size: int) -> int:
+    """How many points one window starts after the previous one, for `window_size`-point windows."""
+    return max(1, window_size // STRIDE_FRACTION)
+
+
+def model_features(
+    flux: np.ndarray, trend: np.ndarray, window_size: int = 50, stride: int = 12
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n_windows, 14) features an anomaly model sees, and each window's start index.
+
+    Window statistics of the residual from `trend` in units of its robust scatter
+    (`noise_normalised_residual`), so one model fits stars of any brightness.
+    """
+    return window_features(noise_normalised_residual(flux, trend), window_size, stride)
+
+
+def curve_features(
+    lc: LightCurve, window_size: int = 50, stride: int = 12
+) -> tuple[np.ndarray, np.ndarray, LightCurve]:
+    """Model features of a whole curve: quality-masked, normalised, short-trend residual.
+
+    The short trend is the one `analyze` scores residuals from, so a model trained
+    on curves sees what it will be applied to. Returns (features, window_starts,
+    the prepared curve the starts index into).
+    """
+    prepared = prepare(lc)
+    check_flux_usable(prepared.flux)
+    trend = fit_trend(prepared.time, prepared.flux, "short").trend
+    features, starts = model_features(prepared.flux, trend, window_size, stride)
+    return features, starts, prepared
 
 
 def window_starts(n_points: int, window_size: int = 50, stride: int = 12) -> np.ndarray:
@@ -111,7 +151,7 @@ def noise_normalised_residual(flux: np.ndarray, trend: np.ndarray) -> np.ndarray
     """
     residual = np.asarray(flux, dtype=np.float64) / np.asarray(trend, dtype=np.float64) - 1.0
     centre = np.median(residual)
-    sigma = 1.4826 * np.median(np.abs(residual - centre))
+    sigma = _MAD_TO_SIGMA_ROUNDED * np.median(np.abs(residual - centre))
     if not np.isfinite(sigma) or sigma == 0:
         sigma = float(np.std(residual)) or 1.0
     return (residual - centre) / sigma

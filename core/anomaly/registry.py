@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 import sklearn
 
-from core.detect.anomaly import AnomalyEnsemble
+from core.anomaly.estimator import AnomalyEnsemble
+from core.anomaly.features import FEATURE_NAMES
+from core.atomic import fsync_directory, write_bytes_atomically
 from core.errors import ConfigError, UserError
-from core.features import FEATURE_NAMES
 
 FORMAT_NAME = "lightcurve-anomaly-ensemble"
 FORMAT_VERSION = 1
@@ -66,7 +67,7 @@ def write_model(directory: Path, model: AnomalyEnsemble, metadata: dict[str, Any
     try:
         _write_files(temp, model, metadata or {})
         os.replace(temp, directory)
-        _fsync_dir(directory.parent)
+        fsync_directory(directory.parent)
     finally:
         if temp.exists():
             shutil.rmtree(temp)
@@ -132,22 +133,12 @@ class ModelRegistry:
     def exists(self, model_id: str) -> bool:
         return bool(MODEL_ID_PATTERN.fullmatch(str(model_id))) and (self.root / model_id / _JSON_FILE).is_file()
 
-    def ensure_default(self, n_samples: int = 40, seed: int = 0) -> dict[str, Any]:
-        """Metadata of the default model, training it on synthetic curves first if it is missing.
+    def save_default(self, estimator: AnomalyEnsemble, metadata: dict[str, Any] | None = None) -> None:
+        """Store the model analyses fall back to under DEFAULT_MODEL_ID.
 
-        Safe when several workers race: one rename wins, the others keep its model.
+        FileExistsError when it is there already (another worker won the race).
         """
-        if self.exists(DEFAULT_MODEL_ID):
-            return self.get_metadata(DEFAULT_MODEL_ID)
-        # Training lives with the train command; imported here to keep storage free of it.
-        from core.commands.train import build_synthetic_model
-
-        estimator, metadata = build_synthetic_model(n_samples=n_samples, seed=seed)
-        try:
-            self._write(DEFAULT_MODEL_ID, estimator, metadata, datetime.now(timezone.utc))
-        except FileExistsError:
-            pass
-        return self.get_metadata(DEFAULT_MODEL_ID)
+        self._write(DEFAULT_MODEL_ID, estimator, metadata, datetime.now(timezone.utc))
 
     def _write(self, model_id: str, estimator: AnomalyEnsemble, metadata: dict[str, Any] | None,
                created: datetime) -> None:
@@ -193,25 +184,8 @@ def _write_files(directory: Path, model: AnomalyEnsemble, metadata: dict[str, An
         "versions": {"numpy": np.__version__, "sklearn": sklearn.__version__},
         "metadata": metadata,
     }
-    _atomic_write(directory / _ARRAY_FILE, array_bytes)
-    _atomic_write(directory / _JSON_FILE, json.dumps(document, indent=1, allow_nan=False).encode())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(temp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_bytes_atomically(directory / _ARRAY_FILE, array_bytes)
+    write_bytes_atomically(directory / _JSON_FILE, json.dumps(document, indent=1, allow_nan=False).encode())
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from core.errors import ConfigError
-from core.features import (
+from core.anomaly.features import (
     FEATURE_NAMES,
     noise_normalised_residual,
     window_features,

@@ -8,13 +8,11 @@ windows and every other window is only scored.
 from __future__ import annotations
 
 from numbers import Integral, Real
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
-from sklearn.exceptions import NotFittedError
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -160,62 +158,6 @@ def points_from_windows(
     covering = np.cumsum(covering[:-1])
     flagged = np.cumsum(flagged[:-1])
     return flagged > vote_threshold * covering  # uncovered points: 0 > 0 is False
-
-
-class AnomalyDetector:
-    """The seed app's interface: AnomalyDetector(contamination).fit/predict/save_model/load_model.
-
-    Backed by AnomalyEnsemble with vote="both" and a fixed seed. Models are saved as
-    a directory (model.json + reference.npz, see core.models) and rebuilt on load
-    by refitting deterministically, never unpickled. `load_model` updates this
-    detector in place and returns it, like the seed's instance method.
-    """
-
-    def __init__(self, contamination: float = 0.05, random_state: int = 42) -> None:
-        self.contamination = contamination
-        self.random_state = random_state
-        self.model: AnomalyEnsemble | None = None
-
-    def fit(self, features: Any) -> "AnomalyDetector":
-        self.model = AnomalyEnsemble(contamination=self.contamination, random_state=self.random_state).fit(
-            _as_matrix(features)
-        )
-        return self
-
-    def predict(self, features: Any) -> np.ndarray:
-        """-1 for anomalous windows, 1 for normal ones."""
-        return self._fitted().predict(_as_matrix(features))
-
-    def predict_with_scores(self, features: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(predictions, scores); scores follow scikit-learn: lower is more anomalous, < 0 flagged."""
-        model = self._fitted()
-        scores = model.score_samples(_as_matrix(features))
-        return np.where(scores < 0, -1, 1), scores
-
-    def save_model(self, path: str | Path) -> Path:
-        """Write the model to directory `path` (created; must not exist yet)."""
-        from core.models import write_model  # core.models imports this module
-
-        return write_model(Path(path), self._fitted(), metadata={"saved_by": "AnomalyDetector"})
-
-    def load_model(self, path: str | Path) -> "AnomalyDetector":
-        """Rebuild the model saved at `path` into this detector and return it."""
-        from core.models import read_model  # core.models imports this module
-
-        model, _ = read_model(Path(path))
-        self.model = model
-        self.contamination = model.contamination
-        self.random_state = model.random_state
-        return self
-
-    def _fitted(self) -> AnomalyEnsemble:
-        if self.model is None:
-            raise NotFittedError("this AnomalyDetector is not fitted yet; call fit(features) or load_model(path)")
-        return self.model
-
-
-def _as_matrix(features: Any) -> np.ndarray:
-    return np.asarray(getattr(features, "values", features), dtype=np.float64)
 
 
 def _robust_spread(scores: np.ndarray) -> float:

@@ -8,8 +8,9 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from core.detect.anomaly import AnomalyDetector, AnomalyEnsemble, points_from_windows, train_ensemble
-from core.features import window_features
+from core.anomaly.estimator import AnomalyEnsemble, points_from_windows, train_ensemble
+from core.anomaly.features import window_features
+from core.compat import AnomalyDetector
 
 # With vote="both" the ensemble flags the *intersection* of two members that each
 # flag `contamination`, so it flags fewer than `contamination` on purpose.

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.detect.anomaly import AnomalyEnsemble
-from core.errors import ConfigError
-from core.models import (
+from core.anomaly.estimator import AnomalyEnsemble
+from core.anomaly.registry import (
     DEFAULT_MODEL_ID,
     ModelFormatError,
     ModelNotFoundError,
@@ -21,6 +20,7 @@ from core.models import (
     read_model,
     write_model,
 )
+from core.errors import ConfigError
 
 
 @pytest.fixture(scope="module")
@@ -194,64 +194,14 @@ def test_no_temporary_files_are_left_behind(tmp_path, fitted):
     assert not [p for p in (tmp_path / model_id).iterdir() if p.name.endswith(".tmp")]
 
 
-# Training entry points (core/commands/train.py) write through the registry; tested here with it.
-
-
-def test_ensure_default_trains_once_and_keeps_the_model(tmp_path):
-    registry = ModelRegistry(tmp_path)
-    metadata = registry.ensure_default(n_samples=5)
-    assert metadata["id"] == DEFAULT_MODEL_ID
-    assert metadata["training_data"]["kind"] == "synthetic"
-    assert 0 <= metadata["metrics"]["clean_flagged_fraction"] <= 0.05
-    created = metadata["created"]
-    assert registry.ensure_default(n_samples=5)["created"] == created
-    assert isinstance(registry.load(DEFAULT_MODEL_ID), AnomalyEnsemble)
-
-
-def test_train_synthetic_reports_progress_and_metrics(tmp_path):
-    from core.commands.train import train_synthetic
-
-    calls = []
-    model_id, metadata = train_synthetic(
-        4, contamination=0.05, window_size=50, seed=1, registry=ModelRegistry(tmp_path),
-        progress=lambda done, total: calls.append((done, total)), n_heldout=5,
-    )
-    assert calls[-1] == (9, 9) and [done for done, _ in calls] == sorted(done for done, _ in calls)
-    assert metadata["id"] == model_id and metadata["window_size"] == 50
-    for key in ("point_precision", "point_recall", "event_recall_by_kind", "clean_flagged_fraction"):
-        assert key in metadata["metrics"]
-    assert metadata["n_training_windows"] > 1_000
-
-
-def test_train_command_prints_the_model_id_and_fails_cleanly(tmp_path, capsys):
-    from core.__main__ import main
-
-    assert main(["train", "--synthetic", "2", "--heldout", "1", "--models-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    model_id = ModelRegistry(tmp_path).list()[0]["id"]
-    assert f"model {model_id} saved" in out and "[3/3]" in out
-    assert main(["train", "--synthetic", "2", "--contamination", "0.9", "--models-dir", str(tmp_path)]) == 2
-    assert "contamination" in capsys.readouterr().err
-
-
-def test_training_on_a_file_whose_flux_is_one_value_names_the_file(tmp_path, capsys):
-    from core.__main__ import main
-
-    flat = tmp_path / "flat.csv"
-    flat.write_text("time,flux\n" + "".join(f"{1500 + 0.02 * i},0\n" for i in range(200)))
-    assert main(["train", "--files", str(flat), "--models-dir", str(tmp_path / "models")]) == 2
-    err = capsys.readouterr().err
-    assert "flat.csv: the flux has the same value (0)" in err and "Traceback" not in err
-
-
 def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, fitted, features, monkeypatch):
-    import core.models as models
+    import core.anomaly.registry as registry_module
 
     registry = ModelRegistry(tmp_path)
     first = registry.save(fitted, {"note": "first"})
     expected = registry.load(first).score_samples(features)
 
-    real_write = models._atomic_write
+    real_write = registry_module.write_bytes_atomically
     calls = {"n": 0}
 
     def crash_on_second_file(path, data):
@@ -260,7 +210,7 @@ def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, fitted,
             raise OSError("disk full")
         real_write(path, data)
 
-    monkeypatch.setattr(models, "_atomic_write", crash_on_second_file)
+    monkeypatch.setattr(registry_module, "write_bytes_atomically", crash_on_second_file)
     with pytest.raises(OSError, match="disk full"):
         registry.save(fitted, {"note": "second"})
     monkeypatch.undo()
