@@ -312,7 +312,7 @@ def test_a_candidate_whose_remeasured_snr_is_below_the_threshold_is_refused(rng)
     """The search's SNR is measured on the first trend; the one reported is re-measured on
     the refitted trend, and it too must meet `transit_min_snr`."""
     from core.detect.vetting import transit_mask
-    from core.pipeline import _remeasure
+    from core.pipeline.search import _remeasure
     from core.result import TransitCandidate
 
     t = np.arange(0.0, 27.0, 2.0 / 1440.0)

@@ -1,0 +1,64 @@
+"""analyze(): one light curve in, every kind of event out, as a sequence of named stages.
+
+prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
+short trend) -> trend for the search (transit-preserving, flares and outliers
+masked) -> search and re-measure (BLS, then each candidate on a trend refitted
+around it) -> anomalies (IF + LOF where nothing else explains the data) -> result.
+"""
+from __future__ import annotations
+
+from core.anomaly.estimator import AnomalyEnsemble
+from core.config import AnalysisConfig
+from core.lightcurve import LightCurve
+from core.pipeline.anomalies import AnomalyFindings, find_anomalies
+from core.pipeline.assemble import assemble_result
+from core.pipeline.first_look import first_look
+from core.pipeline.prepared import prepare_curve
+from core.pipeline.progress import ProgressCallback, StageClock, forward_only
+from core.pipeline.search import TransitFindings, search_and_remeasure
+from core.pipeline.search_trend import trend_for_search
+from core.result import AnalysisResult
+
+
+def analyze(
+    lc: LightCurve,
+    config: AnalysisConfig | None = None,
+    progress: ProgressCallback | None = None,
+    model: AnomalyEnsemble | None = None,
+) -> AnalysisResult:
+    """Find transits, flares, outliers and anomalies in `lc`.
+
+    `model` is a fitted AnomalyEnsemble (e.g. from the model registry); without
+    one the ensemble is fitted on this curve's own windows, as the seed app did.
+    `progress(fraction, message)` hears how far the analysis has got.
+    """
+    config = config or AnalysisConfig()
+    report = forward_only(progress)
+    clock = StageClock()
+
+    report(0.0, "Masking bad quality and normalising")
+    curve = prepare_curve(lc, config)
+    clock.lap("prepare")
+
+    report(0.1, "Detrending; looking for flares and outliers")
+    look = first_look(curve.time, curve.flux, config, report)
+    clock.lap("flares_outliers")
+
+    report(0.35, "Detrending for the transit search")
+    trend = trend_for_search(curve.time, curve.flux, look, config)
+    clock.lap("detrend_transits")
+
+    found = TransitFindings.not_searched(curve.flux, look, trend)
+    if "transits" in config.detectors:
+        report(0.4, "Searching for periodic transits (BLS)")
+        found = search_and_remeasure(curve.time, curve.flux, look, trend, config, report)
+        clock.lap("transits")
+
+    anomalies = AnomalyFindings.none(curve.time.size)
+    if "anomaly" in config.detectors and curve.time.size >= config.window_size:
+        report(0.8, "Scoring windows with the Isolation Forest + LOF ensemble")
+        anomalies = find_anomalies(curve.time, curve.flux, found.final.look, found.in_transit, config, model)
+        clock.lap("anomaly")
+
+    report(1.0, "Done")
+    return assemble_result(lc, curve, trend, found, anomalies, config, clock.timings())

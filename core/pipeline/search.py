@@ -1,0 +1,161 @@
+"""Stage 4: the transit search, and each candidate re-measured on a cleaner trend.
+
+The search runs on the first look's trend, which has partly eaten the dips. Each
+round's candidates are then masked, flares and outliers looked for again with
+the transits out of the way, the trend refitted so it no longer eats their depth,
+and every candidate re-fitted and re-vetted there. A candidate refused on the
+cleaner data used up a search round and hid its windows from the others, so the
+search runs again without it, at most SEARCH_RETRIES times.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from core.config import AnalysisConfig
+from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
+from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
+from core.pipeline.first_look import FirstLook, first_look
+from core.pipeline.progress import ProgressCallback, bls_reporter
+from core.pipeline.search_trend import SearchTrend
+from core.result import Event, Periodogram, TransitCandidate
+from core.stats import point_to_point_std
+from core.trend import fit_trend
+from core.trend.transit import search_weights
+
+SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
+TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
+SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
+
+
+@dataclass(frozen=True)
+class TrendedLook:
+    """Flares and outliers found with known transits out of the way, and the search trend refitted around all three."""
+
+    look: FirstLook
+    not_transit_material: np.ndarray
+    trend: np.ndarray
+    detrended: np.ndarray  # flux / trend
+
+
+@dataclass(frozen=True)
+class TransitFindings:
+    """Transits kept after re-measurement, what was refused and why, and the curve as it ended up."""
+
+    final: TrendedLook
+    transits: list[TransitCandidate] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    periodogram: Periodogram | None = None
+    in_transit: np.ndarray | None = None
+
+    @classmethod
+    def not_searched(cls, flux: np.ndarray, look: FirstLook, trend: SearchTrend) -> "TransitFindings":
+        final = TrendedLook(look, trend.not_transit_material, trend.trend, flux / trend.trend)
+        return cls(final, in_transit=np.zeros(flux.size, dtype=bool))
+
+
+def search_and_remeasure(
+    time: np.ndarray, flux: np.ndarray, look: FirstLook, trend: SearchTrend, config: AnalysisConfig,
+    report: ProgressCallback,
+) -> TransitFindings:
+    """Search, re-measure, search again without refused candidates; then look once more with only the kept ones."""
+    now = TrendedLook(look, trend.not_transit_material, trend.trend, flux / trend.trend)
+    usable = ~trend.not_transit_material  # every retry searches the first look
+    weights = search_weights(trend.spread, point_to_point_std(now.detrended[usable]))
+    shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
+    search = partial(
+        search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(), weights=weights,
+        min_period=config.min_period_days, max_period=config.max_period_days, min_snr=config.transit_min_snr,
+        min_sde=config.transit_min_sde, max_planets=config.max_planets, progress=bls_reporter(report),
+        periodograms={},  # a retry's rounds that search the same points as before reuse them
+    )
+    transits, events, rejections, excluded = [], [], [], ()
+    for _ in range(1 + SEARCH_RETRIES):
+        found = search(exclude_periods=excluded)
+        if not found.candidates:
+            transits, events = [], []
+            break
+        now = _look_again(time, flux, found.candidates, trend, config, report, trend.released)
+        transits, events, rejected = _remeasure(time, now.detrended, ~now.not_transit_material & ~shaky,
+                                                found.candidates, look.flares, config.transit_min_snr)
+        rejections.extend(rejected)
+        if not rejected:
+            break
+        excluded += tuple(r["period"] for r in rejected)
+    if rejections:
+        # Refused candidates' windows were kept away from the flare and outlier
+        # detectors and the trend; look there again with only the kept transits masked.
+        now = _look_again(time, flux, transits, trend, config, report)
+    return TransitFindings(now, transits, events, found.rejected[:10] + rejections, found.periodogram,
+                           _transit_windows(time, transits, 1.0))
+
+
+def _look_again(
+    time: np.ndarray, flux: np.ndarray, candidates: list[TransitCandidate], trend: SearchTrend,
+    config: AnalysisConfig, report: ProgressCallback, released: np.ndarray | None = None,
+) -> TrendedLook:
+    """Flares and outliers with `candidates`' windows out of the way, and the trend refitted without all three."""
+    floor = _transit_floor(time, candidates)
+    look = first_look(time, flux, config, report, transit_floor=floor)
+    material = look.not_transit_material(released)
+    refit = fit_trend(time, flux, "transit", mask=material | (floor < 0), option=trend.option).trend
+    return TrendedLook(look, material, refit, flux / refit)
+
+
+def _remeasure(
+    time: np.ndarray, detrended: np.ndarray, usable: np.ndarray, candidates: list[TransitCandidate],
+    flares: list[Event], min_snr: float,
+) -> tuple[list[TransitCandidate], list[Event], list[dict]]:
+    """Re-fit and re-vet each candidate on the refitted trend; returns (kept, events, rejected).
+
+    The search ran on a trend that had partly eaten the dips and on flare/outlier
+    masks from the first look; a candidate that fails vetting on the cleaner data
+    is dropped, with the reason kept for the result's meta, as is one whose
+    transits end where big flares (`flares`, from the first look) start or whose SNR
+    falls below `min_snr` (the reported SNR must meet the threshold). Each candidate is
+    measured without the other candidates' transits, as in the search: a shallow
+    planet's epoch that coincides with a deep planet's transit would otherwise
+    look like a glitch.
+    """
+    sigma = point_to_point_std(detrended[usable])
+    windows = [transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration) for c in candidates]
+    transits, events, rejected = [], [], []
+    for i, c in enumerate(candidates):
+        own = usable.copy()
+        for j, window in enumerate(windows):
+            if j != i:
+                own &= ~window
+        period, duration, t0 = refine_candidate(time, detrended, own, c)
+        verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
+        found = verdict["candidate"]
+        reason = verdict["reason"] if found is None else dips_before_flares(found, flares)
+        if reason is None and found.snr < min_snr:
+            reason = f"SNR {found.snr:.2f} below {min_snr} once re-measured on the refitted trend"
+        if reason is not None:
+            rejected.append({"period": round(c.period, 6), "reason": reason})
+            continue
+        transits.append(found)
+        events.extend(verdict["events"])
+    return transits, events, rejected
+
+
+
+def _transit_floor(time: np.ndarray, candidates: list[TransitCandidate]) -> np.ndarray:
+    """Per point, how far below the trend known transits can take the flux: 0 outside their
+    masked windows, minus TRANSIT_FLOOR_DEPTHS mean depths (summed where they overlap) inside,
+    so `floor < 0` is the windows themselves (depths are positive)."""
+    floor = np.zeros(time.size)
+    for c in candidates:
+        floor[transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)] -= TRANSIT_FLOOR_DEPTHS * c.depth
+    return floor
+
+
+def _transit_windows(time: np.ndarray, candidates: list[TransitCandidate], factor: float) -> np.ndarray:
+    """True within `factor` durations (centred) of every transit of every candidate."""
+    windows = np.zeros(time.size, dtype=bool)
+    for c in candidates:
+        windows |= transit_mask(time, c.period, c.t0, factor * c.duration)
+    return windows
