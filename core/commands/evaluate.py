@@ -6,7 +6,8 @@ import json
 import sys
 
 from core.errors import ConfigError
-from core.evaluate import DEFAULT_N_STARS, EvaluationReport, evaluate
+from core.evaluation.report import EvaluationReport
+from core.evaluation.run import DEFAULT_N_STARS, evaluate
 
 QUICK_N_STARS = 4
 

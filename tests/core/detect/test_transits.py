@@ -172,7 +172,7 @@ def test_period_multiple_finds_the_epochs_that_carry_the_dip():
 def test_a_one_third_alias_becomes_the_planets_period():
     """Seeded case from the evaluation set (seed 1, star 37): BLS preferred P/3 = 2.684 d,
     filling the empty epochs with red-noise dips; the planet's period is 8.068 d."""
-    from core.evaluate import TESS_STAR, synthetic_case
+    from core.evaluation.cases import TESS_STAR, synthetic_case
     from core.pipeline import analyze
 
     case = synthetic_case(37, 1, TESS_STAR)  # with its flares and outliers, which the pipeline masks

@@ -283,7 +283,7 @@ def test_dips_made_by_flare_tails_are_not_a_planet_and_the_flares_are_found():
     spotted, red-noise star. Their faint tails lifted the transit trend, the hours before each
     flare looked like a dip, and an 11.2-day "planet" hid both flares; its injected planet is
     at SNR 4, too faint to find."""
-    from core.evaluate import TESS_STAR, synthetic_case
+    from core.evaluation.cases import TESS_STAR, synthetic_case
 
     case = synthetic_case(24, 2, TESS_STAR)
     result = analyze(case.lc)
