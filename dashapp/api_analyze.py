@@ -23,7 +23,7 @@ from core.config import AnalysisConfig
 from core.detect.transits import search_work
 from core.errors import ConfigError
 from core.io import load_lightcurve
-from core.io.detect import GZIP_MAGIC, describe_binary
+from core.io.sniff import GZIP_MAGIC, describe_binary
 from core.lightcurve import LightCurve
 from core.pipeline import analyze
 from core.result import AnalysisResult

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Union
 import numpy as np
 
 from core.errors import LightCurveFormatError
-from core.io.detect import GZIP_MAGIC, detect_format, gunzip_capped
+from core.io.sniff import GZIP_MAGIC, detect_format, gunzip_capped
 from core.io.fits import read_fits
 from core.io.text import read_text
 from core.lightcurve import LightCurve

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import LightCurveFormatError
-from core.io.detect import decode_text
+from core.io.sniff import decode_text
 from core.io.quality import GENERIC_DEFAULT_BITMASK
 from core.lightcurve import LightCurve, from_arrays
 

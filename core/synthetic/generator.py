@@ -15,9 +15,9 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.lightcurve import LightCurve, from_arrays
-from core.synthetic.models import flare_binned, flare_end_offset, flare_equivalent_duration, transit_dip
+from core.synthetic.noise import red_noise, rotation_signal, white_noise
+from core.synthetic.signals import flare_binned, flare_end_offset, flare_equivalent_duration, transit_dip
 from core.synthetic.specs import MISSIONS, MissionProfile, PlanetSpec, Truth
-from core.synthetic.variability import red_noise, rotation_signal, white_noise
 
 _STREAMS = ("gaps", "rotation", "red_noise", "white_noise", "flares", "outliers")
 # Transit exposures are sampled at least once per minute of cadence.

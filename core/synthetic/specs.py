@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.errors import ConfigError
-from core.synthetic.models import a_rs_from_duration, transit_duration
+from core.synthetic.signals import a_rs_from_duration, transit_duration
 
 
 @dataclass(frozen=True)

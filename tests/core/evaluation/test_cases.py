@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core.evaluation.cases import correlated_snr
-from core.synthetic.variability import red_noise
+from core.synthetic.noise import red_noise
 
 
 def test_correlated_snr_without_red_noise_is_the_white_snr():

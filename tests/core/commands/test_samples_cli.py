@@ -13,7 +13,7 @@ from core.__main__ import main
 from core.io import load_lightcurve
 from core.synthetic import SAMPLE_NAMES, generate_sample
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

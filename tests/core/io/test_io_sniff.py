@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core.errors import LightCurveFormatError
-from core.io.detect import decode_text, describe_binary, detect_format, gunzip_capped
+from core.io.sniff import decode_text, describe_binary, detect_format, gunzip_capped
 
 
 def test_fits_magic_is_fits():
