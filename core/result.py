@@ -26,6 +26,15 @@ class Event:
     score: float  # detector-specific confidence, higher is more certain
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def spanning(
+        cls, kind: str, time: np.ndarray, residual: np.ndarray, start: int, stop: int, peak: int,
+        snr: float, score: float, **extra: Any,
+    ) -> "Event":
+        """The event over points [start, stop) of `time`, peaking at index `peak`, where `residual` gives its amplitude."""
+        return cls(kind=kind, t_start=float(time[start]), t_end=float(time[stop - 1]), t_peak=float(time[peak]),
+                   amplitude=float(residual[peak]), snr=float(snr), score=float(score), extra=extra)
+
     def to_dict(self) -> dict[str, Any]:
         out = {k: _plain(v) for k, v in asdict(self).items() if k != "extra"}
         out.update({k: _plain(v) for k, v in self.extra.items()})

@@ -9,6 +9,7 @@ the numbers go into its metadata.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -30,36 +31,52 @@ MAX_SAMPLES = 2_000
 _HELDOUT_SEED_OFFSET = 500_000  # held-out curves never share a seed with training curves
 
 
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The knobs of one training run, validated once (ConfigError) when it is made."""
+
+    contamination: float = 0.05
+    window_size: int = 50
+    seed: int = 0
+    vote: str = "both"  # flag a window when both IF and LOF agree (the seed's rule) or when either does
+    n_heldout: int = 10  # held-out synthetic curves the metrics are measured on
+
+    def __post_init__(self) -> None:
+        AnalysisConfig(contamination=self.contamination, window_size=self.window_size)
+        if self.vote not in ("both", "either"):
+            raise ConfigError(f'vote must be "both" or "either", got {self.vote!r}')
+        if int(self.seed) != self.seed or self.seed < 0:
+            raise ConfigError(f"seed must be a whole number >= 0, got {self.seed}")
+        if not 0 <= int(self.n_heldout) <= 200:
+            raise ConfigError(f"n_heldout must be between 0 and 200, got {self.n_heldout}")
+
+    def estimator_params(self) -> dict[str, Any]:
+        return {"contamination": float(self.contamination), "vote": self.vote, "random_state": int(self.seed)}
+
+
 def train_synthetic(
-    n_samples: int,
-    contamination: float = 0.05,
-    window_size: int = 50,
-    seed: int = 0,
-    progress: Progress | None = None,
-    registry: ModelRegistry | None = None,
-    vote: str = "both",
-    n_heldout: int = 10,
+    n_samples: int, *, progress: Progress | None = None, registry: ModelRegistry | None = None, **settings: Any
 ) -> tuple[str, dict[str, Any]]:
-    """Train on `n_samples` synthetic curves, evaluate, save; returns (model_id, metadata)."""
-    estimator, metadata = build_synthetic_model(n_samples, contamination, window_size, seed, progress, vote, n_heldout)
+    """Train on `n_samples` synthetic curves, evaluate, save; returns (model_id, metadata).
+
+    `settings` are TrainingSettings fields (contamination, window_size, seed, vote, n_heldout).
+    """
+    estimator, metadata = build_synthetic_model(n_samples, progress=progress, **settings)
     return _save(estimator, metadata, registry)
 
 
 def train_files(
-    paths: Sequence[Path],
-    contamination: float = 0.05,
-    window_size: int = 50,
-    seed: int = 0,
-    progress: Progress | None = None,
-    registry: ModelRegistry | None = None,
-    vote: str = "both",
-    n_heldout: int = 10,
+    paths: Sequence[Path], *, progress: Progress | None = None, registry: ModelRegistry | None = None,
+    **settings: Any,
 ) -> tuple[str, dict[str, Any]]:
-    """Train on light-curve files (CSV/FITS), evaluate on synthetic held-out curves, save."""
-    params = _params(contamination, window_size, vote, seed)
+    """Train on light-curve files (CSV/FITS), evaluate on synthetic held-out curves, save.
+
+    `settings` are TrainingSettings fields (contamination, window_size, seed, vote, n_heldout).
+    """
+    knobs = TrainingSettings(**settings)
     curves = [(Path(path).name, lambda path=path: load_lightcurve(path)) for path in paths]
     summary = {"kind": "files", "files": [Path(p).name for p in paths]}
-    estimator, metadata = _build(curves, summary, params, window_size, seed, progress, n_heldout)
+    estimator, metadata = _build(curves, summary, knobs, progress)
     return _save(estimator, metadata, registry)
 
 
@@ -87,22 +104,17 @@ def _save(estimator: AnomalyEnsemble, metadata: dict[str, Any],
 
 
 def build_synthetic_model(
-    n_samples: int,
-    contamination: float = 0.05,
-    window_size: int = 50,
-    seed: int = 0,
-    progress: Progress | None = None,
-    vote: str = "both",
-    n_heldout: int = 10,
+    n_samples: int, *, progress: Progress | None = None, **settings: Any
 ) -> tuple[AnomalyEnsemble, dict[str, Any]]:
-    """Fitted ensemble and its metadata (metrics included), not yet saved."""
+    """Fitted ensemble and its metadata (metrics included), not yet saved; `settings` as for train_synthetic."""
     if not 1 <= int(n_samples) <= MAX_SAMPLES:
         raise ConfigError(f"n_samples must be between 1 and {MAX_SAMPLES}, got {n_samples}")
-    params = _params(contamination, window_size, vote, seed)
+    knobs = TrainingSettings(**settings)
+    seed = knobs.seed
     curves = [(f"synthetic curve {i}", lambda i=i: generate_variant(i, seed=_training_seed(seed, i))[0])
               for i in range(int(n_samples))]
     summary = {"kind": "synthetic", "generator": "core.synthetic.generate_variant", "seed": int(seed)}
-    return _build(curves, summary, params, window_size, seed, progress, n_heldout)
+    return _build(curves, summary, knobs, progress)
 
 
 def heldout_metrics(model: AnomalyEnsemble, window_size: int, n_curves: int, seed: int,
@@ -139,10 +151,9 @@ def heldout_metrics(model: AnomalyEnsemble, window_size: int, n_curves: int, see
     }
 
 
-def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict[str, Any], params: dict[str, Any],
-           window_size: int, seed: int, progress: Progress | None, n_heldout: int) -> tuple[AnomalyEnsemble, dict[str, Any]]:
-    if not 0 <= int(n_heldout) <= 200:
-        raise ConfigError(f"n_heldout must be between 0 and 200, got {n_heldout}")
+def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict[str, Any], knobs: TrainingSettings,
+           progress: Progress | None) -> tuple[AnomalyEnsemble, dict[str, Any]]:
+    window_size, n_heldout = knobs.window_size, knobs.n_heldout
     started = time.perf_counter()
     total = len(curves) + n_heldout
     matrices, n_points = [], 0
@@ -155,9 +166,9 @@ def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict
         n_points += len(lc)
         if progress:
             progress(done, total)
-    model = train_ensemble(matrices, params)
+    model = train_ensemble(matrices, knobs.estimator_params())
     heldout_progress = (lambda done, _: progress(len(curves) + done, total)) if progress else None
-    metrics = heldout_metrics(model, window_size, n_heldout, seed, progress=heldout_progress) if n_heldout else {}
+    metrics = heldout_metrics(model, window_size, n_heldout, knobs.seed, progress=heldout_progress) if n_heldout else {}
     metadata = {
         "n_training_windows": int(sum(len(m) for m in matrices)),
         "window_size": int(window_size),
@@ -168,16 +179,6 @@ def _build(curves: Sequence[tuple[str, Callable[[], LightCurve]]], summary: dict
         "train_seconds": round(time.perf_counter() - started, 2),
     }
     return model, metadata
-
-
-def _params(contamination: float, window_size: int, vote: str, seed: int) -> dict[str, Any]:
-    """Validate the user's knobs once (ConfigError) and turn them into estimator parameters."""
-    AnalysisConfig(contamination=contamination, window_size=window_size)
-    if vote not in ("both", "either"):
-        raise ConfigError(f'vote must be "both" or "either", got {vote!r}')
-    if int(seed) != seed or seed < 0:
-        raise ConfigError(f"seed must be a whole number >= 0, got {seed}")
-    return {"contamination": float(contamination), "vote": vote, "random_state": int(seed)}
 
 
 def _training_seed(seed: int, index: int) -> int:

@@ -93,18 +93,8 @@ def find_flares(
             area = float(np.sum(0.5 * (segment_r[1:] + segment_r[:-1]) * np.diff(segment_t)))
         else:
             area = float(segment_r[0] * cadence)
-        events.append(
-            Event(
-                kind="flare",
-                t_start=float(time[a]),
-                t_end=float(time[b - 1]),
-                t_peak=float(time[peak]),
-                amplitude=float(residual[peak]),
-                snr=float(z[peak]),
-                score=float(z[peak]),
-                extra={"equivalent_duration": area * SECONDS_PER_DAY, "n_points": int(b - a)},
-            )
-        )
+        events.append(Event.spanning("flare", time, residual, a, b, peak, snr=z[peak], score=z[peak],
+                                     equivalent_duration=area * SECONDS_PER_DAY, n_points=int(b - a)))
     return events, flare_mask
 
 

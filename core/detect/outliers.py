@@ -52,18 +52,9 @@ def find_outliers(
             continue
         peak = start + int(np.argmax(np.abs(z[start:stop])))
         mask[start:stop] = True
-        events.append(
-            Event(
-                kind="outlier",
-                t_start=float(time[start]),
-                t_end=float(time[stop - 1]),
-                t_peak=float(time[peak]),
-                amplitude=float(residual[peak]),
-                snr=float(abs(z[peak])),
-                score=float(abs(z[peak])),
-                extra={"n_points": int(stop - start)},
-            )
-        )
+        strength = abs(z[peak])
+        events.append(Event.spanning("outlier", time, residual, start, stop, peak, snr=strength, score=strength,
+                                     n_points=int(stop - start)))
     return events, mask
 
 

@@ -13,6 +13,8 @@ harder mask themselves.
 """
 from __future__ import annotations
 
+from core.lightcurve import DEFAULT_QUALITY_BITMASK
+
 # Kepler and K2 (same bit layout). lightkurve's default is exactly this set
 # (1130799). Not included: 16 reaction-wheel zero crossing, 64/4096
 # Argabrightening, 128/8192 cosmic ray (aperture/collateral), 1024 sudden
@@ -46,12 +48,10 @@ TESS_DEFAULT_BITMASK = (
     | 16384      # bad calibration exclude
 )
 
-# Unknown origin: only the bits whose meaning is the same in both missions.
-GENERIC_DEFAULT_BITMASK = 1 | 2 | 4 | 8 | 32
-
 _BY_MISSION = {"Kepler": KEPLER_DEFAULT_BITMASK, "K2": KEPLER_DEFAULT_BITMASK, "TESS": TESS_DEFAULT_BITMASK}
 
 
 def default_bitmask(mission: str | None) -> int:
-    """The default bitmask for "Kepler", "K2" or "TESS"; the shared bits otherwise."""
-    return _BY_MISSION.get(mission or "", GENERIC_DEFAULT_BITMASK)
+    """The default bitmask for "Kepler", "K2" or "TESS"; otherwise DEFAULT_QUALITY_BITMASK, the bits whose
+    meaning is the same in both missions."""
+    return _BY_MISSION.get(mission or "", DEFAULT_QUALITY_BITMASK)

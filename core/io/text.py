@@ -15,8 +15,7 @@ import pandas as pd
 
 from core.errors import LightCurveFormatError
 from core.io.sniff import decode_text
-from core.io.quality import GENERIC_DEFAULT_BITMASK
-from core.lightcurve import LightCurve, from_arrays
+from core.lightcurve import DEFAULT_QUALITY_BITMASK, LightCurve, from_arrays
 
 MAX_COLUMNS = 1000
 # Up to this fraction of unparseable time/flux cells are dropped with a
@@ -111,7 +110,7 @@ def read_text(data: bytes, *, flux_column: str | None = None, max_points: int = 
         "other_flux_columns": other_flux,
         "flux_err_column": names[err_at] if err_at is not None else None,
         "quality_column": names[quality_at] if quality_at is not None else None,
-        "quality_bitmask": GENERIC_DEFAULT_BITMASK,
+        "quality_bitmask": DEFAULT_QUALITY_BITMASK,
         "centroid_columns": None if centroid_at is None else [names[i] for i in centroid_at],
         "columns": names,
         "columns_inferred": inferred,

@@ -79,8 +79,5 @@ def _events(time: np.ndarray, candidates: np.ndarray, point_margin: np.ndarray,
         z = np.abs(look.residual[a:b]) / look.sigma
         peak = a + int(np.argmax(z))
         mask[a:b] = True
-        events.append(
-            Event(kind="anomaly", t_start=float(time[a]), t_end=float(time[b - 1]), t_peak=float(time[peak]),
-                  amplitude=float(look.residual[peak]), snr=float(z.max()), score=strength)
-        )
+        events.append(Event.spanning("anomaly", time, look.residual, a, b, peak, snr=z.max(), score=strength))
     return events, mask

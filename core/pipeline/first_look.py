@@ -75,7 +75,8 @@ def first_look(
     flare_mask = np.zeros(time.size, dtype=bool)
     if "flares" in config.detectors:
         report(0.2, "Looking for flares")
-        flares, flare_mask = find_flares(time, base.residual, base.sigma, threshold=config.flare_sigma, usable=~unusable)
+        flares, flare_mask = find_flares(time, base.residual, base.sigma, threshold=config.flare_sigma,
+                                         usable=~unusable)
         if flares:
             # Refit the trend without the flares so long flares do not lift it, then look again.
             masked = unusable | pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(short.extreme, 1)

@@ -102,12 +102,27 @@ def _sun_like_a_rs(period: float) -> float:
     return 215.0 * (period / 365.25) ** (2.0 / 3.0)
 
 
+def _spotted_star(
+    draw: np.random.Generator | None, observing: dict[str, Any], noise_ppm: tuple[float, float, float],
+    rotation_period: tuple[float, float, float], rotation_amp: tuple[float, float, float],
+) -> dict[str, Any]:
+    """The observing set-up and a spotted star's white noise and rotation.
+
+    Each triple is (the named sample's value, a variant's low, high); the
+    amplitude is drawn log-uniformly. Drawn in this order, before anything else
+    of the star the caller adds.
+    """
+    return dict(
+        **observing,
+        noise_ppm=_pick(draw, *noise_ppm),
+        rotation_period=_pick(draw, *rotation_period),
+        rotation_amp=_pick(draw, *rotation_amp, log=True),
+    )
+
+
 def _normal_star(draw: np.random.Generator | None) -> dict[str, Any]:
     return dict(
-        **_TESS_SECTOR,
-        noise_ppm=_pick(draw, 300.0, 150.0, 800.0),
-        rotation_period=_pick(draw, 6.3, 1.0, 15.0),
-        rotation_amp=_pick(draw, 0.004, 0.0005, 0.01, log=True),
+        **_spotted_star(draw, _TESS_SECTOR, (300.0, 150.0, 800.0), (6.3, 1.0, 15.0), (0.004, 0.0005, 0.01)),
         red_noise_ppm=_pick(draw, 100.0, 30.0, 200.0),
     )
 
@@ -116,10 +131,7 @@ def _exoplanet_transit(draw: np.random.Generator | None) -> dict[str, Any]:
     period = _pick(draw, 15.0, 3.0, 15.0)
     t_start = MISSIONS["Kepler"].t_start
     return dict(
-        **_KEPLER_QUARTER,
-        noise_ppm=_pick(draw, 250.0, 100.0, 500.0),
-        rotation_period=_pick(draw, 11.5, 5.0, 25.0),
-        rotation_amp=_pick(draw, 0.002, 0.0005, 0.005, log=True),
+        **_spotted_star(draw, _KEPLER_QUARTER, (250.0, 100.0, 500.0), (11.5, 5.0, 25.0), (0.002, 0.0005, 0.005)),
         red_noise_ppm=50.0,
         red_noise_tau_hours=6.0,
         planets=(PlanetSpec(
@@ -134,10 +146,7 @@ def _exoplanet_transit(draw: np.random.Generator | None) -> dict[str, Any]:
 
 def _stellar_flares(draw: np.random.Generator | None) -> dict[str, Any]:
     return dict(
-        **_TESS_SECTOR,
-        noise_ppm=_pick(draw, 600.0, 400.0, 1200.0),
-        rotation_period=_pick(draw, 1.8, 0.5, 5.0),
-        rotation_amp=_pick(draw, 0.008, 0.002, 0.02, log=True),
+        **_spotted_star(draw, _TESS_SECTOR, (600.0, 400.0, 1200.0), (1.8, 0.5, 5.0), (0.008, 0.002, 0.02)),
         red_noise_ppm=150.0,
         n_flares=8 if draw is None else int(draw.integers(5, 13)),
         flare_amp_range=(0.004, 0.3),
@@ -147,10 +156,7 @@ def _stellar_flares(draw: np.random.Generator | None) -> dict[str, Any]:
 
 def _noisy_outliers(draw: np.random.Generator | None) -> dict[str, Any]:
     return dict(
-        **_TESS_SECTOR,
-        noise_ppm=_pick(draw, 1500.0, 800.0, 2500.0),
-        rotation_period=_pick(draw, 4.5, 2.0, 12.0),
-        rotation_amp=_pick(draw, 0.003, 0.001, 0.008, log=True),
+        **_spotted_star(draw, _TESS_SECTOR, (1500.0, 800.0, 2500.0), (4.5, 2.0, 12.0), (0.003, 0.001, 0.008)),
         red_noise_ppm=300.0,
         n_outliers=20 if draw is None else int(draw.integers(15, 26)),
         outlier_sigma_range=(7.0, 20.0),
@@ -160,10 +166,7 @@ def _noisy_outliers(draw: np.random.Generator | None) -> dict[str, Any]:
 def _complex_system(draw: np.random.Generator | None) -> dict[str, Any]:
     period = _pick(draw, 4.1, 2.0, 7.0)
     return dict(
-        **_TESS_SECTOR,
-        noise_ppm=_pick(draw, 400.0, 250.0, 800.0),
-        rotation_period=_pick(draw, 3.2, 1.5, 10.0),
-        rotation_amp=_pick(draw, 0.006, 0.002, 0.012, log=True),
+        **_spotted_star(draw, _TESS_SECTOR, (400.0, 250.0, 800.0), (3.2, 1.5, 10.0), (0.006, 0.002, 0.012)),
         red_noise_ppm=150.0,
         planets=(PlanetSpec(
             period=period,

@@ -1,10 +1,6 @@
 """Default QUALITY bitmasks: drop unusable cadences, keep the events we look for."""
-from core.io.quality import (
-    GENERIC_DEFAULT_BITMASK,
-    KEPLER_DEFAULT_BITMASK,
-    TESS_DEFAULT_BITMASK,
-    default_bitmask,
-)
+from core.io.quality import KEPLER_DEFAULT_BITMASK, TESS_DEFAULT_BITMASK, default_bitmask
+from core.lightcurve import DEFAULT_QUALITY_BITMASK
 
 KEPLER_IMPULSIVE_OUTLIER, KEPLER_COSMIC_RAYS = 2048, 128 | 8192
 TESS_IMPULSIVE_OUTLIER, TESS_COSMIC_RAYS = 512, 64 | 1024
@@ -30,5 +26,5 @@ def test_pointing_problems_are_masked_for_every_mission():
 
 
 def test_unknown_mission_uses_only_bits_shared_by_kepler_and_tess():
-    assert default_bitmask(None) == GENERIC_DEFAULT_BITMASK
-    assert GENERIC_DEFAULT_BITMASK & ~(KEPLER_DEFAULT_BITMASK & TESS_DEFAULT_BITMASK) == 0
+    assert default_bitmask(None) == DEFAULT_QUALITY_BITMASK
+    assert DEFAULT_QUALITY_BITMASK & ~(KEPLER_DEFAULT_BITMASK & TESS_DEFAULT_BITMASK) == 0
