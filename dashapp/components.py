@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, dcc, html
 
+from dashapp import ids
 from dashapp.store import StoredCurve
 
 
@@ -55,3 +56,11 @@ def alert_state(errors: list[str], notice: str | None = None) -> tuple[Any, bool
     if notice:
         return notice, True, "success"
     return "", False, "info"
+
+
+def status_alert_outputs() -> list[Output]:
+    """The status alert's children, is_open and colour: what `alert_state` fills, as callback outputs.
+
+    Several callbacks of a page report to the same alert, hence allow_duplicate.
+    """
+    return [Output(ids.STATUS_ALERT, prop, allow_duplicate=True) for prop in ("children", "is_open", "color")]

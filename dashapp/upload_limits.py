@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from dashapp import ids
+
 MIB = 1024 * 1024
 JSON_ALLOWANCE = 1 * MIB  # data-URL prefix, file name, component ids and the rest of Dash's JSON body
 
@@ -45,7 +47,7 @@ def oversized_drop_response(content_length: int, max_upload_bytes: int) -> Respo
     message = (f"Not uploaded: {too_big_message(content_length * 3 // 4, max_upload_bytes)}. "
                "Drop fewer or smaller files at once (or use the CSV export, which is usually smaller).")
     alert: dict[str, Any] = {"children": message, "is_open": True, "color": "danger"}
-    return jsonify(multi=True, response={}, sideUpdate={"status-alert": alert})
+    return jsonify(multi=True, response={}, sideUpdate={ids.STATUS_ALERT: alert})
 
 
 def install(server: Flask, callback_path: str, max_upload_bytes: int) -> None:

@@ -18,9 +18,9 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
 from core.models import ModelFormatError
-from dashapp import analysis, figures, gallery, training
+from dashapp import analysis, figures, gallery, ids, training
 from dashapp.cache import cache_reachable
-from dashapp.components import alert_state
+from dashapp.components import alert_state, status_alert_outputs
 from dashapp.results import ResultNotStoredError
 from dashapp.services import services
 from dashapp.session import current_session_id, seal, unseal
@@ -72,24 +72,24 @@ def _number(label: str, id_: str, value: float, step: float, min_: float, max_: 
 def _settings_card(model_options: list[dict]) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H5("Settings", className="card-title"),
-        _number("Contamination", "setting-contamination", _DEFAULTS.contamination, 0.005, 0.001, 0.5,
+        _number("Contamination", ids.SETTING_CONTAMINATION, _DEFAULTS.contamination, 0.005, 0.001, 0.5,
                 "Share of windows the anomaly ensemble may call unusual."),
-        _number("Window size (points)", "setting-window-size", _DEFAULTS.window_size, 1, 10, 1000,
+        _number("Window size (points)", ids.SETTING_WINDOW_SIZE, _DEFAULTS.window_size, 1, 10, 1000,
                 "Points per window for the anomaly features."),
-        _number("Vote threshold", "setting-vote-threshold", _DEFAULTS.vote_threshold, 0.05, 0.05, 1.0,
+        _number("Vote threshold", ids.SETTING_VOTE_THRESHOLD, _DEFAULTS.vote_threshold, 0.05, 0.05, 1.0,
                 "Share of overlapping windows that must agree on a point."),
-        _number("Detrending window (days)", "setting-detrend-window", _DEFAULTS.detrend_window_days, 0.05, 0.05,
+        _number("Detrending window (days)", ids.SETTING_DETREND_WINDOW, _DEFAULTS.detrend_window_days, 0.05, 0.05,
                 10.0, "Long enough to keep transits, short enough to follow rotation."),
         dbc.Label("Detectors"),
-        dbc.Checklist(id="setting-detectors", options=[{"label": d, "value": d} for d in DETECTORS],
+        dbc.Checklist(id=ids.SETTING_DETECTORS, options=[{"label": d, "value": d} for d in DETECTORS],
                       value=list(DETECTORS), inline=True, className="mb-2"),
-        dbc.Switch(id="setting-k2-roll", label="Correct the K2 roll (K2 files with centroids)",
+        dbc.Switch(id=ids.SETTING_K2_ROLL, label="Correct the K2 roll (K2 files with centroids)",
                    value=_DEFAULTS.k2_roll_correction, className="mb-2"),
-        dbc.Label("Anomaly model", html_for="model-select"),
-        dbc.Select(id="model-select", options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
-        dbc.Button("Analyse", id="analyze-button", color="primary", className="w-100 mb-2"),
-        dbc.Progress(id="analysis-progress", value=0, label="", className="mb-1", style={"height": "18px"}),
-        html.Div(id="analysis-progress-message", className="muted-help"),
+        dbc.Label("Anomaly model", html_for=ids.MODEL_SELECT),
+        dbc.Select(id=ids.MODEL_SELECT, options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
+        dbc.Button("Analyse", id=ids.ANALYZE_BUTTON, color="primary", className="w-100 mb-2"),
+        dbc.Progress(id=ids.ANALYSIS_PROGRESS, value=0, label="", className="mb-1", style={"height": "18px"}),
+        html.Div(id=ids.ANALYSIS_PROGRESS_MESSAGE, className="muted-help"),
     ]), className="settings-card shadow-sm mb-3")
 
 
@@ -106,74 +106,74 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
              dcc.Link("gallery", href="/gallery"), html.Span(".")], True, "info")
     grid_style = {"height": "420px"}
     return html.Div([
-        dcc.Store(id="autorun", data={"run": run == "1" and selected is not None}),
-        dcc.Store(id="analysis-request"),
-        dcc.Store(id="analysis-ready"),
-        dcc.Store(id="analysis-done"),
-        dcc.Store(id="analysis-shown"),
-        dcc.Download(id="download-file"),
-        dbc.Alert(alert_children, id="status-alert", is_open=alert_open, color=alert_color, dismissable=True),
+        dcc.Store(id=ids.AUTORUN, data={"run": run == "1" and selected is not None}),
+        dcc.Store(id=ids.ANALYSIS_REQUEST),
+        dcc.Store(id=ids.ANALYSIS_READY),
+        dcc.Store(id=ids.ANALYSIS_DONE),
+        dcc.Store(id=ids.ANALYSIS_SHOWN),
+        dcc.Download(id=ids.DOWNLOAD_FILE),
+        dbc.Alert(alert_children, id=ids.STATUS_ALERT, is_open=alert_open, color=alert_color, dismissable=True),
         dbc.Row([
             dbc.Col([
                 dbc.Card(dbc.CardBody([
-                    dbc.Label("Light curve", html_for="curve-select"),
-                    dbc.Select(id="curve-select", options=curve_options, value=selected, size="sm"),
+                    dbc.Label("Light curve", html_for=ids.CURVE_SELECT),
+                    dbc.Select(id=ids.CURVE_SELECT, options=curve_options, value=selected, size="sm"),
                 ]), className="shadow-sm mb-3"),
                 _settings_card(training.model_options(svc.settings)),
             ], xs=12, lg=3),
             dbc.Col([
-                html.Div(id="result-summary", className="fw-semibold mb-2"),
-                dcc.Graph(id="lightcurve-graph", figure=figures.placeholder("Choose a curve to see it here."),
+                html.Div(id=ids.RESULT_SUMMARY, className="fw-semibold mb-2"),
+                dcc.Graph(id=ids.LIGHTCURVE_GRAPH, figure=figures.placeholder("Choose a curve to see it here."),
                           style={"height": "460px"}, config={"displaylogo": False}),
                 html.Div("Tip: select a row of the events table to zoom on that event; drag on the plot to zoom.",
                          className="muted-help mb-3"),
                 dbc.Row([
-                    dbc.Col(dcc.Graph(id="detrended-graph", figure=figures.placeholder("Detrended flux"),
+                    dbc.Col(dcc.Graph(id=ids.DETRENDED_GRAPH, figure=figures.placeholder("Detrended flux"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
-                    dbc.Col(dcc.Graph(id="periodogram-graph", figure=figures.placeholder("BLS periodogram"),
+                    dbc.Col(dcc.Graph(id=ids.PERIODOGRAM_GRAPH, figure=figures.placeholder("BLS periodogram"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
                 ]),
-                html.Div(id="phase-folds", className="mb-3"),
+                html.Div(id=ids.PHASE_FOLDS, className="mb-3"),
                 html.H5("Events"),
-                dag.AgGrid(id="events-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                dag.AgGrid(id=ids.EVENTS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit", style=grid_style,
                            className="ag-theme-alpine mb-3"),
                 html.H5("Transit candidates"),
-                dag.AgGrid(id="transits-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                dag.AgGrid(id=ids.TRANSITS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit",
                            style={"height": "200px"}, className="ag-theme-alpine mb-3"),
                 html.Div([
                     html.Span("Download results: ", className="me-2"),
-                    dbc.Button("Events (CSV)", id="download-events-csv", size="sm", color="primary",
+                    dbc.Button("Events (CSV)", id=ids.DOWNLOAD_EVENTS_CSV, size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Transits (CSV)", id="download-transits-csv", size="sm", color="primary",
+                    dbc.Button("Transits (CSV)", id=ids.DOWNLOAD_TRANSITS_CSV, size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Everything (JSON)", id="download-json", size="sm", color="primary",
+                    dbc.Button("Everything (JSON)", id=ids.DOWNLOAD_JSON, size="sm", color="primary",
                                outline=True, disabled=True),
-                ], id="download-results", className="mb-4"),
+                ], id=ids.DOWNLOAD_RESULTS, className="mb-4"),
             ], xs=12, lg=9),
         ]),
     ])
 
 
 @callback(
-    Output("analysis-request", "data"),
-    Output("analysis-ready", "data"),
-    Input("analyze-button", "n_clicks"),
-    Input("autorun", "data"),
-    State("curve-select", "value"),
-    State("setting-contamination", "value"),
-    State("setting-window-size", "value"),
-    State("setting-vote-threshold", "value"),
-    State("setting-detrend-window", "value"),
-    State("setting-detectors", "value"),
-    State("model-select", "value"),
-    State("setting-k2-roll", "value"),
+    Output(ids.ANALYSIS_REQUEST, "data"),
+    Output(ids.ANALYSIS_READY, "data"),
+    Input(ids.ANALYZE_BUTTON, "n_clicks"),
+    Input(ids.AUTORUN, "data"),
+    State(ids.CURVE_SELECT, "value"),
+    State(ids.SETTING_CONTAMINATION, "value"),
+    State(ids.SETTING_WINDOW_SIZE, "value"),
+    State(ids.SETTING_VOTE_THRESHOLD, "value"),
+    State(ids.SETTING_DETREND_WINDOW, "value"),
+    State(ids.SETTING_DETECTORS, "value"),
+    State(ids.MODEL_SELECT, "value"),
+    State(ids.SETTING_K2_ROLL, "value"),
 )
 def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, vote_threshold,
                      detrend_window, detectors, model_id, k2_roll):
     """Validate the settings; answer from the cache, or start a background job."""
-    if ctx.triggered_id != "analyze-button" and not (autorun or {}).get("run"):
+    if ctx.triggered_id != ids.ANALYZE_BUTTON and not (autorun or {}).get("run"):
         raise dash.exceptions.PreventUpdate  # page load without ?run=1
     server = dash.get_app().server
     sid = current_session_id()
@@ -198,12 +198,12 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
 
 
 @callback(
-    Output("analysis-done", "data"),
-    Input("analysis-request", "data"),
+    Output(ids.ANALYSIS_DONE, "data"),
+    Input(ids.ANALYSIS_REQUEST, "data"),
     background=True,
-    progress=[Output("analysis-progress", "value"), Output("analysis-progress", "label"),
-              Output("analysis-progress-message", "children")],
-    running=[(Output("analyze-button", "disabled"), True, False)],
+    progress=[Output(ids.ANALYSIS_PROGRESS, "value"), Output(ids.ANALYSIS_PROGRESS, "label"),
+              Output(ids.ANALYSIS_PROGRESS_MESSAGE, "children")],
+    running=[(Output(ids.ANALYZE_BUTTON, "disabled"), True, False)],
     interval=400,
     prevent_initial_call=True,
 )
@@ -232,22 +232,20 @@ def run_analysis(set_progress, token):
 
 
 @callback(
-    Output("lightcurve-graph", "figure"),
-    Output("detrended-graph", "figure"),
-    Output("periodogram-graph", "figure"),
-    Output("phase-folds", "children"),
-    Output("events-table", "rowData"),
-    Output("events-table", "columnDefs"),
-    Output("transits-table", "rowData"),
-    Output("transits-table", "columnDefs"),
-    Output("result-summary", "children"),
-    Output("analysis-shown", "data"),
-    Output("status-alert", "children", allow_duplicate=True),
-    Output("status-alert", "is_open", allow_duplicate=True),
-    Output("status-alert", "color", allow_duplicate=True),
-    Input("curve-select", "value"),
-    Input("analysis-ready", "data"),
-    Input("analysis-done", "data"),
+    Output(ids.LIGHTCURVE_GRAPH, "figure"),
+    Output(ids.DETRENDED_GRAPH, "figure"),
+    Output(ids.PERIODOGRAM_GRAPH, "figure"),
+    Output(ids.PHASE_FOLDS, "children"),
+    Output(ids.EVENTS_TABLE, "rowData"),
+    Output(ids.EVENTS_TABLE, "columnDefs"),
+    Output(ids.TRANSITS_TABLE, "rowData"),
+    Output(ids.TRANSITS_TABLE, "columnDefs"),
+    Output(ids.RESULT_SUMMARY, "children"),
+    Output(ids.ANALYSIS_SHOWN, "data"),
+    *status_alert_outputs(),
+    Input(ids.CURVE_SELECT, "value"),
+    Input(ids.ANALYSIS_READY, "data"),
+    Input(ids.ANALYSIS_DONE, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def show(curve_hash, ready, done):
@@ -255,8 +253,8 @@ def show(curve_hash, ready, done):
     svc = services()
     sid = current_session_id()
     unchanged = [dash.no_update] * 10
-    if ctx.triggered_id in ("analysis-ready", "analysis-done"):
-        payload = (ready if ctx.triggered_id == "analysis-ready" else done) or {}
+    if ctx.triggered_id in (ids.ANALYSIS_READY, ids.ANALYSIS_DONE):
+        payload = (ready if ctx.triggered_id == ids.ANALYSIS_READY else done) or {}
         if "error" in payload:
             return *unchanged, *alert_state([payload["error"]])
         shown = unseal(dash.get_app().server, payload.get("token"))
@@ -277,10 +275,10 @@ def show(curve_hash, ready, done):
 
 
 @callback(
-    Output("download-events-csv", "disabled"),
-    Output("download-transits-csv", "disabled"),
-    Output("download-json", "disabled"),
-    Input("analysis-shown", "data"),
+    Output(ids.DOWNLOAD_EVENTS_CSV, "disabled"),
+    Output(ids.DOWNLOAD_TRANSITS_CSV, "disabled"),
+    Output(ids.DOWNLOAD_JSON, "disabled"),
+    Input(ids.ANALYSIS_SHOWN, "data"),
 )
 def enable_downloads(token):
     disabled = not token
@@ -288,11 +286,11 @@ def enable_downloads(token):
 
 
 @callback(
-    Output("download-file", "data"),
-    Input("download-events-csv", "n_clicks"),
-    Input("download-transits-csv", "n_clicks"),
-    Input("download-json", "n_clicks"),
-    State("analysis-shown", "data"),
+    Output(ids.DOWNLOAD_FILE, "data"),
+    Input(ids.DOWNLOAD_EVENTS_CSV, "n_clicks"),
+    Input(ids.DOWNLOAD_TRANSITS_CSV, "n_clicks"),
+    Input(ids.DOWNLOAD_JSON, "n_clicks"),
+    State(ids.ANALYSIS_SHOWN, "data"),
     prevent_initial_call=True,
 )
 def download(_events, _transits, _json, token):
@@ -302,20 +300,20 @@ def download(_events, _transits, _json, token):
     result = services().results.get(shown["key"])
     if result is None:
         raise dash.exceptions.PreventUpdate
-    what = {"download-events-csv": "events", "download-transits-csv": "transits", "download-json": "json"}
+    what = {ids.DOWNLOAD_EVENTS_CSV: "events", ids.DOWNLOAD_TRANSITS_CSV: "transits", ids.DOWNLOAD_JSON: "json"}
     return analysis.export(result, what[ctx.triggered_id], analysis.file_stem(result.meta))
 
 
 @callback(
-    Output("lightcurve-graph", "figure", allow_duplicate=True),
-    Input("events-table", "selectedRows"),
-    Input("lightcurve-graph", "relayoutData"),
-    State("analysis-shown", "data"),
+    Output(ids.LIGHTCURVE_GRAPH, "figure", allow_duplicate=True),
+    Input(ids.EVENTS_TABLE, "selectedRows"),
+    Input(ids.LIGHTCURVE_GRAPH, "relayoutData"),
+    State(ids.ANALYSIS_SHOWN, "data"),
     prevent_initial_call=True,
 )
 def focus(selected_rows, relayout, token):
     """Zoom on a selected event, and redraw flux and trend at full detail for the visible range."""
-    if ctx.triggered_id == "events-table":
+    if ctx.triggered_id == ids.EVENTS_TABLE:
         rows = selected_rows if isinstance(selected_rows, list) else []  # the table sends a list of row dicts
         x_range = analysis.zoom_range(rows[0]) if rows else None
     else:
@@ -323,7 +321,7 @@ def focus(selected_rows, relayout, token):
         if x_range is analysis.NO_CHANGE:
             raise dash.exceptions.PreventUpdate
     patch = dash.Patch()
-    if ctx.triggered_id == "events-table":
+    if ctx.triggered_id == ids.EVENTS_TABLE:
         patch["layout"]["xaxis"]["autorange"] = x_range is None
         patch["layout"]["yaxis"]["autorange"] = True
         if x_range is not None:

@@ -5,7 +5,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashapp import gallery
+from dashapp import gallery, ids
 from dashapp.services import services
 
 dash.register_page(__name__, path="/gallery", name="Gallery", title="Gallery - Light-curve anomaly detector",
@@ -22,7 +22,7 @@ def card(entry: gallery.GalleryEntry, thumbnail: dict) -> dbc.Col:
         ]),
     ], className="gallery-card shadow-sm")
     link = dcc.Link(body, href=f"/analysis?sample={entry.entry_id}&run=1", className="gallery-link",
-                    id={"type": "gallery-card", "entry": entry.entry_id})
+                    id={"type": ids.GALLERY_CARD_TYPE, "entry": entry.entry_id})
     return dbc.Col(link, xs=12, md=6, xl=4, className="mb-3")
 
 
@@ -34,5 +34,5 @@ def layout(**_query: str) -> html.Div:
         html.H2("Sample gallery"),
         html.P("Five synthetic curves with known answers and real Kepler, K2 and TESS curves. "
                "Click a card to open it on the Analysis page, analysed.", className="text-muted"),
-        dbc.Row([card(e, gallery.thumbnail(svc.cache, e)) for e in entries], id="gallery"),
+        dbc.Row([card(e, gallery.thumbnail(svc.cache, e)) for e in entries], id=ids.GALLERY),
     ])
