@@ -18,14 +18,20 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
 from core.models import ModelFormatError
-from dashapp import analysis, figures, gallery, ids, training
-from dashapp.cache import cache_reachable
-from dashapp.components import alert_state, status_alert_outputs
-from dashapp.results import ResultNotStoredError
+from dashapp import gallery_catalog, ids
+from dashapp.infra.cache import cache_reachable
+from dashapp.infra.curve_store import StoredCurve
+from dashapp.infra.result_cache import ResultNotStoredError
+from dashapp.infra.session import current_session_id, seal, unseal
+from dashapp.pages.forms import build_config
 from dashapp.services import services
-from dashapp.session import current_session_id, seal, unseal
-from dashapp.store import StoredCurve
-from dashapp.tables import DEFAULT_COL_DEF
+from dashapp.views import figures
+from dashapp.views.components import alert_state, status_alert_outputs
+from dashapp.views.downloads import export, file_stem
+from dashapp.views.models import FIT_ON_CURVE, model_options, saved_model_id
+from dashapp.views.result_views import cached_views
+from dashapp.views.tables import DEFAULT_COL_DEF
+from dashapp.views.zoom import NO_CHANGE, relayout_range, zoom_range
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +43,30 @@ CACHE_DOWN_ALERT = ("Analyses are unavailable right now: the server cannot reach
                     "(Redis unreachable, or its storage full). Try again in a minute, or tell the server's administrator.")
 _GRID_OPTIONS = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                  "pagination": True, "paginationAutoPageSize": True}
+# The settings form: each input's id and its field in pages.forms.build_config, in the callback's order.
+SETTINGS_FORM = {
+    ids.SETTING_CONTAMINATION: "contamination",
+    ids.SETTING_WINDOW_SIZE: "window_size",
+    ids.SETTING_VOTE_THRESHOLD: "vote_threshold",
+    ids.SETTING_DETREND_WINDOW: "detrend_window",
+    ids.SETTING_DETECTORS: "detectors",
+    ids.MODEL_SELECT: "model_id",
+    ids.SETTING_K2_ROLL: "k2_roll",
+}
+# Each download button and what it downloads (views.downloads.export).
+DOWNLOADS = {ids.DOWNLOAD_EVENTS_CSV: "events", ids.DOWNLOAD_TRANSITS_CSV: "transits", ids.DOWNLOAD_JSON: "json"}
 
 
 def _selected_curve(sid: str, curve: str | None, sample: str | None) -> tuple[str | None, str | None]:
     """(curve hash to preselect, error message): a gallery sample, a named curve, or the latest one."""
     svc = services()
     if sample:
-        entry = gallery.find_entry(svc.settings, sample)
+        entry = gallery_catalog.find_entry(svc.settings, sample)
         if entry is None:
             return None, f"There is no gallery sample called {sample!r}."
-        if entry.entry_id in {e.entry_id for e in gallery.synthetic_entries(svc.settings)}:
-            gallery.ensure_samples(svc.settings)
-        return gallery.open_entry(svc.store, sid, entry).curve_hash, None
+        if entry.entry_id in {e.entry_id for e in gallery_catalog.synthetic_entries(svc.settings)}:
+            gallery_catalog.ensure_samples(svc.settings)
+        return gallery_catalog.open_entry(svc.store, sid, entry).curve_hash, None
     if curve and svc.store.has(sid, curve):
         return curve, None
     latest = svc.store.latest(sid)
@@ -69,7 +87,7 @@ def _number(label: str, id_: str, value: float, step: float, min_: float, max_: 
     ], className="mb-2")
 
 
-def _settings_card(model_options: list[dict]) -> dbc.Card:
+def _settings_card(models: list[dict]) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H5("Settings", className="card-title"),
         _number("Contamination", ids.SETTING_CONTAMINATION, _DEFAULTS.contamination, 0.005, 0.001, 0.5,
@@ -86,7 +104,7 @@ def _settings_card(model_options: list[dict]) -> dbc.Card:
         dbc.Switch(id=ids.SETTING_K2_ROLL, label="Correct the K2 roll (K2 files with centroids)",
                    value=_DEFAULTS.k2_roll_correction, className="mb-2"),
         dbc.Label("Anomaly model", html_for=ids.MODEL_SELECT),
-        dbc.Select(id=ids.MODEL_SELECT, options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
+        dbc.Select(id=ids.MODEL_SELECT, options=model_options(models), value=FIT_ON_CURVE, size="sm", className="mb-3"),
         dbc.Button("Analyse", id=ids.ANALYZE_BUTTON, color="primary", className="w-100 mb-2"),
         dbc.Progress(id=ids.ANALYSIS_PROGRESS, value=0, label="", className="mb-1", style={"height": "18px"}),
         html.Div(id=ids.ANALYSIS_PROGRESS_MESSAGE, className="muted-help"),
@@ -119,7 +137,7 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                     dbc.Label("Light curve", html_for=ids.CURVE_SELECT),
                     dbc.Select(id=ids.CURVE_SELECT, options=curve_options, value=selected, size="sm"),
                 ]), className="shadow-sm mb-3"),
-                _settings_card(training.model_options(svc.settings)),
+                _settings_card(svc.training.models()),
             ], xs=12, lg=3),
             dbc.Col([
                 html.Div(id=ids.RESULT_SUMMARY, className="fw-semibold mb-2"),
@@ -162,16 +180,9 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
     Input(ids.ANALYZE_BUTTON, "n_clicks"),
     Input(ids.AUTORUN, "data"),
     State(ids.CURVE_SELECT, "value"),
-    State(ids.SETTING_CONTAMINATION, "value"),
-    State(ids.SETTING_WINDOW_SIZE, "value"),
-    State(ids.SETTING_VOTE_THRESHOLD, "value"),
-    State(ids.SETTING_DETREND_WINDOW, "value"),
-    State(ids.SETTING_DETECTORS, "value"),
-    State(ids.MODEL_SELECT, "value"),
-    State(ids.SETTING_K2_ROLL, "value"),
+    *[State(component, "value") for component in SETTINGS_FORM],
 )
-def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, vote_threshold,
-                     detrend_window, detectors, model_id, k2_roll):
+def request_analysis(n_clicks, autorun, curve_hash, *settings):
     """Validate the settings; answer from the cache, or start a background job."""
     if ctx.triggered_id != ids.ANALYZE_BUTTON and not (autorun or {}).get("run"):
         raise dash.exceptions.PreventUpdate  # page load without ?run=1
@@ -180,15 +191,13 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
     svc = services()
     if not curve_hash or sid is None or not svc.store.has(sid, curve_hash):
         return dash.no_update, {"error": "Choose a light curve first (upload one or open one from the gallery)."}
+    form = dict(zip(SETTINGS_FORM.values(), settings))
+    form.update(detectors=form["detectors"] or [], model_id=saved_model_id(form["model_id"]))
     try:
-        config = analysis.build_config({
-            "contamination": contamination, "window_size": window_size, "vote_threshold": vote_threshold,
-            "detrend_window": detrend_window, "detectors": detectors or [],
-            "model_id": training.saved_model_id(model_id), "k2_roll": k2_roll,
-        })
+        config = build_config(form)
     except ConfigError as exc:
         return dash.no_update, {"error": f"Check the settings: {exc}."}
-    planned = analysis.plan(svc.results, curve_hash, config)
+    planned = svc.analysis.plan(curve_hash, config)
     if planned.cached:
         return dash.no_update, {"token": seal(server, {"sid": sid, "curve": curve_hash, "key": planned.key}),
                                 "cached": True}
@@ -221,8 +230,7 @@ def run_analysis(set_progress, token):
 
     try:
         config = AnalysisConfig.from_mapping(job["config"])
-        key = analysis.run(svc.store, svc.results, job["sid"], job["curve"], config,
-                           model=training.load_model(svc.settings, config.model_id), progress=progress)
+        key = svc.analysis.run_stored(job["sid"], job["curve"], config, progress=progress)
     except (LightCurveFormatError, ConfigError, ModelFormatError, LookupError, ResultNotStoredError) as exc:
         return {"error": f"The analysis stopped: {exc}"}
     except Exception:  # shown to the user in plain words; the traceback goes to the log only
@@ -258,7 +266,7 @@ def show(curve_hash, ready, done):
         if "error" in payload:
             return *unchanged, *alert_state([payload["error"]])
         shown = unseal(dash.get_app().server, payload.get("token"))
-        v = analysis.cached_views(svc.results, svc.views, shown["key"]) if shown and shown["sid"] == sid else None
+        v = cached_views(svc.results, svc.views, shown["key"]) if shown and shown["sid"] == sid else None
         if v is None:
             return *unchanged, *alert_state(["This result is no longer available; press Analyse again."])
         folds = [dcc.Graph(figure=fig, style={"height": "320px"}, config={"displaylogo": False}) for fig in v.folds]
@@ -275,33 +283,28 @@ def show(curve_hash, ready, done):
 
 
 @callback(
-    Output(ids.DOWNLOAD_EVENTS_CSV, "disabled"),
-    Output(ids.DOWNLOAD_TRANSITS_CSV, "disabled"),
-    Output(ids.DOWNLOAD_JSON, "disabled"),
+    *[Output(button, "disabled") for button in DOWNLOADS],
     Input(ids.ANALYSIS_SHOWN, "data"),
 )
 def enable_downloads(token):
-    disabled = not token
-    return disabled, disabled, disabled
+    return [not token] * len(DOWNLOADS)
 
 
 @callback(
     Output(ids.DOWNLOAD_FILE, "data"),
-    Input(ids.DOWNLOAD_EVENTS_CSV, "n_clicks"),
-    Input(ids.DOWNLOAD_TRANSITS_CSV, "n_clicks"),
-    Input(ids.DOWNLOAD_JSON, "n_clicks"),
+    *[Input(button, "n_clicks") for button in DOWNLOADS],
     State(ids.ANALYSIS_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def download(_events, _transits, _json, token):
+def download(*clicks_and_token):
+    token = clicks_and_token[-1]
     shown = unseal(dash.get_app().server, token)
     if not shown or shown["sid"] != current_session_id():
         raise dash.exceptions.PreventUpdate
     result = services().results.get(shown["key"])
     if result is None:
         raise dash.exceptions.PreventUpdate
-    what = {ids.DOWNLOAD_EVENTS_CSV: "events", ids.DOWNLOAD_TRANSITS_CSV: "transits", ids.DOWNLOAD_JSON: "json"}
-    return analysis.export(result, what[ctx.triggered_id], analysis.file_stem(result.meta))
+    return export(result, DOWNLOADS[ctx.triggered_id], file_stem(result.meta))
 
 
 @callback(
@@ -315,10 +318,10 @@ def focus(selected_rows, relayout, token):
     """Zoom on a selected event, and redraw flux and trend at full detail for the visible range."""
     if ctx.triggered_id == ids.EVENTS_TABLE:
         rows = selected_rows if isinstance(selected_rows, list) else []  # the table sends a list of row dicts
-        x_range = analysis.zoom_range(rows[0]) if rows else None
+        x_range = zoom_range(rows[0]) if rows else None
     else:
-        x_range = analysis.relayout_range(relayout)
-        if x_range is analysis.NO_CHANGE:
+        x_range = relayout_range(relayout)
+        if x_range is NO_CHANGE:
             raise dash.exceptions.PreventUpdate
     patch = dash.Patch()
     if ctx.triggered_id == ids.EVENTS_TABLE:

@@ -9,12 +9,15 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from core.errors import ConfigError, LightCurveFormatError
-from dashapp import ids, training
-from dashapp.cache import cache_reachable
-from dashapp.components import alert_state, status_alert_outputs
+from dashapp import ids
+from dashapp.infra.cache import cache_reachable
+from dashapp.infra.disk import STORAGE_MESSAGE, is_storage_error
+from dashapp.infra.session import current_session_id, seal, unseal
+from dashapp.pages.forms import PAGE_MIN_SAMPLES, training_inputs
 from dashapp.services import services
-from dashapp.session import current_session_id, seal, unseal
-from dashapp.storage import STORAGE_MESSAGE, is_storage_error
+from dashapp.training_service import MAX_TRAIN_SAMPLES
+from dashapp.views.components import alert_state, status_alert_outputs
+from dashapp.views.models import flat_metrics, model_options
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,7 @@ dash.register_page(__name__, path="/training", name="Training", title="Training 
                    order=2)
 
 def model_rows() -> html.Div:
-    options = training.model_options(services().settings)[1:]
+    options = model_options(services().training.models())[1:]
     if not options:
         return html.P("No saved models yet.", className="text-muted")
     return html.Ul([html.Li(o["label"]) for o in options], id=ids.MODEL_LIST)
@@ -46,7 +49,7 @@ def layout(**_query: str) -> html.Div:
                          {"label": f"my uploaded curves ({n_uploaded})", "value": "session",
                           "disabled": n_uploaded == 0}])], md=2),
             dbc.Col([dbc.Label("Synthetic curves", html_for=ids.TRAIN_N_SAMPLES),
-                     dbc.Input(id=ids.TRAIN_N_SAMPLES, type="number", value=100, min=5, max=training.MAX_TRAIN_SAMPLES,
+                     dbc.Input(id=ids.TRAIN_N_SAMPLES, type="number", value=100, min=PAGE_MIN_SAMPLES, max=MAX_TRAIN_SAMPLES,
                                step=1)], md=2),
             dbc.Col([dbc.Label("Contamination", html_for=ids.TRAIN_CONTAMINATION),
                      dbc.Input(id=ids.TRAIN_CONTAMINATION, type="number", value=0.05, min=0.001, max=0.5,
@@ -83,7 +86,7 @@ def request_training(n_clicks, n_samples, contamination, source, session_token):
     even be queued, so the page says so now instead of failing with a bare error.
     """
     try:
-        n, c = training.parse_inputs(n_samples, contamination)
+        n, c = training_inputs(n_samples, contamination)
     except ConfigError as exc:
         return dash.no_update, *_error(f"Check the inputs: {exc}.")
     if not cache_reachable(services().cache):
@@ -122,9 +125,9 @@ def train(set_progress, request_token):
             job = unseal(dash.get_app().server, session_token)
             if job is None:
                 raise ConfigError("your session has expired; reload the page")
-            model_id, metadata = training.train_on_session(svc.settings, svc.store, job["sid"], c, progress)
+            model_id, metadata = svc.training.train_on_session(svc.store, job["sid"], c, progress)
         else:
-            model_id, metadata = training.train(svc.settings, n, c, progress)
+            model_id, metadata = svc.training.train_synthetic(n, progress, contamination=c)
     except (ConfigError, LightCurveFormatError) as exc:
         return dash.no_update, dash.no_update, *_error(f"Training stopped: {exc}")
     except Exception as exc:
@@ -146,7 +149,7 @@ def _error(message: str) -> tuple[str, bool, str]:
 
 def result_card(model_id: str, metadata: dict, seconds: float) -> dbc.Card:
     rows = [html.Tr([html.Td(name), html.Td(f"{value:.3f}" if isinstance(value, float) else str(value))])
-            for name, value in training.flat_metrics(metadata.get("metrics", {}))]
+            for name, value in flat_metrics(metadata.get("metrics", {}))]
     data = metadata.get("training_data", {})
     what = "synthetic curves" if data.get("kind") == "synthetic" else "uploaded curves"
     return dbc.Card(dbc.CardBody([

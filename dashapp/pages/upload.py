@@ -6,10 +6,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp import ids
-from dashapp.components import alert_state, curve_cards, status_alert_outputs
+from dashapp.infra.session import current_session_id
 from dashapp.services import services
-from dashapp.session import current_session_id
-from dashapp.uploads import store_uploads
+from dashapp.upload_service import store_uploads
+from dashapp.views.components import alert_state, curve_cards, status_alert_outputs
 
 dash.register_page(__name__, path="/", name="Upload", title="Upload - Light-curve anomaly detector", order=0)
 

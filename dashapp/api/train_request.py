@@ -1,0 +1,100 @@
+"""Training requests of the REST API: validate once, then hand a closure to the job runner.
+
+Uploaded training curves are checked while the client still waits (so a bad file is
+a 415/422 at once, not a failed job later) and written under server-made names in a
+private temporary directory that the job removes when it ends.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from core.config import AnalysisConfig
+from core.errors import ConfigError, LightCurveFormatError
+from core.io import load_lightcurve
+from dashapp.api.analyze_request import UnsupportedMediaError, check_media
+from dashapp.training_service import TrainingService, sample_count, whole_number
+
+SYNC_MAX_SAMPLES = 5  # this few curves train in about a second: answer at once
+MAX_TRAIN_FILES = 50
+MAX_HELDOUT = 50
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """The knobs every training request shares."""
+
+    contamination: float = 0.05
+    window_size: int = 50
+    n_heldout: int = 10
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> "TrainParams":
+        config = AnalysisConfig.from_mapping(
+            {k: values[k] for k in ("contamination", "window_size") if values.get(k) is not None}
+        )
+        heldout = whole_number(values.get("n_heldout", cls.n_heldout), "n_heldout", 0, MAX_HELDOUT)
+        return cls(contamination=config.contamination, window_size=config.window_size, n_heldout=heldout)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"contamination": self.contamination, "window_size": self.window_size, "n_heldout": self.n_heldout}
+
+
+def parse_synthetic(body: Any) -> tuple[int, TrainParams]:
+    """(n_samples, params) from the JSON body of POST /api/train/synthetic; ConfigError names the bad field."""
+    if not isinstance(body, dict):
+        raise ConfigError('the JSON body must be an object such as {"n_samples": 100, "contamination": 0.05}')
+    unknown = sorted(set(body) - {"n_samples", "contamination", "window_size", "n_heldout"})
+    if unknown:
+        raise ConfigError(f"unknown field(s) {unknown}; allowed: n_samples, contamination, window_size, n_heldout")
+    n_samples = sample_count(body.get("n_samples", 100))
+    return n_samples, TrainParams.from_mapping(body)
+
+
+def stage_uploads(uploads: list[tuple[str, bytes]]) -> Path:
+    """Check every uploaded curve, then write them as upload-NNN into a new private temp dir."""
+    if not uploads:
+        raise ConfigError("no training curves were sent")
+    if len(uploads) > MAX_TRAIN_FILES:
+        raise ConfigError(f"at most {MAX_TRAIN_FILES} training files per request, got {len(uploads)}")
+    for index, (label, data) in enumerate(uploads, start=1):
+        try:
+            check_media(data)
+            load_lightcurve(data)
+        except (UnsupportedMediaError, LightCurveFormatError) as exc:
+            raise type(exc)(f"file {index} ({label}): {exc}") from None
+    directory = Path(tempfile.mkdtemp(prefix="api-train-"))
+    for index, (_, data) in enumerate(uploads, start=1):
+        (directory / f"upload-{index:03d}").write_bytes(data)
+    return directory
+
+
+def synthetic_work(training: TrainingService, n_samples: int, params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+    def work(progress: Progress) -> dict[str, Any]:
+        model_id, metadata = training.train_synthetic(n_samples, _fraction(progress), **params.as_kwargs())
+        return model_summary(model_id, metadata)
+    return work
+
+
+def files_work(training: TrainingService, directory: Path, params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+    def work(progress: Progress) -> dict[str, Any]:
+        try:
+            paths = sorted(directory.iterdir())
+            model_id, metadata = training.train_files(paths, _fraction(progress), **params.as_kwargs())
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return model_summary(model_id, metadata)
+    return work
+
+
+def model_summary(model_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    return {"model_id": model_id, "metrics": metadata.get("metrics", {}), "model": metadata,
+            "model_url": f"/api/models/{model_id}"}
+
+
+def _fraction(progress: Progress) -> Callable[[int, int], None]:
+    return lambda done, total: progress(done / total if total else 1.0)
