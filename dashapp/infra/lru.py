@@ -1,39 +1,36 @@
-"""A small thread-safe least-recently-used map: the bound on every in-process cache of a worker.
+"""The bound on every in-process cache of a worker: cachetools' LRUCache behind a lock.
 
 Gunicorn gthread workers serve requests on several threads that share one map, and a
-worker lives for days, so a per-process cache must both lock and forget.
+worker lives for days, so a per-process cache must both lock and forget. cachetools
+keeps the recency order; its caches are not thread-safe on their own (a get reorders
+the map), hence the lock around every call.
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Generic, Hashable, TypeVar
+
+from cachetools import LRUCache
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
 class LRU(Generic[K, V]):
-    """A small thread-safe least-recently-used map (gunicorn gthread workers share it)."""
+    """A thread-safe least-recently-used map of at most `size` items."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: LRUCache[K, V] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
+            return self._items.get(key)
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
     def pop(self, key: K) -> None:
         with self._lock:
