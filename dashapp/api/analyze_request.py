@@ -10,13 +10,34 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from core.config import AnalysisConfig
+from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError
 from core.io.detect import GZIP_MAGIC, describe_binary
 from dashapp.analysis_service import PreparedAnalysis
+from dashapp.api.schemas import Field, RequestSchema
 
-FORM_FIELDS = ("contamination", "window_size", "vote_threshold", "model_id", "detectors", "detrend_window_days",
-               "k2_roll_correction")
+_DEFAULTS = AnalysisConfig()
+# The settings the API takes; their ranges are AnalysisConfig's (see schemas), defaults read from it.
+CONTAMINATION = Field("contamination", "number", "Expected anomaly fraction for IF+LOF", exclusive_minimum=0,
+                      maximum=0.5, default=_DEFAULTS.contamination)
+WINDOW_SIZE = Field("window_size", "integer", minimum=10, maximum=1000, default=_DEFAULTS.window_size)
+ANALYZE_FORM = RequestSchema(
+    fields=(
+        Field("file", "file", "FITS (Kepler/K2/TESS) or CSV light curve, optionally gzipped"),
+        CONTAMINATION,
+        WINDOW_SIZE,
+        Field("vote_threshold", "number", "Fraction of flagged windows covering a point", exclusive_minimum=0,
+              maximum=1, default=_DEFAULTS.vote_threshold),
+        Field("detrend_window_days", "number", "Detrending window in days", minimum=0.05, maximum=10,
+              default=_DEFAULTS.detrend_window_days),
+        Field("detectors", "string", "Comma list of " + ",".join(DETECTORS)),
+        Field("model_id", "string", "A registry model id; omit to fit on the curve itself"),
+        Field("k2_roll_correction", "boolean", "Divide out the K2 roll sawtooth (self-flat-fielding on the centroids "
+              "of a K2 FITS file); false to analyse the flux as is", default=_DEFAULTS.k2_roll_correction),
+    ),
+    required=("file",),
+)
+FORM_FIELDS = tuple(name for name in ANALYZE_FORM.names if name != "file")  # the settings among them
 # Transit-search work (periods x binned points per round, ~3e-9 s a unit on 2 cores, 2+ rounds) that
 # is still answered within the request: about 20 s of search, well inside Gunicorn's 120 s timeout.
 # Everything up to a 200k-point TESS curve (1.3e9) stays synchronous; a 4-year Kepler curve (~2e10
@@ -30,7 +51,7 @@ class UnsupportedMediaError(ValueError):
 
 def parse_config(form: Mapping[str, str]) -> AnalysisConfig:
     """AnalysisConfig from the request's form fields; unknown fields are refused so typos do not pass silently."""
-    unknown = sorted(set(form) - set(FORM_FIELDS))
+    unknown = ANALYZE_FORM.unknown(form)
     if unknown:
         raise ConfigError(f"unknown form field(s) {unknown}; allowed: {list(FORM_FIELDS)} and 'file'")
     return AnalysisConfig.from_mapping({name: form[name] for name in FORM_FIELDS if name in form})

@@ -1,12 +1,16 @@
-"""The OpenAPI 3.1 description served at /api/openapi.json, written by hand next to the routes.
+"""The OpenAPI 3.1 description served at /api/openapi.json.
 
-A test compares its paths and methods with the blueprint's URL rules, so the two cannot drift.
+Request bodies are rendered from the request schemas the parsers validate with
+(`api.schemas`); paths, summaries and response shapes are written here, and a test
+compares the paths and methods with the blueprint's URL rules, so neither can drift.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import core
+from dashapp.api.analyze_request import ANALYZE_FORM
+from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -21,36 +25,6 @@ def _errors(*codes: int) -> dict[str, Any]:
                422: "Invalid parameter or unreadable light curve", 503: "Job queue full; retry later"}
     return {str(code): _json(ERROR, meaning[code]) for code in codes}
 
-
-def _number(description: str, **limits: Any) -> dict[str, Any]:
-    return {"type": "number", "description": description, **limits}
-
-
-_ANALYZE_FORM = {
-    "type": "object",
-    "required": ["file"],
-    "properties": {
-        "file": {"type": "string", "contentMediaType": "application/octet-stream",
-                 "description": "FITS (Kepler/K2/TESS) or CSV light curve, optionally gzipped"},
-        "contamination": _number("Expected anomaly fraction for IF+LOF", exclusiveMinimum=0, maximum=0.5, default=0.05),
-        "window_size": {"type": "integer", "minimum": 10, "maximum": 1000, "default": 50},
-        "vote_threshold": _number("Fraction of flagged windows covering a point", exclusiveMinimum=0, maximum=1,
-                                  default=0.3),
-        "detrend_window_days": _number("Detrending window in days", minimum=0.05, maximum=10, default=0.75),
-        "detectors": {"type": "string", "description": "Comma list of transits,flares,outliers,anomaly"},
-        "model_id": {"type": "string", "description": "A registry model id; omit to fit on the curve itself"},
-        "k2_roll_correction": {"type": "boolean", "default": True,
-                               "description": "Divide out the K2 roll sawtooth (self-flat-fielding on the "
-                                              "centroids of a K2 FITS file); false to analyse the flux as is"},
-    },
-}
-
-_TRAIN_COMMON = {
-    "contamination": _number("IF+LOF contamination", exclusiveMinimum=0, maximum=0.5, default=0.05),
-    "window_size": {"type": "integer", "minimum": 10, "maximum": 1000, "default": 50},
-    "n_heldout": {"type": "integer", "minimum": 0, "maximum": 50, "default": 10,
-                  "description": "Held-out synthetic curves the metrics are measured on"},
-}
 
 _SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -112,27 +86,22 @@ def openapi_spec() -> dict[str, Any]:
                                "then holds the same document. Unreadable files are refused (415/422) before "
                                "anything is queued; a repeated request while the job is queued or running "
                                "answers 202 with the same job, and after it is done 200 from the cache.",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _ANALYZE_FORM}}},
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": ANALYZE_FORM.json_schema()}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"},
                                            "Long transit search: queued as a job whose result is the analysis"),
                               **_errors(400, 404, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {
                 "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {
-                        "n_samples": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-                        **_TRAIN_COMMON}}}}},
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": SYNTHETIC_BODY.json_schema()}}},
                 "responses": {"201": _json({"$ref": "#/components/schemas/TrainResult"}, "Trained at once"),
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
                               **_errors(400, 415, 422, 503)}}},
             "/api/train": {"post": {
                 "summary": "Train a model on uploaded light curves (runs as a job)",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                    "type": "object", "required": ["files"], "properties": {
-                        "files": {"type": "array", "maxItems": 50, "items": {
-                            "type": "string", "contentMediaType": "application/octet-stream"}},
-                        **_TRAIN_COMMON}}}}},
+                "requestBody": {"required": True,
+                                "content": {"multipart/form-data": {"schema": FILES_FORM.json_schema()}}},
                 "responses": {"202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
                               **_errors(400, 413, 415, 422, 503)}}},
             "/api/jobs/{job_id}": {"get": {

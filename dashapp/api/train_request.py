@@ -8,36 +8,45 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from core.config import AnalysisConfig
 from core.errors import ConfigError, LightCurveFormatError
 from core.io import load_lightcurve
-from dashapp.api.analyze_request import UnsupportedMediaError, check_media
-from dashapp.training_service import TrainingService, sample_count, whole_number
+from dashapp.api.analyze_request import CONTAMINATION, WINDOW_SIZE, UnsupportedMediaError, check_media
+from dashapp.api.schemas import Field, RequestSchema
+from dashapp.training_service import MAX_TRAIN_SAMPLES, TrainingService, sample_count
 
 SYNC_MAX_SAMPLES = 5  # this few curves train in about a second: answer at once
 MAX_TRAIN_FILES = 50
 MAX_HELDOUT = 50
 Progress = Callable[[float], None]
 
+N_HELDOUT = Field("n_heldout", "integer", "Held-out synthetic curves the metrics are measured on", minimum=0,
+                  maximum=MAX_HELDOUT, default=10)
+_TRAIN_COMMON = (replace(CONTAMINATION, description="IF+LOF contamination"), WINDOW_SIZE, N_HELDOUT)
+SYNTHETIC_BODY = RequestSchema(
+    fields=(Field("n_samples", "integer", minimum=1, maximum=MAX_TRAIN_SAMPLES, default=100), *_TRAIN_COMMON))
+FILES_FORM = RequestSchema(fields=(Field("files", "files", max_items=MAX_TRAIN_FILES), *_TRAIN_COMMON),
+                           required=("files",))
+
 
 @dataclass(frozen=True)
 class TrainParams:
     """The knobs every training request shares."""
 
-    contamination: float = 0.05
-    window_size: int = 50
-    n_heldout: int = 10
+    contamination: float = CONTAMINATION.default
+    window_size: int = WINDOW_SIZE.default
+    n_heldout: int = N_HELDOUT.default
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "TrainParams":
         config = AnalysisConfig.from_mapping(
             {k: values[k] for k in ("contamination", "window_size") if values.get(k) is not None}
         )
-        heldout = whole_number(values.get("n_heldout", cls.n_heldout), "n_heldout", 0, MAX_HELDOUT)
+        heldout = N_HELDOUT.whole_number(values.get("n_heldout", cls.n_heldout))
         return cls(contamination=config.contamination, window_size=config.window_size, n_heldout=heldout)
 
     def as_kwargs(self) -> dict[str, Any]:
@@ -48,10 +57,10 @@ def parse_synthetic(body: Any) -> tuple[int, TrainParams]:
     """(n_samples, params) from the JSON body of POST /api/train/synthetic; ConfigError names the bad field."""
     if not isinstance(body, dict):
         raise ConfigError('the JSON body must be an object such as {"n_samples": 100, "contamination": 0.05}')
-    unknown = sorted(set(body) - {"n_samples", "contamination", "window_size", "n_heldout"})
+    unknown = SYNTHETIC_BODY.unknown(body)
     if unknown:
-        raise ConfigError(f"unknown field(s) {unknown}; allowed: n_samples, contamination, window_size, n_heldout")
-    n_samples = sample_count(body.get("n_samples", 100))
+        raise ConfigError(f"unknown field(s) {unknown}; allowed: {', '.join(SYNTHETIC_BODY.names)}")
+    n_samples = sample_count(body.get("n_samples", SYNTHETIC_BODY.field("n_samples").default))
     return n_samples, TrainParams.from_mapping(body)
 
 
