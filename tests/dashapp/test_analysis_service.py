@@ -15,6 +15,7 @@ from dashapp.infra.result_cache import ResultCache
 from dashapp.infra.session import new_session_id
 from dashapp.pages.forms import build_config
 from dashapp.training_service import TrainingService
+from tests.dashapp.builders import analysis_form as form
 
 
 @pytest.fixture
@@ -25,12 +26,6 @@ def results(settings) -> ResultCache:
 @pytest.fixture
 def service(settings, store, results) -> AnalysisService:
     return AnalysisService(results, store, TrainingService(ModelRegistry(settings.models_dir), settings.cache_dir))
-
-
-def form(**changes):
-    values = {"contamination": 0.05, "window_size": 50, "vote_threshold": 0.3, "detrend_window": 0.75,
-              "detectors": ["transits", "flares", "outliers", "anomaly"], "model_id": None}
-    return {**values, **changes}
 
 
 def test_second_run_with_same_settings_comes_from_the_cache(store, service, monkeypatch):

@@ -5,12 +5,7 @@ import pytest
 
 from core.errors import ConfigError
 from dashapp.pages.forms import build_config, training_inputs
-
-
-def form(**changes):
-    values = {"contamination": 0.05, "window_size": 50, "vote_threshold": 0.3, "detrend_window": 0.75,
-              "detectors": ["transits", "flares", "outliers", "anomaly"], "model_id": None}
-    return {**values, **changes}
+from tests.dashapp.builders import analysis_form as form
 
 
 def test_form_values_become_a_config():
