@@ -6,16 +6,14 @@ from pathlib import Path
 import dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashapp import ratelimit, security, session, shell, upload_limits
-from dashapp.api import register_api
-from dashapp.analysis import VIEWS_LRU_SIZE
-from dashapp.cache import make_background_manager, make_cache
-from dashapp.lru import LRU
-from dashapp.results import ResultCache
+from dashapp.api.routes import register_api
+from dashapp.infra import ratelimit, security, session, upload_limits
+from dashapp.infra.background import make_background_manager
+from dashapp.infra.cache import make_cache
+from dashapp.infra.disk import require_writable
 from dashapp.services import Services, attach
 from dashapp.settings import REPO_ROOT, Settings, secret_key
-from dashapp.storage import require_writable
-from dashapp.store import CurveStore
+from dashapp.views import shell
 
 PAGES_FOLDER = Path(__file__).resolve().parent / "pages"
 ASSETS_FOLDER = REPO_ROOT / "assets"
@@ -47,18 +45,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     session.install(server, secure_cookies=settings.secure_cookies)
     security.install(app)
     ratelimit.install(server, ratelimit.RateLimiter(ratelimit.Rate.parse(settings.api_rate_limit), settings.redis_url))
-    cache = make_cache(server, settings)
-    store = CurveStore(settings.upload_dir)
-    store.prune(settings.upload_retention_days)  # each worker start: forget sessions idle for days
-    attach(server, Services(
-        settings=settings,
-        store=store,
-        results=ResultCache(cache, settings.result_timeout_s),
-        cache=cache,
-        views=LRU(VIEWS_LRU_SIZE),
-    ))
+    services = Services.build(settings, make_cache(server, settings))
+    services.store.prune(settings.upload_retention_days)  # each worker start: forget sessions idle for days
+    attach(server, services)
     app.layout = shell.layout
-    register_api(server)  # the REST API (dashapp/api.py) on the same server and services
+    register_api(server)  # the REST API (dashapp/api/) on the same server and services
     _serve_first_page(server)
     return app
 

@@ -1,7 +1,9 @@
-"""The per-app objects callbacks need (settings, curve store, caches), kept on the Flask app.
+"""The one container of what pages and the REST API share: settings, the curve store, the
+caches, the analysis service, the training service (with the model registry) and the API's
+job lanes. It is kept on the Flask app.
 
-Callbacks fetch them with `services()` instead of module globals, so each app built by
-`create_app` (tests build their own with temporary directories) has its own.
+Callbacks and routes fetch it with `services()` instead of module globals, so each app
+built by `create_app` (tests build their own with temporary directories) has its own.
 """
 from __future__ import annotations
 
@@ -10,13 +12,17 @@ from dataclasses import dataclass
 import dash
 import flask
 from flask import Flask
-from flask_caching import Cache
 
-from dashapp.analysis import Views
-from dashapp.lru import LRU
-from dashapp.results import ResultCache
+from core.anomaly.registry import ModelRegistry
+from dashapp.analysis_service import AnalysisService
+from dashapp.api.jobs import JobLanes
+from dashapp.infra.cache import ResilientCache
+from dashapp.infra.curve_store import CurveStore
+from dashapp.infra.lru import LRU
+from dashapp.infra.result_cache import ResultCache
 from dashapp.settings import Settings
-from dashapp.store import CurveStore
+from dashapp.training_service import TrainingService
+from dashapp.views.result_views import VIEWS_LRU_SIZE, Views
 
 EXTENSION_KEY = "lightcurve_dashboard"
 
@@ -24,10 +30,25 @@ EXTENSION_KEY = "lightcurve_dashboard"
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    store: CurveStore
-    results: ResultCache
-    cache: Cache
-    views: LRU[str, Views]  # figures and tables of recently shown results, by result key (dashapp.analysis)
+    cache: ResilientCache  # the shared flask-caching backend: results, thumbnails, job states
+    store: CurveStore  # each session's curves on disk
+    results: ResultCache  # analysis results in `cache`
+    registry: ModelRegistry
+    training: TrainingService
+    analysis: AnalysisService
+    jobs: JobLanes  # the REST API's background jobs
+    views: LRU[str, Views]  # figures and tables of recently shown results, by result key
+
+    @classmethod
+    def build(cls, settings: Settings, cache: ResilientCache) -> "Services":
+        """Everything wired to one settings and one cache backend."""
+        store = CurveStore(settings.upload_dir)
+        results = ResultCache(cache, settings.result_timeout_s)
+        registry = ModelRegistry(settings.models_dir)
+        training = TrainingService(registry, work_dir=settings.cache_dir)
+        return cls(settings=settings, cache=cache, store=store, results=results, registry=registry,
+                   training=training, analysis=AnalysisService(results, store, training),
+                   jobs=JobLanes.on(cache), views=LRU(VIEWS_LRU_SIZE))
 
 
 def attach(server: Flask, services_: Services) -> None:

@@ -30,7 +30,7 @@ class Settings:
     result_timeout_s: int
     secure_cookies: bool
     upload_retention_days: float
-    api_rate_limit: str  # per client IP on /api/*, e.g. "60/minute" (dashapp/ratelimit.py)
+    api_rate_limit: str  # per client IP on /api/*, e.g. "60/minute" (dashapp/infra/ratelimit.py)
     # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, so a
     # client cannot pick its own address to dodge rate limits; 1 behind one PaaS router).
     trusted_proxy_count: int

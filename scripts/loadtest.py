@@ -38,8 +38,8 @@ import numpy as np
 from core.config import DETECTORS, AnalysisConfig
 from core.io.writers import write_csv
 from core.synthetic import generate_lightcurve
-from dashapp.store import content_hash
-from dashapp.training import FIT_ON_CURVE
+from dashapp.infra.curve_store import content_hash
+from dashapp.views.models import FIT_ON_CURVE
 from scripts.dash_client import DashSession, find_callback
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

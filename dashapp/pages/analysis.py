@@ -16,16 +16,21 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from core.config import DETECTORS, AnalysisConfig
-from core.errors import ConfigError, LightCurveFormatError
-from core.anomaly.registry import ModelFormatError
-from dashapp import analysis, figures, gallery, training
-from dashapp.cache import cache_reachable
-from dashapp.components import alert_state
-from dashapp.results import ResultNotStoredError
+from core.errors import ConfigError, UserError
+from dashapp import gallery_catalog, ids
+from dashapp.infra.cache import cache_reachable
+from dashapp.infra.curve_store import StoredCurve
+from dashapp.infra.result_cache import ResultNotStoredError
+from dashapp.infra.session import current_session_id, seal, unseal
+from dashapp.pages.forms import build_config
 from dashapp.services import services
-from dashapp.session import current_session_id, seal, unseal
-from dashapp.store import StoredCurve
-from dashapp.tables import DEFAULT_COL_DEF
+from dashapp.views import figures
+from dashapp.views.components import alert_state, status_alert_outputs
+from dashapp.views.downloads import export, file_stem
+from dashapp.views.models import FIT_ON_CURVE, model_options, saved_model_id
+from dashapp.views.result_views import cached_views
+from dashapp.views.tables import DEFAULT_COL_DEF
+from dashapp.views.zoom import NO_CHANGE, relayout_range, zoom_range
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +42,30 @@ CACHE_DOWN_ALERT = ("Analyses are unavailable right now: the server cannot reach
                     "(Redis unreachable, or its storage full). Try again in a minute, or tell the server's administrator.")
 _GRID_OPTIONS = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                  "pagination": True, "paginationAutoPageSize": True}
+# The settings form: each input's id and its field in pages.forms.build_config, in the callback's order.
+SETTINGS_FORM = {
+    ids.SETTING_CONTAMINATION: "contamination",
+    ids.SETTING_WINDOW_SIZE: "window_size",
+    ids.SETTING_VOTE_THRESHOLD: "vote_threshold",
+    ids.SETTING_DETREND_WINDOW: "detrend_window",
+    ids.SETTING_DETECTORS: "detectors",
+    ids.MODEL_SELECT: "model_id",
+    ids.SETTING_K2_ROLL: "k2_roll",
+}
+# Each download button and what it downloads (views.downloads.export).
+DOWNLOADS = {ids.DOWNLOAD_EVENTS_CSV: "events", ids.DOWNLOAD_TRANSITS_CSV: "transits", ids.DOWNLOAD_JSON: "json"}
 
 
 def _selected_curve(sid: str, curve: str | None, sample: str | None) -> tuple[str | None, str | None]:
     """(curve hash to preselect, error message): a gallery sample, a named curve, or the latest one."""
     svc = services()
     if sample:
-        entry = gallery.find_entry(svc.settings, sample)
+        entry = gallery_catalog.find_entry(svc.settings, sample)
         if entry is None:
             return None, f"There is no gallery sample called {sample!r}."
-        if entry.entry_id in {e.entry_id for e in gallery.synthetic_entries(svc.settings)}:
-            gallery.ensure_samples(svc.settings)
-        return gallery.open_entry(svc.store, sid, entry).curve_hash, None
+        if entry.entry_id in {e.entry_id for e in gallery_catalog.synthetic_entries(svc.settings)}:
+            gallery_catalog.ensure_samples(svc.settings)
+        return gallery_catalog.open_entry(svc.store, sid, entry).curve_hash, None
     if curve and svc.store.has(sid, curve):
         return curve, None
     latest = svc.store.latest(sid)
@@ -69,27 +86,27 @@ def _number(label: str, id_: str, value: float, step: float, min_: float, max_: 
     ], className="mb-2")
 
 
-def _settings_card(model_options: list[dict]) -> dbc.Card:
+def _settings_card(models: list[dict]) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H5("Settings", className="card-title"),
-        _number("Contamination", "setting-contamination", _DEFAULTS.contamination, 0.005, 0.001, 0.5,
+        _number("Contamination", ids.SETTING_CONTAMINATION, _DEFAULTS.contamination, 0.005, 0.001, 0.5,
                 "Share of windows the anomaly ensemble may call unusual."),
-        _number("Window size (points)", "setting-window-size", _DEFAULTS.window_size, 1, 10, 1000,
+        _number("Window size (points)", ids.SETTING_WINDOW_SIZE, _DEFAULTS.window_size, 1, 10, 1000,
                 "Points per window for the anomaly features."),
-        _number("Vote threshold", "setting-vote-threshold", _DEFAULTS.vote_threshold, 0.05, 0.05, 1.0,
+        _number("Vote threshold", ids.SETTING_VOTE_THRESHOLD, _DEFAULTS.vote_threshold, 0.05, 0.05, 1.0,
                 "Share of overlapping windows that must agree on a point."),
-        _number("Detrending window (days)", "setting-detrend-window", _DEFAULTS.detrend_window_days, 0.05, 0.05,
+        _number("Detrending window (days)", ids.SETTING_DETREND_WINDOW, _DEFAULTS.detrend_window_days, 0.05, 0.05,
                 10.0, "Long enough to keep transits, short enough to follow rotation."),
         dbc.Label("Detectors"),
-        dbc.Checklist(id="setting-detectors", options=[{"label": d, "value": d} for d in DETECTORS],
+        dbc.Checklist(id=ids.SETTING_DETECTORS, options=[{"label": d, "value": d} for d in DETECTORS],
                       value=list(DETECTORS), inline=True, className="mb-2"),
-        dbc.Switch(id="setting-k2-roll", label="Correct the K2 roll (K2 files with centroids)",
+        dbc.Switch(id=ids.SETTING_K2_ROLL, label="Correct the K2 roll (K2 files with centroids)",
                    value=_DEFAULTS.k2_roll_correction, className="mb-2"),
-        dbc.Label("Anomaly model", html_for="model-select"),
-        dbc.Select(id="model-select", options=model_options, value=training.FIT_ON_CURVE, size="sm", className="mb-3"),
-        dbc.Button("Analyse", id="analyze-button", color="primary", className="w-100 mb-2"),
-        dbc.Progress(id="analysis-progress", value=0, label="", className="mb-1", style={"height": "18px"}),
-        html.Div(id="analysis-progress-message", className="muted-help"),
+        dbc.Label("Anomaly model", html_for=ids.MODEL_SELECT),
+        dbc.Select(id=ids.MODEL_SELECT, options=model_options(models), value=FIT_ON_CURVE, size="sm", className="mb-3"),
+        dbc.Button("Analyse", id=ids.ANALYZE_BUTTON, color="primary", className="w-100 mb-2"),
+        dbc.Progress(id=ids.ANALYSIS_PROGRESS, value=0, label="", className="mb-1", style={"height": "18px"}),
+        html.Div(id=ids.ANALYSIS_PROGRESS_MESSAGE, className="muted-help"),
     ]), className="settings-card shadow-sm mb-3")
 
 
@@ -106,89 +123,80 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
              dcc.Link("gallery", href="/gallery"), html.Span(".")], True, "info")
     grid_style = {"height": "420px"}
     return html.Div([
-        dcc.Store(id="autorun", data={"run": run == "1" and selected is not None}),
-        dcc.Store(id="analysis-request"),
-        dcc.Store(id="analysis-ready"),
-        dcc.Store(id="analysis-done"),
-        dcc.Store(id="analysis-shown"),
-        dcc.Download(id="download-file"),
-        dbc.Alert(alert_children, id="status-alert", is_open=alert_open, color=alert_color, dismissable=True),
+        dcc.Store(id=ids.AUTORUN, data={"run": run == "1" and selected is not None}),
+        dcc.Store(id=ids.ANALYSIS_REQUEST),
+        dcc.Store(id=ids.ANALYSIS_READY),
+        dcc.Store(id=ids.ANALYSIS_DONE),
+        dcc.Store(id=ids.ANALYSIS_SHOWN),
+        dcc.Download(id=ids.DOWNLOAD_FILE),
+        dbc.Alert(alert_children, id=ids.STATUS_ALERT, is_open=alert_open, color=alert_color, dismissable=True),
         dbc.Row([
             dbc.Col([
                 dbc.Card(dbc.CardBody([
-                    dbc.Label("Light curve", html_for="curve-select"),
-                    dbc.Select(id="curve-select", options=curve_options, value=selected, size="sm"),
+                    dbc.Label("Light curve", html_for=ids.CURVE_SELECT),
+                    dbc.Select(id=ids.CURVE_SELECT, options=curve_options, value=selected, size="sm"),
                 ]), className="shadow-sm mb-3"),
-                _settings_card(training.model_options(svc.settings)),
+                _settings_card(svc.training.models()),
             ], xs=12, lg=3),
             dbc.Col([
-                html.Div(id="result-summary", className="fw-semibold mb-2"),
-                dcc.Graph(id="lightcurve-graph", figure=figures.placeholder("Choose a curve to see it here."),
+                html.Div(id=ids.RESULT_SUMMARY, className="fw-semibold mb-2"),
+                dcc.Graph(id=ids.LIGHTCURVE_GRAPH, figure=figures.placeholder("Choose a curve to see it here."),
                           style={"height": "460px"}, config={"displaylogo": False}),
                 html.Div("Tip: select a row of the events table to zoom on that event; drag on the plot to zoom.",
                          className="muted-help mb-3"),
                 dbc.Row([
-                    dbc.Col(dcc.Graph(id="detrended-graph", figure=figures.placeholder("Detrended flux"),
+                    dbc.Col(dcc.Graph(id=ids.DETRENDED_GRAPH, figure=figures.placeholder("Detrended flux"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
-                    dbc.Col(dcc.Graph(id="periodogram-graph", figure=figures.placeholder("BLS periodogram"),
+                    dbc.Col(dcc.Graph(id=ids.PERIODOGRAM_GRAPH, figure=figures.placeholder("BLS periodogram"),
                                       style={"height": "340px"}, config={"displaylogo": False}), lg=6),
                 ]),
-                html.Div(id="phase-folds", className="mb-3"),
+                html.Div(id=ids.PHASE_FOLDS, className="mb-3"),
                 html.H5("Events"),
-                dag.AgGrid(id="events-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                dag.AgGrid(id=ids.EVENTS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit", style=grid_style,
                            className="ag-theme-alpine mb-3"),
                 html.H5("Transit candidates"),
-                dag.AgGrid(id="transits-table", rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
+                dag.AgGrid(id=ids.TRANSITS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit",
                            style={"height": "200px"}, className="ag-theme-alpine mb-3"),
                 html.Div([
                     html.Span("Download results: ", className="me-2"),
-                    dbc.Button("Events (CSV)", id="download-events-csv", size="sm", color="primary",
+                    dbc.Button("Events (CSV)", id=ids.DOWNLOAD_EVENTS_CSV, size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Transits (CSV)", id="download-transits-csv", size="sm", color="primary",
+                    dbc.Button("Transits (CSV)", id=ids.DOWNLOAD_TRANSITS_CSV, size="sm", color="primary",
                                outline=True, className="me-2", disabled=True),
-                    dbc.Button("Everything (JSON)", id="download-json", size="sm", color="primary",
+                    dbc.Button("Everything (JSON)", id=ids.DOWNLOAD_JSON, size="sm", color="primary",
                                outline=True, disabled=True),
-                ], id="download-results", className="mb-4"),
+                ], id=ids.DOWNLOAD_RESULTS, className="mb-4"),
             ], xs=12, lg=9),
         ]),
     ])
 
 
 @callback(
-    Output("analysis-request", "data"),
-    Output("analysis-ready", "data"),
-    Input("analyze-button", "n_clicks"),
-    Input("autorun", "data"),
-    State("curve-select", "value"),
-    State("setting-contamination", "value"),
-    State("setting-window-size", "value"),
-    State("setting-vote-threshold", "value"),
-    State("setting-detrend-window", "value"),
-    State("setting-detectors", "value"),
-    State("model-select", "value"),
-    State("setting-k2-roll", "value"),
+    Output(ids.ANALYSIS_REQUEST, "data"),
+    Output(ids.ANALYSIS_READY, "data"),
+    Input(ids.ANALYZE_BUTTON, "n_clicks"),
+    Input(ids.AUTORUN, "data"),
+    State(ids.CURVE_SELECT, "value"),
+    *[State(component, "value") for component in SETTINGS_FORM],
 )
-def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, vote_threshold,
-                     detrend_window, detectors, model_id, k2_roll):
+def request_analysis(n_clicks, autorun, curve_hash, *settings):
     """Validate the settings; answer from the cache, or start a background job."""
-    if ctx.triggered_id != "analyze-button" and not (autorun or {}).get("run"):
+    if ctx.triggered_id != ids.ANALYZE_BUTTON and not (autorun or {}).get("run"):
         raise dash.exceptions.PreventUpdate  # page load without ?run=1
     server = dash.get_app().server
     sid = current_session_id()
     svc = services()
     if not curve_hash or sid is None or not svc.store.has(sid, curve_hash):
         return dash.no_update, {"error": "Choose a light curve first (upload one or open one from the gallery)."}
+    form = dict(zip(SETTINGS_FORM.values(), settings))
+    form.update(detectors=form["detectors"] or [], model_id=saved_model_id(form["model_id"]))
     try:
-        config = analysis.build_config({
-            "contamination": contamination, "window_size": window_size, "vote_threshold": vote_threshold,
-            "detrend_window": detrend_window, "detectors": detectors or [],
-            "model_id": training.saved_model_id(model_id), "k2_roll": k2_roll,
-        })
+        config = build_config(form)
     except ConfigError as exc:
         return dash.no_update, {"error": f"Check the settings: {exc}."}
-    planned = analysis.plan(svc.results, curve_hash, config)
+    planned = svc.analysis.plan(curve_hash, config)
     if planned.cached:
         return dash.no_update, {"token": seal(server, {"sid": sid, "curve": curve_hash, "key": planned.key}),
                                 "cached": True}
@@ -198,12 +206,12 @@ def request_analysis(n_clicks, autorun, curve_hash, contamination, window_size, 
 
 
 @callback(
-    Output("analysis-done", "data"),
-    Input("analysis-request", "data"),
+    Output(ids.ANALYSIS_DONE, "data"),
+    Input(ids.ANALYSIS_REQUEST, "data"),
     background=True,
-    progress=[Output("analysis-progress", "value"), Output("analysis-progress", "label"),
-              Output("analysis-progress-message", "children")],
-    running=[(Output("analyze-button", "disabled"), True, False)],
+    progress=[Output(ids.ANALYSIS_PROGRESS, "value"), Output(ids.ANALYSIS_PROGRESS, "label"),
+              Output(ids.ANALYSIS_PROGRESS_MESSAGE, "children")],
+    running=[(Output(ids.ANALYZE_BUTTON, "disabled"), True, False)],
     interval=400,
     prevent_initial_call=True,
 )
@@ -221,9 +229,8 @@ def run_analysis(set_progress, token):
 
     try:
         config = AnalysisConfig.from_mapping(job["config"])
-        key = analysis.run(svc.store, svc.results, job["sid"], job["curve"], config,
-                           model=training.load_model(svc.settings, config.model_id), progress=progress)
-    except (LightCurveFormatError, ConfigError, ModelFormatError, LookupError, ResultNotStoredError) as exc:
+        key = svc.analysis.run_stored(job["sid"], job["curve"], config, progress=progress)
+    except (UserError, LookupError, ResultNotStoredError) as exc:
         return {"error": f"The analysis stopped: {exc}"}
     except Exception:  # shown to the user in plain words; the traceback goes to the log only
         log.exception("analysis failed")
@@ -232,22 +239,20 @@ def run_analysis(set_progress, token):
 
 
 @callback(
-    Output("lightcurve-graph", "figure"),
-    Output("detrended-graph", "figure"),
-    Output("periodogram-graph", "figure"),
-    Output("phase-folds", "children"),
-    Output("events-table", "rowData"),
-    Output("events-table", "columnDefs"),
-    Output("transits-table", "rowData"),
-    Output("transits-table", "columnDefs"),
-    Output("result-summary", "children"),
-    Output("analysis-shown", "data"),
-    Output("status-alert", "children", allow_duplicate=True),
-    Output("status-alert", "is_open", allow_duplicate=True),
-    Output("status-alert", "color", allow_duplicate=True),
-    Input("curve-select", "value"),
-    Input("analysis-ready", "data"),
-    Input("analysis-done", "data"),
+    Output(ids.LIGHTCURVE_GRAPH, "figure"),
+    Output(ids.DETRENDED_GRAPH, "figure"),
+    Output(ids.PERIODOGRAM_GRAPH, "figure"),
+    Output(ids.PHASE_FOLDS, "children"),
+    Output(ids.EVENTS_TABLE, "rowData"),
+    Output(ids.EVENTS_TABLE, "columnDefs"),
+    Output(ids.TRANSITS_TABLE, "rowData"),
+    Output(ids.TRANSITS_TABLE, "columnDefs"),
+    Output(ids.RESULT_SUMMARY, "children"),
+    Output(ids.ANALYSIS_SHOWN, "data"),
+    *status_alert_outputs(),
+    Input(ids.CURVE_SELECT, "value"),
+    Input(ids.ANALYSIS_READY, "data"),
+    Input(ids.ANALYSIS_DONE, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def show(curve_hash, ready, done):
@@ -255,12 +260,12 @@ def show(curve_hash, ready, done):
     svc = services()
     sid = current_session_id()
     unchanged = [dash.no_update] * 10
-    if ctx.triggered_id in ("analysis-ready", "analysis-done"):
-        payload = (ready if ctx.triggered_id == "analysis-ready" else done) or {}
+    if ctx.triggered_id in (ids.ANALYSIS_READY, ids.ANALYSIS_DONE):
+        payload = (ready if ctx.triggered_id == ids.ANALYSIS_READY else done) or {}
         if "error" in payload:
             return *unchanged, *alert_state([payload["error"]])
         shown = unseal(dash.get_app().server, payload.get("token"))
-        v = analysis.cached_views(svc.results, svc.views, shown["key"]) if shown and shown["sid"] == sid else None
+        v = cached_views(svc.results, svc.views, shown["key"]) if shown and shown["sid"] == sid else None
         if v is None:
             return *unchanged, *alert_state(["This result is no longer available; press Analyse again."])
         folds = [dcc.Graph(figure=fig, style={"height": "320px"}, config={"displaylogo": False}) for fig in v.folds]
@@ -277,53 +282,48 @@ def show(curve_hash, ready, done):
 
 
 @callback(
-    Output("download-events-csv", "disabled"),
-    Output("download-transits-csv", "disabled"),
-    Output("download-json", "disabled"),
-    Input("analysis-shown", "data"),
+    *[Output(button, "disabled") for button in DOWNLOADS],
+    Input(ids.ANALYSIS_SHOWN, "data"),
 )
 def enable_downloads(token):
-    disabled = not token
-    return disabled, disabled, disabled
+    return [not token] * len(DOWNLOADS)
 
 
 @callback(
-    Output("download-file", "data"),
-    Input("download-events-csv", "n_clicks"),
-    Input("download-transits-csv", "n_clicks"),
-    Input("download-json", "n_clicks"),
-    State("analysis-shown", "data"),
+    Output(ids.DOWNLOAD_FILE, "data"),
+    *[Input(button, "n_clicks") for button in DOWNLOADS],
+    State(ids.ANALYSIS_SHOWN, "data"),
     prevent_initial_call=True,
 )
-def download(_events, _transits, _json, token):
+def download(*clicks_and_token):
+    token = clicks_and_token[-1]
     shown = unseal(dash.get_app().server, token)
     if not shown or shown["sid"] != current_session_id():
         raise dash.exceptions.PreventUpdate
     result = services().results.get(shown["key"])
     if result is None:
         raise dash.exceptions.PreventUpdate
-    what = {"download-events-csv": "events", "download-transits-csv": "transits", "download-json": "json"}
-    return analysis.export(result, what[ctx.triggered_id], analysis.file_stem(result.meta))
+    return export(result, DOWNLOADS[ctx.triggered_id], file_stem(result.meta))
 
 
 @callback(
-    Output("lightcurve-graph", "figure", allow_duplicate=True),
-    Input("events-table", "selectedRows"),
-    Input("lightcurve-graph", "relayoutData"),
-    State("analysis-shown", "data"),
+    Output(ids.LIGHTCURVE_GRAPH, "figure", allow_duplicate=True),
+    Input(ids.EVENTS_TABLE, "selectedRows"),
+    Input(ids.LIGHTCURVE_GRAPH, "relayoutData"),
+    State(ids.ANALYSIS_SHOWN, "data"),
     prevent_initial_call=True,
 )
 def focus(selected_rows, relayout, token):
     """Zoom on a selected event, and redraw flux and trend at full detail for the visible range."""
-    if ctx.triggered_id == "events-table":
+    if ctx.triggered_id == ids.EVENTS_TABLE:
         rows = selected_rows if isinstance(selected_rows, list) else []  # the table sends a list of row dicts
-        x_range = analysis.zoom_range(rows[0]) if rows else None
+        x_range = zoom_range(rows[0]) if rows else None
     else:
-        x_range = analysis.relayout_range(relayout)
-        if x_range is analysis.NO_CHANGE:
+        x_range = relayout_range(relayout)
+        if x_range is NO_CHANGE:
             raise dash.exceptions.PreventUpdate
     patch = dash.Patch()
-    if ctx.triggered_id == "events-table":
+    if ctx.triggered_id == ids.EVENTS_TABLE:
         patch["layout"]["xaxis"]["autorange"] = x_range is None
         patch["layout"]["yaxis"]["autorange"] = True
         if x_range is not None:

@@ -8,13 +8,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from core.errors import ConfigError, LightCurveFormatError
-from dashapp import training
-from dashapp.cache import cache_reachable
-from dashapp.components import alert_state
+from core.errors import ConfigError, UserError
+from dashapp import ids
+from dashapp.infra.cache import cache_reachable
+from dashapp.infra.disk import STORAGE_MESSAGE, is_storage_error
+from dashapp.infra.session import current_session_id, seal, unseal
+from dashapp.pages.forms import PAGE_MIN_SAMPLES, training_inputs
 from dashapp.services import services
-from dashapp.session import current_session_id, seal, unseal
-from dashapp.storage import STORAGE_MESSAGE, is_storage_error
+from dashapp.training_service import MAX_TRAIN_SAMPLES
+from dashapp.views.components import alert_state, status_alert_outputs
+from dashapp.views.models import flat_metrics, model_options
 
 log = logging.getLogger(__name__)
 
@@ -22,43 +25,43 @@ dash.register_page(__name__, path="/training", name="Training", title="Training 
                    order=2)
 
 def model_rows() -> html.Div:
-    options = training.model_options(services().settings)[1:]
+    options = model_options(services().training.models())[1:]
     if not options:
         return html.P("No saved models yet.", className="text-muted")
-    return html.Ul([html.Li(o["label"]) for o in options], id="model-list")
+    return html.Ul([html.Li(o["label"]) for o in options], id=ids.MODEL_LIST)
 
 
 def layout(**_query: str) -> html.Div:
     sid = current_session_id()
     n_uploaded = len(services().store.list(sid)) if sid else 0
     return html.Div([
-        dcc.Store(id="training-session", data=seal(dash.get_app().server, {"sid": sid}) if sid else None),
-        dcc.Store(id="train-request"),
+        dcc.Store(id=ids.TRAINING_SESSION, data=seal(dash.get_app().server, {"sid": sid}) if sid else None),
+        dcc.Store(id=ids.TRAIN_REQUEST),
         html.H2("Train the anomaly model"),
         html.P("Fit the Isolation Forest + LOF ensemble on synthetic light curves or on the curves you "
                "uploaded. The model is scored on held-out synthetic curves with known events, saved in the "
                "model registry, and can then be chosen on the Analysis page.", className="text-muted"),
-        dbc.Alert(id="status-alert", is_open=False, dismissable=True),
+        dbc.Alert(id=ids.STATUS_ALERT, is_open=False, dismissable=True),
         dbc.Card(dbc.CardBody(dbc.Row([
             dbc.Col([dbc.Label("Train on"),
-                     dbc.RadioItems(id="train-source", value="synthetic", options=[
+                     dbc.RadioItems(id=ids.TRAIN_SOURCE, value="synthetic", options=[
                          {"label": "synthetic curves", "value": "synthetic"},
                          {"label": f"my uploaded curves ({n_uploaded})", "value": "session",
                           "disabled": n_uploaded == 0}])], md=2),
-            dbc.Col([dbc.Label("Synthetic curves", html_for="train-n-samples"),
-                     dbc.Input(id="train-n-samples", type="number", value=100, min=5, max=training.MAX_TRAIN_SAMPLES,
+            dbc.Col([dbc.Label("Synthetic curves", html_for=ids.TRAIN_N_SAMPLES),
+                     dbc.Input(id=ids.TRAIN_N_SAMPLES, type="number", value=100, min=PAGE_MIN_SAMPLES, max=MAX_TRAIN_SAMPLES,
                                step=1)], md=2),
-            dbc.Col([dbc.Label("Contamination", html_for="train-contamination"),
-                     dbc.Input(id="train-contamination", type="number", value=0.05, min=0.001, max=0.5,
+            dbc.Col([dbc.Label("Contamination", html_for=ids.TRAIN_CONTAMINATION),
+                     dbc.Input(id=ids.TRAIN_CONTAMINATION, type="number", value=0.05, min=0.001, max=0.5,
                                step=0.005)], md=2),
-            dbc.Col(dbc.Button("Train", id="train-button", color="primary", className="w-100"), md=2,
+            dbc.Col(dbc.Button("Train", id=ids.TRAIN_BUTTON, color="primary", className="w-100"), md=2,
                     className="d-flex align-items-end"),
-            dbc.Col([dbc.Label("Progress"), dbc.Progress(id="train-progress", value=0, label="",
+            dbc.Col([dbc.Label("Progress"), dbc.Progress(id=ids.TRAIN_PROGRESS, value=0, label="",
                                                           style={"height": "24px"})], md=4),
         ])), className="shadow-sm mb-3"),
-        html.Div(id="train-result", className="mb-3"),
+        html.Div(id=ids.TRAIN_RESULT, className="mb-3"),
         html.H4("Saved models"),
-        html.Div(model_rows(), id="model-list-container"),
+        html.Div(model_rows(), id=ids.MODEL_LIST_CONTAINER),
     ])
 
 
@@ -67,15 +70,13 @@ CACHE_DOWN_ALERT = ("Training is unavailable right now: the server cannot reach 
 
 
 @callback(
-    Output("train-request", "data"),
-    Output("status-alert", "children", allow_duplicate=True),
-    Output("status-alert", "is_open", allow_duplicate=True),
-    Output("status-alert", "color", allow_duplicate=True),
-    Input("train-button", "n_clicks"),
-    State("train-n-samples", "value"),
-    State("train-contamination", "value"),
-    State("train-source", "value"),
-    State("training-session", "data"),
+    Output(ids.TRAIN_REQUEST, "data"),
+    *status_alert_outputs(),
+    Input(ids.TRAIN_BUTTON, "n_clicks"),
+    State(ids.TRAIN_N_SAMPLES, "value"),
+    State(ids.TRAIN_CONTAMINATION, "value"),
+    State(ids.TRAIN_SOURCE, "value"),
+    State(ids.TRAINING_SESSION, "data"),
     prevent_initial_call=True,
 )
 def request_training(n_clicks, n_samples, contamination, source, session_token):
@@ -85,7 +86,7 @@ def request_training(n_clicks, n_samples, contamination, source, session_token):
     even be queued, so the page says so now instead of failing with a bare error.
     """
     try:
-        n, c = training.parse_inputs(n_samples, contamination)
+        n, c = training_inputs(n_samples, contamination)
     except ConfigError as exc:
         return dash.no_update, *_error(f"Check the inputs: {exc}.")
     if not cache_reachable(services().cache):
@@ -95,15 +96,13 @@ def request_training(n_clicks, n_samples, contamination, source, session_token):
 
 
 @callback(
-    Output("train-result", "children"),
-    Output("model-list-container", "children"),
-    Output("status-alert", "children", allow_duplicate=True),
-    Output("status-alert", "is_open", allow_duplicate=True),
-    Output("status-alert", "color", allow_duplicate=True),
-    Input("train-request", "data"),
+    Output(ids.TRAIN_RESULT, "children"),
+    Output(ids.MODEL_LIST_CONTAINER, "children"),
+    *status_alert_outputs(),
+    Input(ids.TRAIN_REQUEST, "data"),
     background=True,
-    progress=[Output("train-progress", "value"), Output("train-progress", "label")],
-    running=[(Output("train-button", "disabled"), True, False)],
+    progress=[Output(ids.TRAIN_PROGRESS, "value"), Output(ids.TRAIN_PROGRESS, "label")],
+    running=[(Output(ids.TRAIN_BUTTON, "disabled"), True, False)],
     interval=400,
     prevent_initial_call=True,
 )
@@ -126,10 +125,10 @@ def train(set_progress, request_token):
             job = unseal(dash.get_app().server, session_token)
             if job is None:
                 raise ConfigError("your session has expired; reload the page")
-            model_id, metadata = training.train_on_session(svc.settings, svc.store, job["sid"], c, progress)
+            model_id, metadata = svc.training.train_on_session(svc.store, job["sid"], c, progress)
         else:
-            model_id, metadata = training.train(svc.settings, n, c, progress)
-    except (ConfigError, LightCurveFormatError) as exc:
+            model_id, metadata = svc.training.train_synthetic(n, progress, contamination=c)
+    except UserError as exc:
         return dash.no_update, dash.no_update, *_error(f"Training stopped: {exc}")
     except Exception as exc:
         if is_storage_error(exc):
@@ -150,11 +149,11 @@ def _error(message: str) -> tuple[str, bool, str]:
 
 def result_card(model_id: str, metadata: dict, seconds: float) -> dbc.Card:
     rows = [html.Tr([html.Td(name), html.Td(f"{value:.3f}" if isinstance(value, float) else str(value))])
-            for name, value in training.flat_metrics(metadata.get("metrics", {}))]
+            for name, value in flat_metrics(metadata.get("metrics", {}))]
     data = metadata.get("training_data", {})
     what = "synthetic curves" if data.get("kind") == "synthetic" else "uploaded curves"
     return dbc.Card(dbc.CardBody([
-        html.H5(["Model ", html.Code(model_id, id="trained-model-id")], className="card-title"),
+        html.H5(["Model ", html.Code(model_id, id=ids.TRAINED_MODEL_ID)], className="card-title"),
         html.P(f"Trained in {seconds:.1f} s on {data.get('n_curves', '?')} {what}.",
                className="text-muted"),
         dbc.Table([html.Thead(html.Tr([html.Th("Metric (held-out synthetic curves)"), html.Th("Value")])),

@@ -5,10 +5,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashapp.components import alert_state, curve_cards
+from dashapp import ids
+from dashapp.infra.session import current_session_id
 from dashapp.services import services
-from dashapp.session import current_session_id
-from dashapp.uploads import store_uploads
+from dashapp.upload_service import store_uploads
+from dashapp.views.components import alert_state, curve_cards, status_alert_outputs
 
 dash.register_page(__name__, path="/", name="Upload", title="Upload - Light-curve anomaly detector", order=0)
 
@@ -25,27 +26,25 @@ def layout(**_query: str) -> html.Div:
             "Or start from the ", dcc.Link("gallery", href="/gallery"), ".",
         ], className="text-muted"),
         dcc.Upload(
-            id="upload-data",
+            id=ids.UPLOAD_DATA,
             multiple=True,
             className="upload-zone mb-3",
             children=html.Div([html.Div("Drag and drop light-curve files here", className="fs-5"),
                                html.Div("or click to choose files (.fits, .fits.gz, .csv, .txt)",
                                         className="muted-help")]),
         ),
-        dcc.Loading(dbc.Alert(id="status-alert", is_open=False, dismissable=True, className="mb-3"),
+        dcc.Loading(dbc.Alert(id=ids.STATUS_ALERT, is_open=False, dismissable=True, className="mb-3"),
                     type="dot"),
         html.H4("Curves in this session", className="mt-2"),
-        html.Div(curve_cards(entries), id="upload-cards"),
+        html.Div(curve_cards(entries), id=ids.UPLOAD_CARDS),
     ])
 
 
 @callback(
-    Output("upload-cards", "children"),
-    Output("status-alert", "children", allow_duplicate=True),
-    Output("status-alert", "is_open", allow_duplicate=True),
-    Output("status-alert", "color", allow_duplicate=True),
-    Input("upload-data", "contents"),
-    State("upload-data", "filename"),
+    Output(ids.UPLOAD_CARDS, "children"),
+    *status_alert_outputs(),
+    Input(ids.UPLOAD_DATA, "contents"),
+    State(ids.UPLOAD_DATA, "filename"),
     prevent_initial_call=True,
 )
 def on_upload(contents: list[str] | None, filenames: list[str] | None):

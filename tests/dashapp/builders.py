@@ -1,4 +1,4 @@
-"""Hand-built light curves, results and stores with known contents, for figure, callback and job tests."""
+"""Hand-built light curves, results, forms and stores with known contents, for figure, callback and job tests."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,6 +14,13 @@ def make_lightcurve(n: int = 2000, seed: int = 0, **meta):
     time = 1000.0 + np.arange(n) * (2.0 / 1440)
     flux = 1.0 + 1e-3 * rng.standard_normal(n)
     return from_arrays(time, flux, np.full(n, 1e-3), meta={"mission": "TESS", "target": "TIC 1", **meta})
+
+
+def analysis_form(**changes: Any) -> dict[str, Any]:
+    """The analysis page's settings form at its defaults, with `changes`."""
+    values = {"contamination": 0.05, "window_size": 50, "vote_threshold": 0.3, "detrend_window": 0.75,
+              "detectors": ["transits", "flares", "outliers", "anomaly"], "model_id": None}
+    return {**values, **changes}
 
 
 def make_result(n: int = 5000, seed: int = 1) -> AnalysisResult:

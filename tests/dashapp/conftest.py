@@ -12,7 +12,7 @@ os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="dashapp-unit-")
 os.environ.pop("REDIS_URL", None)
 
 from dashapp.settings import Settings  # noqa: E402
-from dashapp.store import CurveStore  # noqa: E402
+from dashapp.infra.curve_store import CurveStore  # noqa: E402
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from dashapp.app import app, server
-from dashapp.session import SESSION_KEY, is_valid_session_id, seal, unseal
+from dashapp.infra.session import SESSION_KEY, is_valid_session_id, seal, unseal
 from dashapp.settings import Settings, secret_key
 
 

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from dashapp.app import create_app
-from dashapp.session import SESSION_KEY
+from dashapp.infra.session import SESSION_KEY
 from dashapp.settings import Settings
-from dashapp.training import FIT_ON_CURVE
+from dashapp.views.models import FIT_ON_CURVE
 from tests.dashapp.dash_calls import call
 
 CSV = "time,flux\n" + "".join(f"{1000 + i * 0.002:.4f},{1 + 1e-4 * (i % 7):.6f}\n" for i in range(500))

@@ -1,12 +1,13 @@
 """Every in-process cache has a bound: a long-running worker must not grow with traffic."""
 from __future__ import annotations
 
-from dashapp import analysis
-from dashapp.api_analyze import MODEL_LRU_SIZE, RESULT_LRU_SIZE
-from dashapp.cache import cache_config
-from dashapp.lru import LRU
-from dashapp.ratelimit import MemoryCounter
+from dashapp.analysis_service import RESULT_LRU_SIZE
+from dashapp.infra.cache import cache_config
+from dashapp.infra.lru import LRU
+from dashapp.infra.ratelimit import MemoryCounter
 from dashapp.settings import Settings
+from dashapp.training_service import MODEL_LRU_SIZE
+from dashapp.views import result_views
 
 
 def test_lru_never_holds_more_than_its_size() -> None:
@@ -45,18 +46,18 @@ class _Results:
 
 def test_views_memo_is_bounded_and_builds_each_result_once(monkeypatch) -> None:
     built: list[object] = []
-    monkeypatch.setattr(analysis, "views", lambda result: built.append(result) or f"views of {result}")
-    memo: LRU[str, object] = LRU(analysis.VIEWS_LRU_SIZE)
+    monkeypatch.setattr(result_views, "build_views", lambda result: built.append(result) or f"views of {result}")
+    memo: LRU[str, object] = LRU(result_views.VIEWS_LRU_SIZE)
     for i in range(100):
-        assert analysis.cached_views(_Results(), memo, f"k{i}") == f"views of result k{i}"
-    assert len(memo) == analysis.VIEWS_LRU_SIZE
-    analysis.cached_views(_Results(), memo, "k99")
+        assert result_views.cached_views(_Results(), memo, f"k{i}") == f"views of result k{i}"
+    assert len(memo) == result_views.VIEWS_LRU_SIZE
+    result_views.cached_views(_Results(), memo, "k99")
     assert len(built) == 100  # the recent one was not built again
-    assert analysis.cached_views(_Results(), memo, "gone") is None and len(memo) == analysis.VIEWS_LRU_SIZE
+    assert result_views.cached_views(_Results(), memo, "gone") is None and len(memo) == result_views.VIEWS_LRU_SIZE
 
 
 def test_each_app_bounds_its_views_memo() -> None:
     from dashapp.app import server
     from dashapp.services import EXTENSION_KEY
 
-    assert server.extensions[EXTENSION_KEY].views.size == analysis.VIEWS_LRU_SIZE
+    assert server.extensions[EXTENSION_KEY].views.size == result_views.VIEWS_LRU_SIZE

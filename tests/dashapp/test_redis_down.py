@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from core.io.writers import write_csv
 from core.synthetic import generate_sample
-from dashapp import cache as cache_module
+from dashapp.infra import cache as cache_module
 from dashapp.app import create_app
 from dashapp.pages.analysis import CACHE_DOWN_ALERT
 from dashapp.settings import Settings

@@ -17,12 +17,12 @@ import pytest
 from flask.testing import FlaskClient
 
 import core.anomaly.registry
-from dashapp import storage
-from dashapp.api_jobs import JobQueueUnavailableError, JobRunner
+from dashapp.api.jobs import JobQueueUnavailableError, JobRunner
 from dashapp.app import create_app
-from dashapp.results import ResultCache, ResultNotStoredError
+from dashapp.infra import disk
+from dashapp.infra.disk import STORAGE_MESSAGE, StorageError
+from dashapp.infra.result_cache import ResultCache, ResultNotStoredError
 from dashapp.settings import Settings
-from dashapp.storage import STORAGE_MESSAGE, StorageError
 from tests.dashapp.builders import DictStore, make_result
 from tests.dashapp.dash_calls import call
 
@@ -54,8 +54,8 @@ def test_start_up_names_a_directory_that_cannot_be_created(tmp_path: Path) -> No
 
 def test_start_up_names_a_full_cache_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings.from_env({"DATA_DIR": str(tmp_path)})
-    real_probe = storage.probe
-    monkeypatch.setattr(storage, "probe", lambda path: "No space left on device" if path == settings.cache_dir
+    real_probe = disk.probe
+    monkeypatch.setattr(disk, "probe", lambda path: "No space left on device" if path == settings.cache_dir
                         else real_probe(path))
     with pytest.raises(StorageError, match="CACHE_DIR") as info:
         create_app(settings)
@@ -80,8 +80,8 @@ def test_health_reports_an_unwritable_directory(app: dash.Dash, client: FlaskCli
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     assert client.get("/health").json["storage"] == {"writable": True, "problems": []}
     models_dir = app.server.extensions["lightcurve_dashboard"].settings.models_dir
-    real_probe = storage.probe
-    monkeypatch.setattr(storage, "probe", lambda path: "No space left on device" if path == models_dir
+    real_probe = disk.probe
+    monkeypatch.setattr(disk, "probe", lambda path: "No space left on device" if path == models_dir
                         else real_probe(path))
     body = client.get("/health").json
     assert body["status"] == "degraded" and body["storage"]["writable"] is False

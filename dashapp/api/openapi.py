@@ -1,0 +1,134 @@
+"""The OpenAPI 3.1 description served at /api/openapi.json.
+
+Request bodies are rendered from the request schemas the parsers validate with
+(`api.schemas`); paths, summaries and response shapes are written here, and a test
+compares the paths and methods with the blueprint's URL rules, so neither can drift.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import core
+from dashapp.api.analyze_request import ANALYZE_FORM
+from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    meaning = {400: "Bad request (missing file, malformed JSON)", 404: "Not found", 409: "Refused",
+               413: "Upload larger than MAX_CONTENT_LENGTH", 415: "Unsupported media type",
+               422: "Invalid parameter or unreadable light curve", 503: "Job queue full; retry later"}
+    return {str(code): _json(ERROR, meaning[code]) for code in codes}
+
+
+_SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+    "AnalysisResult": {
+        "type": "object",
+        "required": ["n_points", "meta", "transits", "events", "timings"],
+        "properties": {
+            "n_points": {"type": "integer"},
+            "meta": {"type": "object"},
+            "transits": {"type": "array", "items": {"type": "object", "properties": {
+                k: {"type": ["number", "null"]} for k in ("period", "t0", "duration", "depth", "snr", "sde")}}},
+            "events": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": {"enum": ["transit", "flare", "outlier", "anomaly"]},
+                **{k: {"type": ["number", "null"]} for k in ("t_start", "t_end", "t_peak", "amplitude", "snr",
+                                                              "score")}}}},
+            "timings": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+    },
+    "JobAccepted": {"type": "object", "required": ["job_id", "status_url"],
+                    "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}}},
+    "Job": {"type": "object", "required": ["id", "status", "progress"], "properties": {
+        "id": {"type": "string"}, "kind": {"type": "string"},
+        "status": {"enum": ["queued", "running", "done", "failed"]},
+        "progress": {"type": "number", "minimum": 0, "maximum": 1},
+        "updated": {"type": "number", "description": "Unix time of the job's last state change or progress"},
+        "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"},
+                             {"$ref": "#/components/schemas/AnalysisResult"}, {"type": "null"}]},
+        "error": {"type": ["string", "null"]}}},
+    "TrainResult": {"type": "object", "required": ["model_id", "metrics"], "properties": {
+        "model_id": {"type": "string"}, "metrics": {"type": "object"}, "model": {"$ref": "#/components/schemas/Model"},
+        "model_url": {"type": "string"}}},
+    "Model": {"type": "object", "required": ["id", "created", "params"], "properties": {
+        "id": {"type": "string"}, "created": {"type": "string"}, "params": {"type": "object"},
+        "metrics": {"type": "object"}, "training_data": {"type": "object"}, "versions": {"type": "object"}}},
+}
+
+_MODEL_ID = {"name": "model_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def openapi_spec() -> dict[str, Any]:
+    """The whole document; built per call so the version is the running one."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Light-curve anomaly detector API", "version": core.__version__,
+                 "description": "Find transits, flares, outliers and anomalies in Kepler/K2/TESS and CSV light curves."},
+        "paths": {
+            "/health": {"get": {"summary": "Liveness, version, default model and cache status", "responses": {
+                "200": _json({"type": "object", "properties": {
+                    "status": {"enum": ["ok", "degraded"]}, "version": {"type": "string"},
+                    "default_model": {"type": "boolean"},
+                    "cache": {"type": "object", "properties": {"backend": {"type": "string"},
+                                                               "reachable": {"type": "boolean"}}}}}, "Status")}}},
+            "/api/analyze": {"post": {
+                "summary": "Analyse one light curve (a long transit search runs as a job: 202)",
+                "description": "Cached results and analyses whose transit search is small (up to about a "
+                               "200k-point TESS curve) answer at once with 200. A longer search (a multi-year "
+                               "Kepler curve) would outlast the request timeout, so it is queued as a job and "
+                               "answered with 202 and a Location header; poll /api/jobs/{job_id}, whose result "
+                               "then holds the same document. Unreadable files are refused (415/422) before "
+                               "anything is queued; a repeated request while the job is queued or running "
+                               "answers 202 with the same job, and after it is done 200 from the cache.",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": ANALYZE_FORM.json_schema()}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"},
+                                           "Long transit search: queued as a job whose result is the analysis"),
+                              **_errors(400, 404, 413, 415, 422, 503)}}},
+            "/api/train/synthetic": {"post": {
+                "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": SYNTHETIC_BODY.json_schema()}}},
+                "responses": {"201": _json({"$ref": "#/components/schemas/TrainResult"}, "Trained at once"),
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
+                              **_errors(400, 415, 422, 503)}}},
+            "/api/train": {"post": {
+                "summary": "Train a model on uploaded light curves (runs as a job)",
+                "requestBody": {"required": True,
+                                "content": {"multipart/form-data": {"schema": FILES_FORM.json_schema()}}},
+                "responses": {"202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
+                              **_errors(400, 413, 415, 422, 503)}}},
+            "/api/jobs/{job_id}": {"get": {
+                "summary": "Status, progress and result of a job",
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Job"}, "The job"), **_errors(404)}}},
+            "/api/models": {"get": {"summary": "Saved models, newest first", "responses": {"200": _json({
+                "type": "object", "properties": {
+                    "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
+                    "default_model_id": {"type": "string"}}}, "The models")}}},
+            "/api/models/{model_id}": {
+                "get": {"summary": "One model's metadata", "parameters": [_MODEL_ID],
+                        "responses": {"200": _json({"$ref": "#/components/schemas/Model"}, "The model"),
+                                      **_errors(404, 422)}},
+                "delete": {"summary": "Delete a model (not the default one)", "parameters": [_MODEL_ID],
+                           "responses": {"200": _json({"type": "object", "properties": {
+                               "deleted": {"type": "string"}}}, "Deleted"), **_errors(404, 409)}}},
+            "/api/samples": {"get": {"summary": "The gallery samples with download URLs", "responses": {
+                "200": _json({"type": "object", "properties": {"samples": {"type": "array", "items": {
+                    "type": "object", "properties": {k: {"type": "string"} for k in ("name", "description", "url")}}}}},
+                    "The samples")}}},
+            "/api/samples/{name}.csv": {"get": {
+                "summary": "One sample as CSV (time, flux, flux_err)",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "CSV file", "content": {"text/csv": {}}}, **_errors(404)}}},
+            "/api/openapi.json": {"get": {"summary": "This document",
+                                          "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

@@ -1,0 +1,168 @@
+"""The REST API's routes: a Flask blueprint on the dashboard's server (`register_api(server)`).
+
+Every route parses its request (`analyze_request`, `train_request`), calls the same services
+the pages use (`services()`), and answers JSON; failures are answered by `errors`.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, jsonify, request, send_file
+
+import core
+from core.io.writers import write_csv
+from core.anomaly.registry import DEFAULT_MODEL_ID
+from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
+from dashapp.api import errors
+from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
+from dashapp.api.openapi import openapi_spec
+from dashapp.api.train_request import (
+    SYNC_MAX_SAMPLES,
+    TrainParams,
+    files_work,
+    parse_synthetic,
+    stage_uploads,
+    synthetic_work,
+)
+from dashapp.infra.cache import cache_reachable
+from dashapp.infra.disk import unwritable
+from dashapp.services import services
+
+api = Blueprint("api", __name__)
+errors.register(api)
+
+
+def register_api(server: Flask) -> None:
+    """Mount the API on a server built by dashapp.app.create_app (it needs that app's Services)."""
+    server.register_blueprint(api)
+    errors.install(server)
+
+
+@api.get("/health")
+def health() -> Response:
+    """200 while the server answers; "degraded" names what is down (the cache, a data directory)."""
+    svc = services()
+    reachable = cache_reachable(svc.cache)
+    problems = unwritable(svc.settings)
+    return jsonify(
+        status="ok" if reachable and not problems else "degraded",
+        version=core.__version__,
+        default_model=svc.registry.exists(DEFAULT_MODEL_ID),
+        cache={"backend": "redis" if svc.settings.redis_url else "filesystem", "reachable": reachable},
+        storage={"writable": not problems, "problems": problems},
+    )
+
+
+@api.post("/api/analyze")
+def analyze_upload() -> Response | tuple[Response, int]:
+    """200 with the document when cached or quick; 202 and a job when the transit search would outlast the request."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
+    upload = request.files.get("file")
+    if upload is None:
+        return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
+    config = parse_config(request.form)
+    svc = services()
+    data = upload.read()
+    key, document = svc.analysis.lookup(data, config, upload.filename)
+    if document is not None:
+        return jsonify(document)
+    check_media(data)
+    prepared = svc.analysis.prepare_upload(key, data, config, upload.filename)
+    if fits_in_request(prepared):
+        return jsonify(svc.analysis.run(prepared))
+    job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
+                                      same_work=prepared.key)
+    return _accepted(job_id)
+
+
+@api.post("/api/train/synthetic")
+def train_synthetic_models() -> tuple[Response, int]:
+    n_samples, params = parse_synthetic(request.get_json())
+    svc = services()
+    work = synthetic_work(svc.training, n_samples, params)
+    if n_samples <= SYNC_MAX_SAMPLES:
+        result = work(lambda fraction: None)
+        response = jsonify(result)
+        response.headers["Location"] = result["model_url"]
+        return response, 201
+    return _accepted(svc.jobs.training.submit("train-synthetic", work))
+
+
+@api.post("/api/train")
+def train_uploaded_models() -> tuple[Response, int]:
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the training curves as multipart/form-data in field 'files'")
+    params = TrainParams.from_mapping(request.form.to_dict())
+    uploads = [(upload.filename or "unnamed", upload.read()) for upload in request.files.getlist("files")]
+    if not uploads:
+        return errors.error(400, "no training curves: send one or more FITS or CSV files in multipart field 'files'")
+    directory = stage_uploads(uploads)
+    svc = services()
+    return _accepted(svc.jobs.training.submit("train-files", files_work(svc.training, directory, params)))
+
+
+@api.get("/api/jobs/<job_id>")
+def job_status(job_id: str) -> Response | tuple[Response, int]:
+    state = services().jobs.status(job_id)
+    if state is None:
+        return errors.error(404, f"no job with id {job_id}")
+    return jsonify(state)
+
+
+@api.get("/api/models")
+def list_models() -> Response:
+    return jsonify(models=services().training.models(), default_model_id=DEFAULT_MODEL_ID)
+
+
+@api.get("/api/models/<model_id>")
+def get_model(model_id: str) -> Response:
+    return jsonify(services().registry.get_metadata(model_id))
+
+
+@api.delete("/api/models/<model_id>")
+def delete_model(model_id: str) -> Response | tuple[Response, int]:
+    if model_id == DEFAULT_MODEL_ID:
+        return errors.error(409, "the default model cannot be deleted; analyses fall back to it")
+    services().training.delete(model_id)
+    return jsonify(deleted=model_id)
+
+
+@api.get("/api/samples")
+def list_samples() -> Response:
+    return jsonify(samples=[
+        {"name": name, "description": SAMPLE_DESCRIPTIONS[name], "url": f"/api/samples/{name}.csv"}
+        for name in SAMPLE_NAMES
+    ])
+
+
+@api.get("/api/samples/<name>.csv")
+def sample_csv(name: str) -> Response | tuple[Response, int]:
+    if name not in SAMPLE_NAMES:
+        return errors.error(404, f"no sample named {name!r}; choose from {list(SAMPLE_NAMES)}")
+    stored = services().settings.samples_dir / f"{name}.csv"
+    if stored.is_file():
+        return send_file(stored, mimetype="text/csv", as_attachment=True, download_name=f"{name}.csv")
+    with tempfile.TemporaryDirectory(prefix="api-sample-") as tmp:
+        data = write_csv(generate_sample(name)[0], Path(tmp) / "sample.csv").read_bytes()
+    return Response(data, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@api.get("/api/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_spec())
+
+
+@api.get("/api/<path:unknown>")
+def unknown_api_path(unknown: str) -> tuple[Response, int]:
+    """Without this, the dashboard's catch-all page route would answer unknown API paths with HTML."""
+    return errors.error(404, f"no API endpoint /api/{unknown}; see /api/openapi.json")
+
+
+def _accepted(job_id: str) -> tuple[Response, int]:
+    url = f"/api/jobs/{job_id}"
+    response = jsonify(job_id=job_id, status_url=url)
+    response.headers["Location"] = url
+    return response, 202

@@ -1,0 +1,51 @@
+"""The one analysis service, as the pages use it: cached runs of a session's stored curves."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_caching import Cache
+
+from core.anomaly.registry import ModelRegistry
+from core.synthetic import generate_sample
+from dashapp import analysis_service
+from dashapp.analysis_service import AnalysisService, Plan
+from dashapp.infra.cache import cache_config
+from dashapp.infra.curve_store import content_hash
+from dashapp.infra.result_cache import ResultCache
+from dashapp.infra.session import new_session_id
+from dashapp.pages.forms import build_config
+from dashapp.training_service import TrainingService
+from tests.dashapp.builders import analysis_form as form
+
+
+@pytest.fixture
+def results(settings) -> ResultCache:
+    return ResultCache(Cache(Flask(__name__), config=cache_config(settings)), timeout_s=60)
+
+
+@pytest.fixture
+def service(settings, store, results) -> AnalysisService:
+    return AnalysisService(results, store, TrainingService(ModelRegistry(settings.models_dir), settings.cache_dir))
+
+
+def test_second_run_with_same_settings_comes_from_the_cache(store, service, monkeypatch):
+    sid = new_session_id()
+    lc, _ = generate_sample("exoplanet_transit")
+    h = content_hash(b"exoplanet_transit")
+    store.save(sid, h, lc, "exoplanet_transit.csv")
+    config = build_config(form())
+    assert not service.plan(h, config).cached
+    progress = []
+    key = service.run_stored(sid, h, config, progress=lambda f, m: progress.append(f))
+    assert progress and progress[-1] == 1.0
+    assert service.plan(h, config) == Plan(key=key, cached=True)
+    monkeypatch.setattr(analysis_service, "analyze", lambda *a, **k: pytest.fail("re-analysed a cached curve"))
+    assert service.run_stored(sid, h, config) == key
+    assert not service.plan(h, build_config(form(contamination=0.02))).cached
+
+
+def test_another_session_cannot_run_my_curve(store, service):
+    h = content_hash(b"mine")
+    store.save(new_session_id(), h, generate_sample("normal_star")[0], "mine.csv")
+    with pytest.raises(LookupError):
+        service.run_stored(new_session_id(), h, build_config(form()))
