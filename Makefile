@@ -7,7 +7,7 @@ SAMPLES_DIR ?= data/samples
 USERS ?= 20
 DURATION ?= 60
 
-.PHONY: run test samples bench evaluate screenshots loadtest clean
+.PHONY: run test samples bench evaluate docs docs-evaluation docs-speed screenshots loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ bench: $(VENV)/.runtime-installed
 
 evaluate: $(VENV)/.runtime-installed
 	$(PY) -m core evaluate
+
+# docs/evaluation.md and docs/speed.md are written by the commands that measure them, never by hand.
+docs: docs-evaluation docs-speed
+
+docs-evaluation: $(VENV)/.runtime-installed
+	$(PY) -m core evaluate --seed 0 1 2 --markdown docs/evaluation.md
+
+docs-speed: $(VENV)/.runtime-installed
+	$(PY) -m core bench --markdown docs/speed.md
 
 # The browser tests save a picture of each page (and upload->plot timings) here.
 screenshots: $(VENV)/.dev-installed

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import tempfile
 import time as clock
@@ -23,6 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from core.baseline import seed_style_detect
+from core.commands.markdown_file import check_writable, describe_machine, machine, write_markdown
 from core.config import AnalysisConfig
 from core.detect.box_kernel import astropy_likelihood_power, box_likelihood_power
 from core.detect.transits import coarse_periodogram, period_grid, period_range
@@ -41,6 +40,9 @@ CADENCE_MIN = 2.0
 REFERENCE_LOOP_MAX_POINTS = 20_000  # the per-window Python loop is only timed up to here: it is slow
 FITS_FLUX_SCALE = 12_000.0  # e-/s of a TESS star at relative flux 1, so the reader has to normalise
 WARM_UP_POINTS = 2_000
+CURVE_SEED = 0
+ABOUT = ("Each stage of `analyze` timed in-process (imports and first calls excluded) on synthetic TESS-like "
+         "curves, beside the replaced app's method (\"seed-style\") on the same curves.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per timing; the fastest is kept (default: 1)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--no-seed", action="store_true", help="skip the (slow) seed-style run")
+    parser.add_argument("--markdown", type=Path, metavar="PATH",
+                        help="also write the tables, under a header saying how they were made, to this file "
+                             "(docs/speed.md)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,15 +61,22 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--repeat must be >= 1, got {args.repeat}")
     if any(not WARM_UP_POINTS <= n <= 2_000_000 for n in args.sizes):
         raise ConfigError(f"--sizes must each be between {WARM_UP_POINTS} and 2000000")
+    if args.markdown:
+        check_writable(args.markdown)
+    started = clock.perf_counter()
     _warm_up(not args.no_seed)
     rows = [bench_size(n, args.repeat, not args.no_seed) for n in args.sizes]
     report = {"machine": machine(), "repeat": args.repeat, "rows": rows,
               "ru_maxrss_mb": round(_max_rss_mb(), 1)}
     print(json.dumps(report, indent=2) if args.json else to_markdown(report))
+    if args.markdown:
+        write_markdown(args.markdown, title="Speed", about=ABOUT, command=_command(args), seeds=[CURVE_SEED],
+                       elapsed_s=clock.perf_counter() - started, machine_info=report["machine"],
+                       body=to_markdown(report, with_machine=False))
     return 0
 
 
-def bench_curve(n_points: int, seed: int = 0) -> LightCurve:
+def bench_curve(n_points: int, seed: int = CURVE_SEED) -> LightCurve:
     """A TESS-like curve with rotation, red noise, gaps, a planet, flares and outliers."""
     lc, _ = generate_lightcurve(
         n_points, CADENCE_MIN, seed, noise_ppm=600.0, rotation_period=4.3, rotation_amp=0.006, red_noise_ppm=120.0,
@@ -110,29 +122,15 @@ def bench_size(n_points: int, repeat: int, with_seed: bool) -> dict[str, Any]:
     return row
 
 
-def machine() -> dict[str, Any]:
-    """What the numbers were measured on: they mean little without it."""
-    import astropy
-    import sklearn
+def to_markdown(report: dict[str, Any], with_machine: bool = True) -> str:
+    """Three tables: I/O and building blocks, analyze against seed-style, analyze by stage.
 
-    model = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), model)
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"nproc": usable, "cpu": model, "python": platform.python_version(), "numpy": np.__version__,
-            "scikit-learn": sklearn.__version__, "astropy": astropy.__version__, "platform": platform.platform()}
-
-
-def to_markdown(report: dict[str, Any]) -> str:
-    """Three tables: I/O and building blocks, analyze against seed-style, analyze by stage."""
-    m = report["machine"]
+    `with_machine=False` leaves out the machine line, for a file whose header already names it.
+    """
     rows = report["rows"]
+    machine_line = f"Machine: {describe_machine(report['machine'])}. " if with_machine else ""
     lines = [
-        f"Machine: {m['nproc']} cores, {m['cpu']}; Python {m['python']}, numpy {m['numpy']}, "
-        f"scikit-learn {m['scikit-learn']}, astropy {m['astropy']}. Best of {report['repeat']}; "
-        "the machine is shared, so timings are noisy.",
+        machine_line + f"Best of {report['repeat']}; the machine is shared, so timings are noisy.",
         "Curves are TESS-like at 2-min cadence: more points means a longer span (gaps remove a few points).",
         "",
         "| points | span (d) | load CSV (s) | load FITS (s) | detrend (s) | BLS round, ours (s) "
@@ -165,6 +163,14 @@ def _warm_up(with_seed: bool) -> None:
     analyze(lc)
     if with_seed:
         seed_style_detect(lc.time, lc.flux)
+
+
+def _command(args: argparse.Namespace) -> list[str]:
+    """The options that reproduce this run, for the markdown file's header."""
+    options = ["bench", "--sizes", *(str(n) for n in args.sizes), "--repeat", str(args.repeat)]
+    if args.no_seed:
+        options.append("--no-seed")
+    return options + ["--markdown", str(args.markdown)]
 
 
 def _best(work: Callable[[], Any], repeat: int) -> float:

@@ -1,15 +1,21 @@
-"""`python -m core evaluate`: injection-recovery tables for the README (or JSON)."""
+"""`python -m core evaluate`: injection-recovery tables for the README (or JSON), optionally into a markdown file."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time as clock
+from pathlib import Path
 
+from core.commands.markdown_file import check_writable, machine, write_markdown
 from core.errors import ConfigError
 from core.evaluation.report import EvaluationReport
 from core.evaluation.run import DEFAULT_N_STARS, evaluate
 
 QUICK_N_STARS = 4
+ABOUT = ("Planets, flares and outliers with known parameters are injected into synthetic and real light curves; "
+         "these tables count what `analyze` finds, beside the replaced app's method (\"seed-style\") on the same "
+         "curves.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,18 +28,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown tables")
     parser.add_argument("--quick", action="store_true",
                         help="a handful of short curves, real files only as they are (a smoke run)")
+    parser.add_argument("--markdown", type=Path, metavar="PATH",
+                        help="also write the tables, under a header saying how they were made, to this file "
+                             "(docs/evaluation.md)")
 
 
 def run(args: argparse.Namespace) -> int:
     n_stars = args.n_stars if args.n_stars is not None else (QUICK_N_STARS if args.quick else DEFAULT_N_STARS)
     if n_stars < 1:
         raise ConfigError(f"--n-stars must be >= 1, got {n_stars}")
+    if args.markdown:
+        check_writable(args.markdown)
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr, flush=True)
 
+    started = clock.perf_counter()
     reports = [evaluate(n_stars=n_stars, seed=seed, include_real=not args.no_real, progress=progress,
                         quick=args.quick) for seed in args.seed]
     report = reports[0] if len(reports) == 1 else EvaluationReport.pooled(reports)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_markdown())
+    if args.markdown:
+        write_markdown(args.markdown, title="Evaluation", about=ABOUT, command=_command(args), seeds=args.seed,
+                       elapsed_s=clock.perf_counter() - started, machine_info=machine(), body=report.to_markdown())
     return 0
+
+
+def _command(args: argparse.Namespace) -> list[str]:
+    """The options that reproduce this run, for the markdown file's header."""
+    options = ["evaluate", "--seed", *(str(seed) for seed in args.seed)]
+    if args.n_stars is not None:
+        options += ["--n-stars", str(args.n_stars)]
+    if args.no_real:
+        options.append("--no-real")
+    if args.quick:
+        options.append("--quick")
+    return options + ["--markdown", str(args.markdown)]

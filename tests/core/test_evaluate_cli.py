@@ -1,0 +1,41 @@
+"""`python -m core evaluate --markdown PATH` writes the printed tables under a header; stdout is unchanged."""
+from __future__ import annotations
+
+import json
+
+from core.__main__ import main
+
+FAST = ["evaluate", "--quick", "--no-real", "--n-stars", "1"]
+
+
+def test_markdown_file_holds_the_pooled_tables_printed_under_a_header(tmp_path, capsys):
+    path = tmp_path / "evaluation.md"
+    assert main(FAST + ["--seed", "0", "1", "--markdown", str(path)]) == 0
+    out = capsys.readouterr().out
+    text = path.read_text()
+    assert text.startswith("# Evaluation\n")
+    command = f"`python -m core evaluate --seed 0 1 --n-stars 1 --no-real --quick --markdown {path}`"
+    assert command in text
+    assert "\n- Seeds: 0 1\n" in text and "\n- Machine: " in text and "\n- Elapsed: " in text
+    body = text[text.index("Injection-recovery, "):]
+    assert out == body + "\n"  # print() adds the last newline
+    assert body.startswith("Injection-recovery, seeds 0, 1 pooled: 2 synthetic-TESS, 2 clean curves;")
+    assert "| SNR | planets | found | alias | recall |" in body
+    assert "**Design bars**" in body and "| outlier recall >= 95% |" in body
+
+
+def test_markdown_file_has_the_tables_when_stdout_is_json(tmp_path, capsys):
+    path = tmp_path / "evaluation.md"
+    assert main(FAST + ["--json", "--markdown", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    text = path.read_text()
+    hits, n = data["summary"]["fractions"]["outlier_recall"]
+    assert f"| outlier recall >= 95% | {hits / n:.0%} ({hits}/{n}) |" in text
+    assert "\n- Seeds: 0\n" in text
+
+
+def test_refuses_a_folder_as_the_markdown_path_before_running(tmp_path, capsys):
+    assert main(FAST + ["--markdown", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: --markdown ") and "is a folder" in captured.err
