@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from core.atomic import write_bytes_atomically
 from core.io import mission_from_filename
 from core.lightcurve import LightCurve
 from dashapp.infra.session import is_valid_session_id
@@ -122,9 +121,9 @@ class CurveStore:
         folder.mkdir(parents=True, exist_ok=True)
         npz_path = folder / f"{curve_hash}.npz"
         if not npz_path.exists():
-            _atomic_write(npz_path, lightcurve_to_npz(lc))
+            write_bytes_atomically(npz_path, lightcurve_to_npz(lc))
         record = {"name": _label(name), "opened_ns": time.time_ns(), "summary": summarize(lc)}
-        _atomic_write(folder / f"{curve_hash}.json", json.dumps(record).encode())
+        write_bytes_atomically(folder / f"{curve_hash}.json", json.dumps(record).encode())
         return StoredCurve(curve_hash, record["name"], record["opened_ns"], record["summary"])
 
     def touch(self, sid: str, curve_hash: str) -> StoredCurve | None:
@@ -133,7 +132,7 @@ class CurveStore:
         if entry is None:
             return None
         record = {"name": entry.name, "opened_ns": time.time_ns(), "summary": entry.summary}
-        _atomic_write(self._dir(sid) / f"{curve_hash}.json", json.dumps(record).encode())
+        write_bytes_atomically(self._dir(sid) / f"{curve_hash}.json", json.dumps(record).encode())
         return StoredCurve(curve_hash, entry.name, record["opened_ns"], entry.summary)
 
     def load(self, sid: str, curve_hash: str) -> LightCurve | None:
@@ -182,16 +181,6 @@ class CurveStore:
             except OSError:
                 continue  # the visitor came back while we looked, or another worker pruned it first
         return removed
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file and rename; on failure (e.g. disk full) leave no partial file behind."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _label(name: str) -> str:
