@@ -23,8 +23,7 @@ import numpy as np
 from core.baseline import seed_style_detect
 from core.commands.markdown_file import check_writable, describe_machine, machine, write_markdown
 from core.config import AnalysisConfig
-from core.detect.box_kernel import astropy_likelihood_power, box_likelihood_power
-from core.detect.transits import coarse_periodogram, period_grid, period_range
+from core.detect.periodogram import period_grid, period_range, periodogram, reference_periodogram
 from core.errors import ConfigError
 from core.anomaly.features import window_features, window_features_reference
 from core.io import load_lightcurve
@@ -103,8 +102,8 @@ def bench_size(n_points: int, repeat: int, with_seed: bool) -> dict[str, Any]:
     span = float(prepared.time[-1] - prepared.time[0])
     periods = period_grid(span, *period_range(span, None, None))
     weights = np.ones(prepared.time.size)
-    for name, kernel in (("bls_round", box_likelihood_power), ("bls_round_astropy", astropy_likelihood_power)):
-        row[name] = _best(lambda k=kernel: coarse_periodogram(prepared.time, detrended, periods, weights, kernel=k), repeat)
+    for name, search in (("bls_round", periodogram), ("bls_round_astropy", reference_periodogram)):
+        row[name] = _best(lambda s=search: s(prepared.time, detrended, periods, weights), repeat)
     values = (prepared.flux - prepared.flux.mean()) / prepared.flux.std()
     row["features"] = _best(lambda: window_features(values), repeat)
     if len(values) <= REFERENCE_LOOP_MAX_POINTS:

@@ -4,7 +4,7 @@ import pytest
 from astropy.timeseries import BoxLeastSquares
 
 from core.detect.box_kernel import astropy_likelihood_power, box_likelihood_power
-from core.detect.transits import coarse_periodogram, period_grid
+from core.detect.periodogram import period_grid, reference_periodogram
 from core.detect.vetting import transit_mask
 from core.synthetic import PlanetSpec, generate_lightcurve
 
@@ -89,7 +89,7 @@ def test_refuses_non_finite_data_and_errors_that_are_not_positive(rng):
         box_likelihood_power(t, y, dy, np.array([1.0]), np.array([0.1]), 3)
 
 
-def test_the_whole_coarse_search_equals_it_with_astropys_kernel():
+def test_the_whole_reference_search_equals_it_with_astropys_kernel():
     lc, _ = generate_lightcurve(
         20_000, 2.0, seed=3, noise_ppm=700, red_noise_ppm=100,
         planets=[PlanetSpec(period=4.2, t0=1326.0, rp_rs=0.04, b=0.3, duration=0.12)],
@@ -97,8 +97,8 @@ def test_the_whole_coarse_search_equals_it_with_astropys_kernel():
     flux = lc.flux / np.median(lc.flux)
     periods = period_grid(float(lc.time[-1] - lc.time[0]), 0.3, 10.0)
     weights = np.ones(lc.time.size)
-    ours, ours_best = coarse_periodogram(lc.time, flux, periods, weights)
-    reference, reference_best = coarse_periodogram(lc.time, flux, periods, weights, kernel=astropy_likelihood_power)
+    ours, ours_best = reference_periodogram(lc.time, flux, periods, weights)
+    reference, reference_best = reference_periodogram(lc.time, flux, periods, weights, kernel=astropy_likelihood_power)
     np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=1e-12 * reference.max())
     np.testing.assert_array_equal(ours_best["duration"], reference_best["duration"])
     assert periods[np.argmax(ours)] == pytest.approx(4.2, rel=0.01)
