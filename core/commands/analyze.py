@@ -1,15 +1,19 @@
-"""`python -m core analyze FILE [--json]`: a readable summary of what was found, or the result JSON."""
+"""`python -m core analyze FILE [--json]`: a readable summary of what was found, or the result JSON.
+
+The pipeline (scikit-learn, numba, astropy) is imported once the file has been
+read, so a file that cannot be read is refused at once.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from core.config import AnalysisConfig
-from core.io import load_lightcurve
-from core.prepare import describe_roll_correction
-from core.pipeline import analyze
-from core.result import AnalysisResult
+
+if TYPE_CHECKING:
+    from core.result import AnalysisResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,8 +39,12 @@ def run(args: argparse.Namespace) -> int:
             "k2_roll_correction": not args.no_k2_roll_correction,
         }
     )
+    from core.io import load_lightcurve
+
     lc = load_lightcurve(args.file)
-    # A multi-year curve's transit search takes minutes: say how far it has got, on a terminal only.
+    from core.pipeline import analyze
+
+    # A multi-year curve takes seconds: say how far it has got, on a terminal only.
     result = analyze(lc, config, progress=_print_progress if sys.stderr.isatty() else None)
     print(json.dumps(result.to_dict(), indent=2) if args.json else summary(result))
     return 0
@@ -48,6 +56,8 @@ def _print_progress(fraction: float, message: str) -> None:
 
 def summary(result: AnalysisResult) -> str:
     """A few lines a person can read: the target, the planets, the event counts, the time taken."""
+    from core.prepare import describe_roll_correction
+
     meta = result.meta
     lines = [
         f"{meta.get('target') or 'unknown target'} ({meta.get('mission') or 'unknown mission'}): "
