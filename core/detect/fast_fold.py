@@ -20,17 +20,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
-_TINY = float(np.finfo(np.float64).eps)  # the box kernel's empty-side threshold
+from core.detect.box_scan import best_box, bound_terms
+from core.detect.jit import compiled
 
 
-def _compiled(function):
-    """nogil: searches run in a thread pool; cache: compiled once per install, not per process."""
-    try:
-        return njit(nogil=True, cache=True)(function)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(nogil=True)(function)
 
 
 def fold_search(
@@ -54,19 +48,21 @@ def fold_search(
     return power, best_width
 
 
-@_compiled
+@compiled
 def rows_needed(n_bins: int, base: int, period_step_bins: float) -> int:
     """Rows the transform at `base` runs on: every bin, and enough trials (one per row) that
     one lies within half of `period_step_bins` (the grid's step) of every period asked for."""
     return max((n_bins + base - 1) // base, int(math.ceil(1.0 / period_step_bins)) + 1, 2)
 
 
-@_compiled
+@compiled
 def _search(sum_wy, sum_w, periods, widths, power, best_width):
     n_bins = sum_wy.size
     total_wy = sum_wy.sum()
     total_w = sum_w.sum()
+    mean = total_wy / total_w
     max_width = widths.max()
+    hint = 0  # the best box's start at the previous period: where the next one's search starts
     first = 0
     while first < periods.size:
         base = int(math.floor(periods[first]))
@@ -81,13 +77,16 @@ def _search(sum_wy, sum_w, periods, widths, power, best_width):
         _transform(data_y, data_w, data_y.copy(), data_w.copy(), n_rows, base)
         cum_y = np.empty(base + max_width + 1)
         cum_w = np.empty(base + max_width + 1)
+        cum_q = np.empty(base + max_width + 1)
+        terms = np.empty(base)
         for g in range(first, last):
             row = int(math.floor((periods[g] - base) * (n_rows - 1) + 0.5))
-            power[g], best_width[g] = _best_box(data_y[row], data_w[row], widths, total_wy, total_w, cum_y, cum_w)
+            _wrapped_sums(data_y[row], data_w[row], mean, max_width, cum_y, cum_w, cum_q, terms)
+            power[g], best_width[g], hint = best_box(cum_y, cum_w, cum_q, base, widths, total_wy, total_w, hint)
         first = last
 
 
-@_compiled
+@compiled
 def _rows(series, n_rows, base):
     """`series` cut into rows of `base` bins, the last one padded with zeros."""
     rows = np.zeros(n_rows * base)
@@ -95,7 +94,7 @@ def _rows(series, n_rows, base):
     return rows.reshape(n_rows, base)
 
 
-@_compiled
+@compiled
 def _transform(even_y, even_w, odd_y, odd_w, n_rows, base):
     """FFA of all rows: output row k is the fold at a drift of k / (n_rows - 1) bins per row.
 
@@ -141,7 +140,7 @@ def _transform(even_y, even_w, odd_y, odd_w, n_rows, base):
                 out_w[o, c] = source_w[h, c] + source_w[t, c + shift - base]
 
 
-@_compiled
+@compiled
 def _halving_tree(n_rows):
     """Nodes (first row, rows, depth) of the halving tree, every parent before its children."""
     size = 2 * n_rows - 1
@@ -165,32 +164,19 @@ def _halving_tree(n_rows):
     return first, rows, depth
 
 
-@_compiled
-def _best_box(fold_y, fold_w, widths, total_wy, total_w, cum_y, cum_w):
-    """The box of the widest log-likelihood gain on one folded profile (wrapping at phase 0),
-    with `box_kernel`'s statistic: dips only, both sides holding weight."""
+@compiled
+def _wrapped_sums(fold_y, fold_w, mean, max_width, cum_y, cum_w, cum_q, terms):
+    """Prefix sums of a folded profile and of its bound terms, continued `max_width` bins past
+    phase zero so that a box can straddle it."""
     base = fold_y.size
-    span = base + widths.max()
-    cum_y[0] = 0.0
-    cum_w[0] = 0.0
-    for c in range(span):
+    bound_terms(fold_y, fold_w, mean, terms)
+    sum_y = sum_w = sum_q = 0.0
+    cum_y[0] = cum_w[0] = cum_q[0] = 0.0
+    for c in range(base + max_width):
         cc = c if c < base else c - base
-        cum_y[c + 1] = cum_y[c] + fold_y[cc]
-        cum_w[c + 1] = cum_w[c] + fold_w[cc]
-    best = -np.inf
-    best_width = 0
-    for i in range(widths.size):
-        width = widths[i]
-        for c in range(base):
-            w_in = cum_w[c + width] - cum_w[c]
-            w_out = total_w - w_in
-            if w_in < _TINY or w_out < _TINY:
-                continue
-            excess = total_wy * w_in - (cum_y[c + width] - cum_y[c]) * total_w
-            if excess < 0.0:
-                continue
-            gain = 0.5 * excess * excess / (w_in * w_out * w_out)
-            if gain > best:
-                best = gain
-                best_width = width
-    return best, best_width
+        sum_y += fold_y[cc]
+        sum_w += fold_w[cc]
+        sum_q += terms[cc]
+        cum_y[c + 1] = sum_y
+        cum_w[c + 1] = sum_w
+        cum_q[c + 1] = sum_q

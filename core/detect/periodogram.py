@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable
 
 import numpy as np
-from numba import njit
 
 from core.detect.box_kernel import BoxPower, box_likelihood_power
 from core.detect.fast_fold import fold_search, rows_needed
+from core.detect.jit import compiled
 from core.parallel import threads_per_process
 from core.stats import cadence_days
 
@@ -66,7 +67,7 @@ def period_grid(span_days: float, min_period: float, max_period: float) -> np.nd
     return _grid(float(min_period), float(max_period), float(span_days))
 
 
-@njit(cache=True)
+@compiled
 def _grid(first: float, last: float, span: float) -> np.ndarray:
     count = 1
     p = first
@@ -80,7 +81,7 @@ def _grid(first: float, last: float, span: float) -> np.ndarray:
     return periods
 
 
-@njit(cache=True)
+@compiled
 def _next_period(p: float, span: float) -> float:
     return p + PHASE_DRIFT * (0.5 * (13.0 / 24.0) * (p / 365.25) ** (1.0 / 3.0)) * p / span
 
@@ -128,13 +129,15 @@ def periodogram(
 
     (t, f, w): time-sorted times, flux and positive weights. Chunks whose periods
     fit at least MIN_FOLD_ROWS times in the data are fast-folded; the others, whose
-    few transits fold cheaply anyway, run the reference kernel. `progress` hears the
-    share of periods done.
+    few transits fold cheaply anyway, are folded as by the reference kernel (the same
+    numbers; the box scan skips phases that cannot win). `progress` hears the share of
+    periods done.
     """
     span = float(t[-1] - t[0])
     chunks = [replace(chunk, fast=folds_fast(chunk, periods, span)) for chunk in plan_chunks(t, periods)]
     binned = {width: uniform_bins(t, f, w, width) for width in {chunk.width for chunk in chunks if chunk.fast}}
-    exact = _reference_runner(t, f, w, periods, [chunk for chunk in chunks if not chunk.fast])
+    exact = _reference_runner(t, f, w, periods, [chunk for chunk in chunks if not chunk.fast],
+                              partial(box_likelihood_power, pruned=True))
 
     def run(piece: Chunk) -> tuple[np.ndarray, np.ndarray]:
         if not piece.fast:

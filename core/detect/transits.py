@@ -178,7 +178,7 @@ def _refine_peak(
     if durations.size == 0:
         durations = np.array([duration])
     dy = None if w is None else 1.0 / np.sqrt(w)
-    res = box_likelihood_power(t, f, dy, fine, durations, 20)
+    res = box_likelihood_power(t, f, dy, fine, durations, 20, pruned=True)
     i = int(np.argmax(res.power))
     return float(fine[i]), float(res.duration[i]), float(res.transit_time[i])
 

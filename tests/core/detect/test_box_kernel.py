@@ -122,3 +122,21 @@ def test_without_a_writable_cache_folder_it_still_imports_and_runs():
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "NullCache"
+
+
+@pytest.mark.parametrize(
+    ("cadence", "periods", "durations", "oversample"),
+    [
+        (2.0 / 1440, np.linspace(0.3, 0.45, 300), np.array([0.5, 0.75, 1.0]) / 24, 3),
+        (30.0 / 1440, np.linspace(2.0, 9.0, 300), np.array([1.0, 2.0, 4.0, 6.5]) / 24, 3),
+        (10.0 / 1440, np.linspace(3.0, 3.2, 40), np.array([0.06, 0.08, 0.1, 0.12]), 20),
+    ],
+)
+def test_the_pruned_scan_finds_exactly_what_the_full_scan_finds(rng, cadence, periods, durations, oversample):
+    t, y, dy = _curve(rng, cadence)
+    y = y - 0.002 * transit_mask(t, 3.1, 1325.7, 0.1)
+    full = box_likelihood_power(t, y, dy, periods, durations, oversample)
+    pruned = box_likelihood_power(t, y, dy, periods, durations, oversample, pruned=True)
+    np.testing.assert_array_equal(pruned.power, full.power)
+    np.testing.assert_array_equal(pruned.duration, full.duration)
+    np.testing.assert_array_equal(pruned.transit_time, full.transit_time)
