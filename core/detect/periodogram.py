@@ -39,7 +39,7 @@ SEARCH_THREADS = 2  # at most; one inside a process-pool worker (core.parallel)
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration (the reference's; the fast search's bins are that step)
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
-MIN_FOLD_ROWS = 16  # a chunk is fast-folded when its periods fit this often in the data
+MIN_FOLD_ROWS = 8  # a chunk is fast-folded when its periods fit this often in the data
 
 Progress = Callable[[float], None]
 
