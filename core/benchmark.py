@@ -20,10 +20,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from core.anomaly.features import window_features, window_features_reference
 from core.baseline import seed_style_detect
 from core.config import AnalysisConfig
 from core.detect.periodogram import period_grid, period_range, periodogram, reference_periodogram
-from core.anomaly.features import window_features, window_features_reference
+from core.detect.periodogram import warm_up as warm_up_search
 from core.io import load_lightcurve
 from core.io.writers import write_csv, write_fits
 from core.lightcurve import LightCurve
@@ -76,15 +77,10 @@ def kepler_curve(seed: int = CURVE_SEED) -> BenchCurve:
 
 
 def warm_up(with_seed: bool) -> None:
-    """Pay imports and first calls (numba's cached kernels, astropy, scikit-learn) outside the timings.
-
-    The small curve's periods fit often enough in it that both kinds of search chunk run.
-    """
+    """Pay imports and first calls (numba's cached kernels, astropy, scikit-learn) outside the timings."""
+    warm_up_search()
     curve = tess_curve(WARM_UP_POINTS)
     analyze(curve.lc)
-    t = np.arange(0.0, 40.0, 0.02)
-    flux = 1.0 + np.random.default_rng(0).normal(0.0, 1e-3, t.size)
-    periodogram(t, flux, period_grid(40.0, 0.3, 20.0), np.ones(t.size))
     if with_seed:
         seed_style_detect(curve.lc.time, curve.lc.flux)
 

@@ -65,13 +65,6 @@ def astropy_likelihood_power(
     return BoxPower(np.asarray(result.power), np.asarray(result.duration), np.asarray(result.transit_time))
 
 
-def warm_up() -> None:
-    """Compile the kernels now (or load them from numba's cache), so no request waits seconds for them."""
-    t = np.linspace(0.0, 2.0, 64)
-    for pruned in (False, True):
-        box_likelihood_power(t, np.ones_like(t), None, np.array([0.5]), np.array([0.1]), 1, pruned=pruned)
-
-
 def _validate(t, y, dy, periods, durations, oversample) -> None:
     if t.ndim != 1 or t.shape != y.shape or t.shape != dy.shape:
         raise ValueError("t, y and dy must be 1-d arrays of one length")

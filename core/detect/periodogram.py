@@ -167,6 +167,14 @@ def reference_periodogram(
     return _run_pieces(pieces, run, periods.size, progress)
 
 
+def warm_up() -> None:
+    """Compile every kernel a search runs (or load it from numba's cache: ~1 s), so that no
+    request waits for it. The curve's periods fit often enough in it that both kinds of chunk run."""
+    t = np.arange(0.0, 40.0, 0.02)
+    flux = 1.0 + np.random.default_rng(0).normal(0.0, 1e-3, t.size)
+    periodogram(t, flux, period_grid(40.0, 0.3, 20.0), np.ones(t.size))
+
+
 def folds_fast(chunk: Chunk, periods: np.ndarray, span: float) -> bool:
     """Whether `chunk` is fast-folded: its longest period fits MIN_FOLD_ROWS times in `span`."""
     return span >= MIN_FOLD_ROWS * periods[chunk.last - 1]

@@ -105,8 +105,8 @@ def test_the_whole_reference_search_equals_it_with_astropys_kernel():
 
 
 def test_without_a_writable_cache_folder_it_still_imports_and_runs():
-    """A read-only deployment with no writable home: numba has nowhere to cache, so the kernel
-    is compiled per process instead of failing at import (run in a fresh interpreter)."""
+    """A read-only deployment with no writable home: numba has nowhere to cache, so the kernels
+    are compiled per process instead of failing at import (run in a fresh interpreter)."""
     import subprocess
     import sys
     from pathlib import Path
@@ -115,28 +115,12 @@ def test_without_a_writable_cache_folder_it_still_imports_and_runs():
         "import numba.core.caching as caching\n"
         "caching.CacheImpl._locator_classes = []  # no folder numba could cache in\n"
         "import core.detect.box_kernel as kernel\n"
-        "kernel.warm_up()\n"
-        "print(type(kernel._fold_and_search._cache).__name__)\n"
+        "import core.detect.fast_fold as fast_fold\n"
+        "from core.detect.periodogram import warm_up\n"
+        "warm_up()\n"
+        "print(type(kernel._fold_and_search_pruned._cache).__name__, type(fast_fold._search._cache).__name__)\n"
     )
     root = Path(__file__).resolve().parents[3]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "NullCache"
-
-
-@pytest.mark.parametrize(
-    ("cadence", "periods", "durations", "oversample"),
-    [
-        (2.0 / 1440, np.linspace(0.3, 0.45, 300), np.array([0.5, 0.75, 1.0]) / 24, 3),
-        (30.0 / 1440, np.linspace(2.0, 9.0, 300), np.array([1.0, 2.0, 4.0, 6.5]) / 24, 3),
-        (10.0 / 1440, np.linspace(3.0, 3.2, 40), np.array([0.06, 0.08, 0.1, 0.12]), 20),
-    ],
-)
-def test_the_pruned_scan_finds_exactly_what_the_full_scan_finds(rng, cadence, periods, durations, oversample):
-    t, y, dy = _curve(rng, cadence)
-    y = y - 0.002 * transit_mask(t, 3.1, 1325.7, 0.1)
-    full = box_likelihood_power(t, y, dy, periods, durations, oversample)
-    pruned = box_likelihood_power(t, y, dy, periods, durations, oversample, pruned=True)
-    np.testing.assert_array_equal(pruned.power, full.power)
-    np.testing.assert_array_equal(pruned.duration, full.duration)
-    np.testing.assert_array_equal(pruned.transit_time, full.transit_time)
+    assert done.stdout.split() == ["NullCache", "NullCache"]
