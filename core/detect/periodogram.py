@@ -22,6 +22,7 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
+from scipy.ndimage import median_filter
 
 from core.detect.box_kernel import BoxPower, box_likelihood_power
 from core.detect.fast_fold import fold_search, rows_needed
@@ -40,6 +41,8 @@ BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's s
 OVERSAMPLE = 3  # phase steps per shortest duration (the reference's; the fast search's bins are that step)
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 MIN_FOLD_ROWS = 8  # a chunk is fast-folded when its periods fit this often in the data
+POLISH_PEAKS = 10  # the strongest peaks of the fast-folded chunks are recomputed exactly...
+POLISH_STEPS = 8  # ... over this many grid periods on each side
 
 Progress = Callable[[float], None]
 
@@ -130,8 +133,9 @@ def periodogram(
     (t, f, w): time-sorted times, flux and positive weights. Chunks whose periods
     fit at least MIN_FOLD_ROWS times in the data are fast-folded; the others, whose
     few transits fold cheaply anyway, are folded as by the reference kernel (the same
-    numbers; the box scan skips phases that cannot win). `progress` hears the share of
-    periods done.
+    numbers; the box scan skips phases that cannot win). Around the strongest peaks of
+    the fast-folded chunks the power is then recomputed exactly (`_polish_peaks`).
+    `progress` hears the share of periods done.
     """
     span = float(t[-1] - t[0])
     chunks = [replace(chunk, fast=folds_fast(chunk, periods, span)) for chunk in plan_chunks(t, periods)]
@@ -149,7 +153,9 @@ def periodogram(
 
     pieces = [piece for chunk in chunks
               for piece in (_fast_pieces(chunk, periods) if chunk.fast else _reference_pieces(chunk))]
-    return _run_pieces(pieces, run, periods.size, progress)
+    power, best = _run_pieces(pieces, run, periods.size, progress)
+    _polish_peaks(t, f, w, periods, [chunk for chunk in chunks if chunk.fast], power, best["duration"])
+    return power, best
 
 
 def reference_periodogram(
@@ -173,6 +179,20 @@ def warm_up() -> None:
     t = np.arange(0.0, 40.0, 0.02)
     flux = 1.0 + np.random.default_rng(0).normal(0.0, 1e-3, t.size)
     periodogram(t, flux, period_grid(40.0, 0.3, 20.0), np.ones(t.size))
+
+
+def detection_efficiency(power: np.ndarray) -> np.ndarray:
+    """Signal detection efficiency (SDE): power above a running median, in standard deviations.
+
+    A period at which no trial is a dip (flat flux, or too few points in and out of
+    transit) has power -inf: it holds no evidence, so it counts as the lowest power
+    measured.
+    """
+    flattened = _flattened(power)
+    spread = np.std(flattened)
+    if spread <= 0:
+        return np.zeros_like(flattened)
+    return (flattened - np.mean(flattened)) / spread
 
 
 def folds_fast(chunk: Chunk, periods: np.ndarray, span: float) -> bool:
@@ -231,6 +251,44 @@ def box_widths(durations: np.ndarray, width: float) -> np.ndarray:
     return np.unique(np.floor(np.asarray(durations) / width + 0.5).astype(np.int64))
 
 
+def _polish_peaks(
+    t: np.ndarray, f: np.ndarray, w: np.ndarray, periods: np.ndarray, fast_chunks: list[Chunk],
+    power: np.ndarray, duration: np.ndarray,
+) -> None:
+    """Recompute, with the reference kernel, the POLISH_STEPS periods on each side of the
+    POLISH_PEAKS strongest peaks (above the running median) of the fast-folded chunks.
+
+    A candidate is refined a few grid steps around its peak's period. The FFA's fold and
+    nearest-trial period put a peak within a grid step or two of the reference's, and on
+    a peak near the thresholds that can change what the refinement finds; with the power
+    there exact, the peak's period is the reference's.
+    """
+    owner = np.full(periods.size, -1)
+    for number, chunk in enumerate(fast_chunks):
+        owner[chunk.first:chunk.last] = number
+    candidates = np.flatnonzero(owner >= 0)
+    if candidates.size == 0:
+        return
+    flattened = _flattened(power)
+    chosen: list[int] = []
+    for index in candidates[np.argsort(flattened[candidates])[::-1]].tolist():
+        if len(chosen) == POLISH_PEAKS:
+            break
+        if all(abs(index - other) > POLISH_STEPS for other in chosen):
+            chosen.append(index)
+    binned: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for index in chosen:
+        chunk = fast_chunks[owner[index]]
+        first, last = max(chunk.first, index - POLISH_STEPS), min(chunk.last, index + POLISH_STEPS + 1)
+        if chunk.width not in binned:
+            binned[chunk.width] = _bin_mean(t, f, chunk.width, w)
+        tb, fb, weights = binned[chunk.width]
+        exact = box_likelihood_power(tb, fb, 1.0 / np.sqrt(weights), periods[first:last], chunk.durations,
+                                     OVERSAMPLE, pruned=True)
+        power[first:last] = exact.power
+        duration[first:last] = exact.duration
+
+
 def _reference_runner(
     t: np.ndarray, f: np.ndarray, w: np.ndarray, periods: np.ndarray, chunks: list[Chunk],
     kernel: Callable[..., BoxPower] = box_likelihood_power,
@@ -283,6 +341,16 @@ def _run_pieces(
             if progress is not None:
                 progress(done / n_periods)
     return power, {"duration": duration}
+
+
+def _flattened(power: np.ndarray) -> np.ndarray:
+    """Power minus its running median (-inf counted as the lowest power measured)."""
+    measured = np.isfinite(power)
+    if not measured.any():
+        return np.zeros_like(power)
+    power = np.where(measured, power, power[measured].min())
+    width = max(3, min(501, power.size // 20) | 1)
+    return power - median_filter(power, size=width, mode="nearest")
 
 
 def _bin_mean(

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy.ndimage import median_filter
 
 from core.detect.box_kernel import box_likelihood_power
-from core.detect.periodogram import MAX_DUTY_CYCLE, period_grid, period_range, periodogram
+from core.detect.periodogram import MAX_DUTY_CYCLE, detection_efficiency, period_grid, period_range, periodogram
 from core.detect.vetting import transit_mask, vet_candidate
 from core.stats import point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
@@ -102,7 +101,7 @@ def search_transits(
             power, best = periodogram(t, f, periods, w, heard)
             if periodograms is not None:
                 periodograms[key] = (power, best)
-        sde = _sde(power)
+        sde = detection_efficiency(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
         accepted = None
@@ -181,25 +180,6 @@ def _refine_peak(
     res = box_likelihood_power(t, f, dy, fine, durations, 20, pruned=True)
     i = int(np.argmax(res.power))
     return float(fine[i]), float(res.duration[i]), float(res.transit_time[i])
-
-
-def _sde(power: np.ndarray) -> np.ndarray:
-    """Signal detection efficiency: power above a running median, in standard deviations.
-
-    A period at which no trial is a dip (flat flux, or too few points in and out of
-    transit) has power -inf: it holds no evidence, so it counts as the lowest power
-    measured.
-    """
-    measured = np.isfinite(power)
-    if not measured.any():
-        return np.zeros_like(power)
-    power = np.where(measured, power, power[measured].min())
-    width = max(3, min(501, power.size // 20) | 1)
-    flattened = power - median_filter(power, size=width, mode="nearest")
-    spread = np.std(flattened)
-    if spread <= 0:
-        return np.zeros_like(power)
-    return (flattened - np.mean(flattened)) / spread
 
 
 def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int, exclude: tuple[float, ...] = ()) -> list[int]:

@@ -18,10 +18,6 @@ from core.result import Event
 from core.stats import cadence_days, flag_runs
 
 ANOMALY_REFERENCE_WINDOWS = 4000
-# Trees of the forest fitted on a curve's own windows. A tree costs ~1 ms of scikit-learn
-# overhead whatever the data; 64 flag the windows 100 flag (tests hold them together) and
-# are the first 64 of those 100 (scikit-learn draws the trees' seeds in sequence).
-ANOMALY_TREES = 64
 MIN_FIT_WINDOWS = 2  # the ensemble fitted on a curve's own windows needs at least this many
 ANOMALY_MIN_MARGIN = 3.0
 
@@ -54,8 +50,8 @@ def find_anomalies(
         return AnomalyFindings.none(time.size)  # too short to fit the ensemble on its own windows
     if model is None:
         model = AnomalyEnsemble(
-            contamination=config.contamination, n_estimators=ANOMALY_TREES,
-            max_reference=ANOMALY_REFERENCE_WINDOWS, random_state=config.random_state,
+            contamination=config.contamination, max_reference=ANOMALY_REFERENCE_WINDOWS,
+            random_state=config.random_state,
         ).fit(features)
     margins = model.score_samples(features)
     # A window holding a flare, transit or outlier is explained by it, not anomalous.
