@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from astropy.timeseries import BoxLeastSquares
 
-from core.detect.box_scan import best_box, bound_terms
+from core.detect.box_scan import best_box_after, bound_terms
 from core.detect.jit import compiled
 
 _TINY = float(np.finfo(np.float64).eps)  # astropy's DBL_EPSILON: a bin side with less weight is empty
@@ -174,8 +174,9 @@ def _fold_and_search_pruned(t, y, ivar, periods, durations, oversample, power, b
             sum_wy[j] += sum_wy[j - 1]
             sum_w[j] += sum_w[j - 1]
             sum_q[j] += sum_q[j - 1]
-        best, width, start = best_box(sum_wy[: n_bins + 1], sum_w[: n_bins + 1], sum_q[: n_bins + 1],
-                                      n_bins - width_bins.min() + 1, width_bins, total_wy, total_w, hint)
+        best, width, start = best_box_after(sum_wy[: n_bins + 1], sum_w[: n_bins + 1], sum_q[: n_bins + 1],
+                                            n_bins - width_bins.min() + 1, width_bins, total_wy, total_w, hint,
+                                            power[p - 1] if p > 0 else -np.inf)
         hint = start
         power[p] = best
         best_duration[p] = width * bin_width

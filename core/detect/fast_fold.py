@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from core.detect.box_scan import best_box, bound_terms
+from core.detect.box_scan import best_box_after, bound_terms
 from core.detect.jit import compiled
 
 
@@ -82,7 +82,8 @@ def _search(sum_wy, sum_w, periods, widths, power, best_width):
         for g in range(first, last):
             row = int(math.floor((periods[g] - base) * (n_rows - 1) + 0.5))
             _wrapped_sums(data_y[row], data_w[row], mean, max_width, cum_y, cum_w, cum_q, terms)
-            power[g], best_width[g], hint = best_box(cum_y, cum_w, cum_q, base, widths, total_wy, total_w, hint)
+            power[g], best_width[g], hint = best_box_after(cum_y, cum_w, cum_q, base, widths, total_wy, total_w,
+                                                           hint, power[g - 1] if g > 0 else -np.inf)
         first = last
 
 

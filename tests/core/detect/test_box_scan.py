@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core.detect.box_scan import best_box, bound_terms
+from core.detect.box_scan import best_box, best_box_after, bound_terms
 
 
 def _full_scan(fold_y, fold_w, widths):
@@ -25,12 +25,15 @@ def _full_scan(fold_y, fold_w, widths):
     return best, best_width, best_start
 
 
-def _bounded_scan(fold_y, fold_w, widths, hint):
+def _bounded_scan(fold_y, fold_w, widths, hint, floor=-np.inf, previous=None):
+    """best_box (with `floor`), or best_box_after when the neighbouring period's best `previous` is given."""
     terms = np.empty(fold_y.size)
     bound_terms(fold_y, fold_w, fold_y.sum() / fold_w.sum(), terms)
     cum = [np.concatenate(([0.0], np.cumsum(a))) for a in (fold_y, fold_w, terms)]
     n_starts = fold_y.size - widths.min() + 1
-    return best_box(*cum, n_starts, widths, fold_y.sum(), fold_w.sum(), hint)
+    if previous is not None:
+        return best_box_after(*cum, n_starts, widths, fold_y.sum(), fold_w.sum(), hint, previous)
+    return best_box(*cum, n_starts, widths, fold_y.sum(), fold_w.sum(), hint, floor)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -43,8 +46,23 @@ def test_bounded_scan_equals_the_full_scan_on_noise_with_gaps_and_a_dip(seed):
         start = int(rng.integers(0, n - 10))
         fold_y[start:start + 6] -= 3e-3 * fold_w[start:start + 6]
     widths = np.unique(rng.integers(2, 25, 5))
+    hint = int(rng.integers(0, n))
     expected = _full_scan(fold_y, fold_w, widths)
-    assert _bounded_scan(fold_y, fold_w, widths, hint=int(rng.integers(0, n))) == expected
+    assert _bounded_scan(fold_y, fold_w, widths, hint) == expected
+    # A neighbouring period's best far below, near, or above this one's: the same answer.
+    for previous in (-np.inf, 0.1 * expected[0], 0.9 * expected[0], expected[0], 1.3 * expected[0], 5 * expected[0]):
+        assert _bounded_scan(fold_y, fold_w, widths, hint, previous=previous) == expected
+
+
+def test_a_floor_below_the_best_changes_nothing_and_one_above_it_says_so():
+    rng = np.random.default_rng(7)
+    fold_w = rng.uniform(1.0, 3.0, 800)
+    fold_y = rng.normal(0.0, 1e-3, 800) * fold_w
+    widths = np.array([3, 5, 8])
+    best, width, start = _full_scan(fold_y, fold_w, widths)
+    assert _bounded_scan(fold_y, fold_w, widths, 0, floor=0.5 * best) == (best, width, start)
+    assert _bounded_scan(fold_y, fold_w, widths, 0, floor=best) == (best, width, start)
+    assert _bounded_scan(fold_y, fold_w, widths, 0, floor=2.0 * best)[0] < 2.0 * best
 
 
 def test_ties_go_to_the_first_width_then_the_first_start():
