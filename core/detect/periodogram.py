@@ -8,10 +8,13 @@ durations plausible there, on flux binned to a third of its shortest one.
 `periodogram` is the fast search: the binned flux is folded by the Fast Folding
 Algorithm (`core.detect.fast_fold`), every period near a base period at once, so a
 round costs about (time bins x log rows) per base period instead of (bins) per
-period; a chunk whose rows are few stacks them one period at a time instead.
+period; a chunk whose periods fit only a few times in the data is folded period by
+period as the reference folds it. Either fold is scanned by `core.detect.box_scan`,
+which skips the phases that cannot hold the best box.
 `reference_periodogram` is the plain search it replaced: each period folded on its
-own by the compiled BLS kernel (`core.detect.box_kernel`, astropy's statistic).
-Both give the same statistic on the same grid; the tests hold their peaks together.
+own by the compiled BLS kernel (`core.detect.box_kernel`, astropy's statistic), every
+box tried. Both give the same statistic on the same grid; the tests hold their peaks
+together.
 """
 from __future__ import annotations
 
