@@ -89,8 +89,14 @@ def _search(sum_wy, sum_w, periods, widths, power, best_width):
 
 @compiled
 def _rows(series, n_rows, base):
-    """`series` cut into rows of `base` bins, the last one padded with zeros."""
-    rows = np.zeros(n_rows * base)
+    """`series` cut into rows of `base` bins, the last one padded with zeros, in single precision.
+
+    The transform moves every row log2(rows) times and is bound by memory traffic: in
+    float32 it runs ~1.5x faster. Its sums stay accurate to ~1e-7 of the fold, far below
+    the noise; the box scan sums the folded rows in double precision, and the strongest
+    peaks are recomputed exactly (`core.detect.periodogram`).
+    """
+    rows = np.zeros(n_rows * base, dtype=np.float32)
     rows[:series.size] = series
     return rows.reshape(n_rows, base)
 
