@@ -16,7 +16,8 @@ import numpy as np
 from core.errors import ConfigError
 from core.lightcurve import LightCurve, from_arrays
 from core.synthetic.noise import red_noise, rotation_signal, white_noise
-from core.synthetic.signals import flare_binned, flare_end_offset, flare_equivalent_duration, transit_dip
+from core.flare_model import flare_binned, flare_end_offset, flare_equivalent_duration
+from core.synthetic.signals import transit_dip
 from core.synthetic.specs import MISSIONS, MissionProfile, PlanetSpec, Truth
 
 _STREAMS = ("gaps", "rotation", "red_noise", "white_noise", "flares", "outliers")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core.detect.flares import find_flares, min_points_for_cadence
-from core.synthetic.signals import flare_template
+from core.flare_model import flare_template
 
 CADENCE = 2.0 / 1440.0
 LONG_CADENCE = 29.4 / 1440.0
@@ -117,7 +117,7 @@ def test_two_equal_points_without_a_tail_are_a_glitch_but_a_decaying_pair_is_a_f
 def test_a_big_spike_over_a_noise_high_next_point_is_not_a_flare_but_binned_flares_are(rng):
     """At 30-min cadence the exposure after a flare's peak keeps >= ~9% of its excess (FWHM >= 4 min);
     after a cosmic-ray spike only noise is left, even when that noise happens to be 2.5 sigma."""
-    from core.synthetic.signals import flare_binned
+    from core.flare_model import flare_binned
 
     t, residual = long_cadence_curve(rng)
     residual[100:102] = [0.030, 0.0025]  # 30-sigma spike, 2.5-sigma noise after it
