@@ -73,7 +73,6 @@ def _look(
 ) -> tuple[list[FoundFlare], list[Event]]:
     """Each candidate, strongest first, fitted on the flux less the flares already found: a flare, a glitch or neither."""
     cadence = cadence_days(time)
-    max_glitch = max_glitch_cadences(cadence)
     found: list[FoundFlare] = []
     outliers: list[Event] = []
     model = np.zeros(time.size)
@@ -82,7 +81,8 @@ def _look(
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
-        fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch, usable=usable)
+        fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch_cadences(cadence, sign),
+                         usable=usable)
         if flares and sign > 0:
             fit = _long_flare(time, flux - model, sigma, fit, cadence, rotation_flux, model, usable)
             if is_flare(fit, floor, cadence):

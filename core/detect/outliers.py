@@ -16,6 +16,7 @@ from core.result import Event
 MAX_GLITCH_CADENCES = 2  # inside a known transit, where a glitch is judged against its neighbours
 GLITCH_MINUTES = 20.0  # elsewhere a glitch lasts up to this long ...
 GLITCH_CADENCES = (4, 10)  # ... and between these many cadences
+LONG_CADENCE_MINUTES = 10.0
 MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before the box is not called a glitch
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
 
@@ -65,18 +66,24 @@ def find_outliers(
     return events, mask
 
 
-def max_glitch_cadences(cadence: float) -> int:
-    """Longest glitch, in cadences: GLITCH_MINUTES, and 4 to 10 cadences (2 h at long cadence, 20 min at 2-min)."""
-    return int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
+def max_glitch_cadences(cadence: float, sign: int = 1) -> int:
+    """Longest glitch, in cadences: GLITCH_MINUTES, and 4 to 10 cadences (2 h at long cadence, 20 min at 2-min).
+
+    A drop at long cadence is at most MAX_GLITCH_CADENCES long: a flat drop of 1.5 h or
+    more is what a short transit looks like there, and the transit search must see it.
+    """
+    longest = int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
+    return MAX_GLITCH_CADENCES if sign < 0 and cadence * 1440.0 > LONG_CADENCE_MINUTES else longest
 
 
 def is_glitch(fit: ShapeFit, sigma: float, threshold: float) -> bool:
-    """The box explains the excursion at least as well as a step, and a flare or bump does not beat it by MARGIN,
+    """The box explains the excursion at least as well as a step or a wider dip, a flare or bump does not beat
+    it by MARGIN,
     and its level is beyond `threshold` times the local scatter."""
     if "glitch" not in fit.gains:
         return False
     amplitude = fit.params["glitch"][-1]
-    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", ("flare", "bump")) > -MARGIN
+    return (fit.lead("glitch", ("step", "dip")) >= 0.0 and fit.lead("glitch", ("flare", "bump")) > -MARGIN
             and abs(amplitude) >= threshold * sigma * fit.scale)
 
 

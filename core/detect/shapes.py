@@ -11,7 +11,8 @@ fitted with a local quadratic alone and with each shape added:
 - glitch: a flat-topped box of 1 to a few cadences with sharp edges (either sign);
 - step: the level moves to a new one within a few cadences and stays (a pointing
   change, a gap edge; over several cadences, a transit's or an eclipse's egress);
-- recovery: the flux was low until just before the rise (a transit's or an eclipse's egress).
+- recovery: the flux was low until just before the rise (a transit's or an eclipse's egress);
+- dip: a drop wider than a glitch (up to DIP_CADENCES), as a short transit is.
 
 Each shape has one linear amplitude, so for every grid point its chi^2 gain over the
 quadratic is a projection: all of them are computed at once. The gains are counted
@@ -38,6 +39,7 @@ N_FWHM_FINE = 7
 PEAK_STEP_CADENCES = 0.25  # the flare's peak time is tried at this step, from a cadence before the highest point
 N_BUMP_WIDTHS = 8
 MAX_TAIL_GAP_CADENCES = 2.5  # the exposure after a peak may follow one missing cadence
+DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glitch
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
 STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
 MIN_POINTS = 2 * BASELINE_DEGREE + 4
@@ -48,7 +50,7 @@ class ShapeFit:
     """The chi^2 each shape gains over the local quadratic around one candidate, and its best parameters.
 
     `params[shape]` ends with the amplitude (relative flux); flare: (t_peak, fwhm,
-    amplitude, amplitude error); bump: (centre, width, amplitude); glitch and
+    amplitude, amplitude error); bump: (centre, width, amplitude); glitch, dip and
     recovery: (first, stop, amplitude) as indices into the whole curve; step:
     (index, amplitude).
     `scale` is the scatter left by the best shape, in units of the curve's noise (>= 1).
@@ -110,6 +112,13 @@ def fit_shapes(
             fits["recovery"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     boxes = [(a, a + n) for n in range(1, max_glitch + 1) for a in range(p - n + 1, p + 1) if a >= 0 and a + n <= t.size]
     gain, params, residual = _best_column(basis, _box_columns(t.size, boxes), y, boxes, sign)
+    if sign < 0:
+        wide = [(a, a + n) for n in range(max_glitch + 1, DIP_CADENCES + 1) for a in range(p - n + 1, p + 1)
+                if a >= 0 and a + n <= t.size]
+        if wide:
+            dip_gain, dip_params, dip_residual = _best_column(basis, _box_columns(t.size, wide), y, wide, -1)
+            fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
+                           dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
     index = np.arange(t.size)
