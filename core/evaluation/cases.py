@@ -54,7 +54,8 @@ class Case:
     """
 
     name: str
-    source: str  # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean", "hard-...", "clean-hard", "unusual-..."
+    # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean", "hard-<mission>", "clean-hard", "unusual-..."
+    source: str
     lc: LightCurve
     events: list[dict[str, Any]]
     planets: list[dict[str, Any]]

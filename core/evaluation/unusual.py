@@ -26,6 +26,10 @@ OWN_SNR_BINS: tuple[tuple[str, float, float], ...] = (
     (">100", 100.0, math.inf),
 )
 BARRED_BINS = tuple(name for name, low, _ in OWN_SNR_BINS if low >= BAR_SNR)
+# Single transits are also tabled by duration (issue 23: recall against depth SNR and duration).
+DURATION_BINS_HOURS: tuple[tuple[str, float, float], ...] = (
+    ("1-3 h", 0.0, 3.0), ("3-6 h", 3.0, 6.0), ("6-12 h", 6.0, math.inf),
+)
 # Kinds listed as columns of the "reported as" table; any other kind is counted under "other".
 REPORTED_AS = UNUSUAL_KINDS + ("transit", "anomaly", "flare", "outlier")
 
@@ -43,6 +47,10 @@ def score_unusual(case: Case, result: AnalysisResult) -> Counter:
         c[f"unusual_kind|{kind}|{snr_bin}"] += kind in kinds
         c[f"unusual_flare_inside|{kind}|{snr_bin}"] += "flare" in kinds
         c[f"unusual_flares_inside|{kind}"] += sum(d.kind == "flare" for d in touching)
+        if kind == "single_transit":
+            length = bin_of(truth["duration"] * 24.0, DURATION_BINS_HOURS)
+            c[f"single_transit|{snr_bin}|{length}"] += 1
+            c[f"single_transit_any|{snr_bin}|{length}"] += any(finds(k, kind) for k in kinds)
         for reported in kinds or {"none"}:
             c[f"unusual_as|{kind}|{reported if reported in REPORTED_AS + ('none',) else 'other'}"] += 1
     for detection in result.events:
@@ -97,6 +105,13 @@ def unusual_markdown(c: Mapping[str, int], by_source: Mapping[str, Mapping[str, 
                 lines.append(f"| {kind} | {name} | {n} | {_share(c.get(f'unusual_any|{kind}|{name}', 0), n)} "
                              f"| {_share(c.get(f'unusual_kind|{kind}|{name}', 0), n)} "
                              f"| {c.get(f'unusual_flare_inside|{kind}|{name}', 0)} |")
+    lines += ["", "Single transits found, by depth SNR and duration:", "",
+              "| SNR | " + " | ".join(name for name, _, _ in DURATION_BINS_HOURS) + " |",
+              "|---|" + "---|" * len(DURATION_BINS_HOURS)]
+    for snr_name, _, _ in OWN_SNR_BINS:
+        cells = [_share(c.get(f"single_transit_any|{snr_name}|{name}", 0),
+                        c.get(f"single_transit|{snr_name}|{name}", 0)) for name, _, _ in DURATION_BINS_HOURS]
+        lines.append(f"| {snr_name} | " + " | ".join(cells) + " |")
     lines += ["", "Reported as (events of each injected kind that any detection of that kind overlaps; "
               "one event can count in several columns):", "",
               "| injected | " + " | ".join(REPORTED_AS + ("other", "none")) + " | flare events inside |",

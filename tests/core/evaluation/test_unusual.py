@@ -31,14 +31,16 @@ def test_events_sit_apart_on_data_with_an_snr_on_their_own_timescale(curves):
         spans = sorted((e["t_start"], e["t_end"]) for e in case.events)
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))  # in their own slices
         for event in case.events:
-            on_data = (case.lc.time >= event["t_start"] - case.cadence) & (case.lc.time <= event["t_end"] + case.cadence)
+            time = case.lc.time
+            on_data = (time >= event["t_start"] - case.cadence) & (time <= event["t_end"] + case.cadence)
             assert on_data.any() and event["own_snr"] > 0
             if event["kind"] == "single_transit":
                 assert 8.0 <= event["own_snr"] <= 110.0  # drawn in 10-100, measured after the fact
 
 
 def truth(kind: str, t_start: float, t_end: float, own_snr: float = 20.0) -> dict:
-    return {"kind": kind, "t_start": t_start, "t_end": t_end, "t_peak": t_start, "own_snr": own_snr}
+    return {"kind": kind, "t_start": t_start, "t_end": t_end, "t_peak": t_start, "own_snr": own_snr,
+            "duration": t_end - t_start}
 
 
 def scored(events: list[dict], detections) -> Counter:
@@ -64,6 +66,7 @@ def test_found_named_and_flares_inside_are_counted_per_kind_and_snr():
     assert (c["unusual|brightening|30-100"], c["unusual_any|brightening|30-100"]) == (1, 0)
     assert c["unusual_as|brightening|transit"] == 1
     assert (c["unusual|single_transit|<10"], c["unusual_any|single_transit|<10"]) == (1, 1)
+    assert (c["single_transit|<10|3-6 h"], c["single_transit_any|<10|3-6 h"]) == (1, 1)  # 0.2 d = 4.8 h
     assert c["unusual_false|step"] == 1 and c["unusual_as|step|anomaly"] == 1
 
 
