@@ -5,9 +5,12 @@ the flux with the flares found so far subtracted, so a flare on another flare's 
 is fitted as its own part. Two things guard the flares against what a star's own
 systematics fake:
 
-- the upside-down curve. Flares only go up; spots, roll residuals and gap edges go
-  both ways. The strongest "flare" the inverted curve shows is what this star can
-  fake, and a flare must be at least that significant;
+- on K2, the upside-down curve. Flares only go up; the roll-corrected flux's
+  residual jumps and ramps go both ways. The strongest "flare" the inverted curve
+  shows (away from dips deeper than INVERTED_MAX_DEPTH: transits and eclipses, not
+  roll residuals) is what this star's systematics can fake, and a flare must be at
+  least that significant. (Kepler and TESS curves have no such systematics; there a
+  deep eclipse or a gap ramp turned upside down would only cost real flares.)
 - a step that is a long flare. A big flare decays for longer than the fitting
   window and looks like a step there; it is looked at again over a longer window,
   on the flux divided by the star's own rotation when the star rotates fast (the
@@ -25,6 +28,7 @@ from core.detect.shapes import fit_shapes
 from core.result import Event
 from core.stats import cadence_days
 
+INVERTED_MAX_DEPTH = 0.02  # dips deeper than this (relative) are transits or eclipses, not roll systematics
 GLITCH_CANDIDATE_SIGMA = 4.0  # any local extremum this far from the trend is a glitch candidate
 LONG_FLARE_SIGNIFICANCE = 20.0  # a step this significant ...
 LONG_FLARE_SHARE = 0.7  # ... that the template explains nearly as well is looked at again
@@ -57,8 +61,9 @@ def find_excursions(
     if n < 3 or not (np.isfinite(sigma) and sigma > 0) or not (flares or glitches):
         return Excursions([], np.zeros(n, dtype=bool), [], np.zeros(n, dtype=bool))
     floor = MIN_SIGNIFICANCE
-    if flares:  # what this star's systematics can fake: the strongest flare of the upside-down curve
-        inverted, _ = _look(time, 2.0 - flux, -residual, sigma, usable, flare_sigma, outlier_sigma, floor,
+    if flares and (star or {}).get("mission") == "K2":  # what the roll systematics fake, upside down
+        shallow = usable & (residual > -INVERTED_MAX_DEPTH)
+        inverted, _ = _look(time, 2.0 - flux, -residual, sigma, shallow, flare_sigma, outlier_sigma, floor,
                             flares=True, glitches=False, rotation_flux=None if rotation_flux is None else 2.0 - rotation_flux)
         floor = max([floor] + [f.significance for f in inverted])
     found, outliers = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, floor, flares=flares,

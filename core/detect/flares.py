@@ -41,6 +41,7 @@ GLITCH_MARGIN = 4.0  # ... and (2 sigma) a glitch: a decaying tail of a few sigm
 # FWHM of 4 min or more keeps >= ~9% of the peak exposure's excess (Davenport 2014 template, binned),
 # while after a cosmic-ray spike only noise is left.
 MIN_TAIL_RATIO = 0.1
+NARROW_BUMP_CADENCES = 1.5  # a bump this narrow (sigma, in cadences) and a flare are the same few high points
 DECAY_LEVEL = 1.0 / np.e  # rise and decay times are measured at this fraction of the peak
 FLARE_TEMPERATURE_K = 9000.0  # a flare radiates as a blackbody at this temperature (Shibayama et al. 2013)
 # Band-passes as top hats (nm): a coarse stand-in for the missions' response curves.
@@ -88,7 +89,7 @@ def is_flare(fit: ShapeFit, min_significance: float = MIN_SIGNIFICANCE, cadence:
         return False
     if fit.lead("flare", ("glitch",)) < MARGIN and not fit.tail >= MIN_TAIL_RATIO:
         return False  # one high exposure whose "tail" is a sliver of it: a spike on noise
-    narrow_bump = fit.params["bump"][1] <= 1.5 * cadence
+    narrow_bump = fit.params["bump"][1] <= NARROW_BUMP_CADENCES * cadence
     return fit.lead("flare", ("bump",)) >= (0.0 if narrow_bump else MARGIN)
 
 

@@ -38,6 +38,7 @@ N_FWHM = 12  # coarse FWHM grid, geometric; the best one is refined on a grid N_
 N_FWHM_FINE = 7
 PEAK_STEP_CADENCES = 0.25  # the flare's peak time is tried at this step, from a cadence before the highest point
 N_BUMP_WIDTHS = 8
+BUMP_SHIFTS = (-0.5, -0.25, 0.0, 0.25, 0.5)  # bump centres tried, in bump widths (at least a cadence) from the peak
 MAX_TAIL_GAP_CADENCES = 2.5  # the exposure after a peak may follow one missing cadence
 DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glitch
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
@@ -101,9 +102,9 @@ def fit_shapes(
     fits: dict[str, tuple] = {}
     if sign > 0:
         fits["flare"] = _best_flare(basis, t, y, p, cadence, after)
-        centres = time[peak] + cadence * np.array([-0.5, 0.0, 0.5])
+        # Noise moves the highest point of a wide bump off its centre: look up to half a width either side.
         widths = np.geomspace(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
-        grid = [(c, w) for w in widths for c in centres]
+        grid = [(time[peak] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
         fits["bump"] = _best_column(basis, np.column_stack([np.exp(-0.5 * ((t - c) / w) ** 2) for c, w in grid]), y,
                                     grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
