@@ -22,7 +22,11 @@ PRECISION_BAR = 0.8
 
 
 def load_flare_labels(path: Path = LABELS_PATH) -> dict[str, dict[str, list[float]]]:
-    """File name -> {"flare": [t_peak...], "ambiguous": [...]}, a CSV copy's pointer resolved; {} without a file."""
+    """File name -> {"flare": [t_peak...], "ambiguous": [...], "not_flare": [...]}, a CSV copy's pointer resolved.
+
+    `not_flare` are the times of the labels' notes: events a running median (or
+    MANIFEST.json) calls flares that the labels show to be something else. {} without a file.
+    """
     if not path.exists():
         return {}
     try:
@@ -32,7 +36,8 @@ def load_flare_labels(path: Path = LABELS_PATH) -> dict[str, dict[str, list[floa
     out = {}
     for name, entry in files.items():
         source = files[entry["same_labels_as"]] if "same_labels_as" in entry else entry
-        out[name] = {"flare": list(source.get("flare", [])), "ambiguous": list(source.get("ambiguous", []))}
+        out[name] = {"flare": list(source.get("flare", [])), "ambiguous": list(source.get("ambiguous", [])),
+                     "not_flare": [float(t) for t in source.get("notes", {})]}
     return out
 
 

@@ -76,7 +76,7 @@ def calibration_records(case: Case, labelled: Iterable[tuple[Event, bool]]) -> l
                     if k not in _TIMES and k != "kind" and isinstance(v, (int, float)) and not isinstance(v, bool)}
         features["duration"] = event.t_end - event.t_start
         records.append({"kind": event.kind, "real": bool(real), "case": case.name, "source": case.source,
-                        "features": features})
+                        "cadence_min": case.cadence * 1440.0, "features": features})
     return records
 
 

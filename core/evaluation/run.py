@@ -93,7 +93,8 @@ def evaluate(
     for entry, lc in real:
         report(done / n_total, f"{entry['file']}: as is")
         result = analyze(lc)
-        checks.extend(real_checks(entry, result, lc.cadence_days))
+        not_flares = labels.get(entry["file"], {}).get("not_flare", ())
+        checks.extend(real_checks(entry, result, lc.cadence_days, not_flares))
         row = label_row(entry, result, lc.cadence_days, labels)
         if row is not None:
             label_rows.append(row)

@@ -25,7 +25,8 @@ def test_the_repositorys_labels_load_and_csv_copies_share_their_fits_files_label
     assert LABELS_PATH.exists()
     fits, csv = "ktwo211117077-c04_llc.fits", "ktwo211117077-c04_llc.csv"
     assert labels[csv] == labels[fits] and 2246.556 in labels[fits]["flare"]
-    assert all(set(entry) == {"flare", "ambiguous"} for entry in labels.values())
+    assert all(set(entry) == {"flare", "ambiguous", "not_flare"} for entry in labels.values())
+    assert labels["kplr010002792-2009259160929_llc.fits"]["not_flare"] == [246.207]
 
 
 def test_a_missing_label_file_means_no_labels(tmp_path):
