@@ -73,7 +73,10 @@ def test_a_faint_long_flare_is_found_by_its_summed_significance_and_a_slow_rise_
 
 
 def test_most_faint_long_flares_in_noise_are_found_and_noise_alone_gives_none():
-    """Seeded: five 4-sigma, 20-min flares in each of 20 curves (summed significance ~10 each)."""
+    """Seeded: five 4-sigma, 20-min flares in each of 20 curves (summed significance ~10 each).
+
+    Each must also beat a symmetric bump by 3 sigma (flare-like bumps are not flares), which a
+    4-sigma flare manages about two times in three; noise alone never makes one."""
     t = np.arange(0.0, 10.0, CADENCE)
     peaks = [1.3, 3.1, 5.2, 7.4, 9.0]
     found = false = 0
@@ -86,7 +89,7 @@ def test_most_faint_long_flares_in_noise_are_found_and_noise_alone_gives_none():
         found += sum(any(e.t_start <= p <= e.t_end for e in events) for p in peaks)
         false += sum(min(abs(e.t_peak - p) for p in peaks) > 30 * CADENCE for e in events)
         assert flares_in(t, 1.0 + rng.normal(0, SIGMA, t.size)) == []
-    assert found >= 70 and false == 0
+    assert found >= 62 and false == 0
 
 
 def test_a_single_high_point_is_not_a_flare_at_two_minute_cadence(rng):
