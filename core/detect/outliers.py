@@ -15,7 +15,7 @@ from core.result import Event
 
 MAX_GLITCH_CADENCES = 2  # inside a known transit, where a glitch is judged against its neighbours
 GLITCH_MINUTES = 20.0  # elsewhere a glitch lasts up to this long ...
-GLITCH_CADENCES = (4, 10)  # ... and between these many cadences
+GLITCH_CADENCES = (6, 10)  # ... and between these many cadences
 LONG_CADENCE_MINUTES = 10.0
 MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before the box is not called a glitch
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
@@ -67,7 +67,7 @@ def find_outliers(
 
 
 def max_glitch_cadences(cadence: float, sign: int = 1) -> int:
-    """Longest glitch, in cadences: GLITCH_MINUTES, and 4 to 10 cadences (2 h at long cadence, 20 min at 2-min).
+    """Longest glitch, in cadences: GLITCH_MINUTES, and 6 to 10 cadences (3 h at long cadence, 20 min at 2-min).
 
     A drop at long cadence is at most MAX_GLITCH_CADENCES long: a flat drop of 1.5 h or
     more is what a short transit looks like there, and the transit search must see it.

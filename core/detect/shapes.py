@@ -99,12 +99,37 @@ def fit_shapes(
     t, y = time[window], flux[window] / sigma
     p = int(np.searchsorted(window, peak))
     basis, _ = np.linalg.qr(np.vander((t - time[peak]) / max(before, after), BASELINE_DEGREE + 1, increasing=True))
+    fits, ramp = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+    if max(fits, key=lambda shape: fits[shape][0]) == "step" and ramp is not None:
+        # A step away from the candidate is the background's, not the candidate's explanation:
+        # take it into the baseline and judge the candidate on top of it.
+        basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
+        fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+    best = max(fits, key=lambda shape: fits[shape][0])
+    left = robust_std(fits[best][2])
+    scale = max(1.0, left) if np.isfinite(left) else 1.0
+    gains = {shape: fit[0] / scale**2 for shape, fit in fits.items()}
+    # Amplitudes were fitted to flux / sigma: back to relative flux (the flare's error also to the scatter left).
+    params = {shape: (*fit[1][:-1], fit[1][-1] * sigma) for shape, fit in fits.items() if shape != "flare"}
+    tail = float("nan")
+    if "flare" in fits:
+        t_peak, fwhm, amplitude, error = fits["flare"][1]
+        params["flare"] = (t_peak, fwhm, amplitude * sigma, error * sigma * scale)
+        excess = fits["flare"][2] + amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
+        if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
+            tail = float(excess[p + 1] / excess[p])
+    return ShapeFit(peak, gains, params, scale, tail)
+
+
+def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after):
+    """Each shape's (gain, params, residual) over `basis`, and the best step's column when it does not touch
+    the candidate (None when it does)."""
     fits: dict[str, tuple] = {}
     if sign > 0:
         fits["flare"] = _best_flare(basis, t, y, p, cadence, after)
         # Noise moves the highest point of a wide bump off its centre: look up to half a width either side.
         widths = np.geomspace(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
-        grid = [(time[peak] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
+        grid = [(t[p] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
         fits["bump"] = _best_column(basis, np.column_stack([np.exp(-0.5 * ((t - c) / w) ** 2) for c, w in grid]), y,
                                     grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
@@ -126,20 +151,9 @@ def fit_shapes(
     ramps = np.column_stack([np.clip((index - k + n) / n, 0.0, 1.0) for k, n in steps])
     gain, params, residual = _best_column(basis, ramps, y, steps, 0)
     fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
-    best = max(fits, key=lambda shape: fits[shape][0])
-    left = robust_std(fits[best][2])
-    scale = max(1.0, left) if np.isfinite(left) else 1.0
-    gains = {shape: fit[0] / scale**2 for shape, fit in fits.items()}
-    # Amplitudes were fitted to flux / sigma: back to relative flux (the flare's error also to the scatter left).
-    params = {shape: (*fit[1][:-1], fit[1][-1] * sigma) for shape, fit in fits.items() if shape != "flare"}
-    tail = float("nan")
-    if "flare" in fits:
-        t_peak, fwhm, amplitude, error = fits["flare"][1]
-        params["flare"] = (t_peak, fwhm, amplitude * sigma, error * sigma * scale)
-        excess = fits["flare"][2] + amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
-        if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
-            tail = float(excess[p + 1] / excess[p])
-    return ShapeFit(peak, gains, params, scale, tail)
+    k, n = params[0], params[1]
+    away = not (k - n - 1 <= p <= k + 1)
+    return fits, (ramps[:, steps.index((k, n))] if away else None)
 
 
 def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
