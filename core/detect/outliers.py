@@ -77,13 +77,12 @@ def max_glitch_cadences(cadence: float, sign: int = 1) -> int:
 
 
 def is_glitch(fit: ShapeFit, sigma: float, threshold: float) -> bool:
-    """The box explains the excursion at least as well as a step or a wider dip, a flare or bump does not beat
-    it by MARGIN,
+    """The box explains the excursion at least as well as a step, no flare, bump or wider dip beats it by MARGIN,
     and its level is beyond `threshold` times the local scatter."""
     if "glitch" not in fit.gains:
         return False
     amplitude = fit.params["glitch"][-1]
-    return (fit.lead("glitch", ("step", "dip")) >= 0.0 and fit.lead("glitch", ("flare", "bump")) > -MARGIN
+    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", ("flare", "bump", "dip")) > -MARGIN
             and abs(amplitude) >= threshold * sigma * fit.scale)
 
 
