@@ -24,6 +24,7 @@ from core.pipeline import analyze
 from core.result import AnalysisResult
 from dashapp.infra.curve_store import CurveStore, content_hash
 from dashapp.infra.lru import LRU
+from dashapp.infra.ownership import Caller
 from dashapp.infra.result_cache import ResultCache, result_key
 from dashapp.training_service import TrainingService
 
@@ -83,16 +84,22 @@ class AnalysisService:
         lc = self.store.load(sid, curve_hash)
         if lc is None:
             raise LookupError("this curve is no longer stored for your session; upload it again")
-        prepared = PreparedAnalysis(result_key(curve_hash, config), lc, config, self.training.model(config.model_id))
+        model = self.training.model(Caller.of_session(sid), config.model_id)
+        prepared = PreparedAnalysis(result_key(curve_hash, config), lc, config, model)
         self.results.get_or_compute(prepared.key, lambda: self._run(prepared, progress))
         return prepared.key
 
     # ------------------------------------------------------------------ the API: uploaded bytes
 
-    def lookup(self, data: bytes, config: AnalysisConfig, filename: str | None = None) -> tuple[str, dict[str, Any] | None]:
-        """The result key of these bytes (under this name) and settings, and the cached document if any cache holds it."""
+    def lookup(self, caller: Caller, data: bytes, config: AnalysisConfig,
+               filename: str | None = None) -> tuple[str, dict[str, Any] | None]:
+        """The result key of these bytes (under this name) and settings, and the cached document if any cache holds it.
+
+        The model is checked first: a deleted model, or one that is not the caller's to use,
+        must not live on in cached results.
+        """
         if config.model_id:
-            self.training.require(config.model_id)  # a deleted model must not live on in cached results
+            self.training.require(caller, config.model_id)
         key = result_key(content_hash(data, filename), config)
         document = self.documents.get(key)
         if document is None:
@@ -101,14 +108,14 @@ class AnalysisService:
                 self.documents.put(key, document)
         return key, document
 
-    def prepare_upload(self, key: str, data: bytes, config: AnalysisConfig,
+    def prepare_upload(self, caller: Caller, key: str, data: bytes, config: AnalysisConfig,
                        filename: str | None = None) -> PreparedAnalysis:
-        """Load the upload (422 errors surface here, while the client waits) and its model.
+        """Load the upload (422 errors surface here, while the client waits) and the model `caller` chose.
 
         The file name only labels the curve, and gives a CSV its mission (ktwo... is K2).
         """
         lc = load_lightcurve(data, filename=filename)
-        return PreparedAnalysis(key, lc, config, self.training.model(config.model_id))
+        return PreparedAnalysis(key, lc, config, self.training.model(caller, config.model_id))
 
     def run(self, prepared: PreparedAnalysis, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
         """Analyse and keep the document in both caches; `progress` hears the fraction done."""

@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     security.install(app)
     ratelimit.install(server, ratelimit.RateLimiter(ratelimit.Rate.parse(settings.api_rate_limit), settings.redis_url))
     services = Services.build(settings, make_cache(server, settings))
-    services.store.prune(settings.upload_retention_days)  # each worker start: forget sessions idle for days
+    services.prune()  # each worker start: forget uploads, models and keys idle for days
     attach(server, services)
     app.layout = shell.layout
     register_api(server)  # the REST API (dashapp/api/) on the same server and services

@@ -47,8 +47,7 @@ DOWNLOAD_JSON = "download-json"
 DOWNLOAD_FILE = "download-file"
 
 # Training page (/training).
-TRAINING_SESSION = "training-session"  # sealed session id for the background job
-TRAIN_REQUEST = "train-request"
+TRAIN_REQUEST = "train-request"  # sealed job (settings and the session that will own the model)
 TRAIN_SOURCE = "train-source"
 TRAIN_N_SAMPLES = "train-n-samples"  # stable
 TRAIN_CONTAMINATION = "train-contamination"
@@ -57,7 +56,9 @@ TRAIN_PROGRESS = "train-progress"  # stable
 TRAIN_RESULT = "train-result"
 TRAINED_MODEL_ID = "trained-model-id"
 MODEL_LIST_CONTAINER = "model-list-container"
-MODEL_LIST = "model-list"
+MODEL_LIST = "model-list"  # one item per model, with data-model-id and data-owner ("yours", "shared", "built-in")
+MODEL_PUBLISH_TYPE = "model-publish"  # pattern-matching id type: {"type": ..., "model": <model id>}, on your own models
+MODEL_DELETE_TYPE = "model-delete"  # the same, for the delete button
 
 # Gallery page (/gallery).
 GALLERY = "gallery"  # stable

@@ -1,6 +1,6 @@
 """The one container of what pages and the REST API share: settings, the curve store, the
-caches, the analysis service, the training service (with the model registry) and the API's
-job lanes. It is kept on the Flask app.
+caches, the analysis service, the training service (with the model registry and the access
+rules for models), the API keys and the API's job lanes. It is kept on the Flask app.
 
 Callbacks and routes fetch it with `services()` instead of module globals, so each app
 built by `create_app` (tests build their own with temporary directories) has its own.
@@ -16,9 +16,11 @@ from flask import Flask
 from core.anomaly.registry import ModelRegistry
 from dashapp.analysis_service import AnalysisService
 from dashapp.api.jobs import JobLanes
+from dashapp.infra.api_keys import KeyStore
 from dashapp.infra.cache import ResilientCache
 from dashapp.infra.curve_store import CurveStore
 from dashapp.infra.lru import LRU
+from dashapp.infra.ownership import OwnerLimits
 from dashapp.infra.result_cache import ResultCache
 from dashapp.settings import Settings
 from dashapp.training_service import TrainingService
@@ -34,8 +36,9 @@ class Services:
     store: CurveStore  # each session's curves on disk
     results: ResultCache  # analysis results in `cache`
     registry: ModelRegistry
-    training: TrainingService
+    training: TrainingService  # every model a caller lists, uses, publishes, deletes or trains goes through it
     analysis: AnalysisService
+    keys: KeyStore  # API keys, stored hashed
     jobs: JobLanes  # the REST API's background jobs
     views: LRU[str, Views]  # figures and tables of recently shown results, by result key
 
@@ -45,10 +48,18 @@ class Services:
         store = CurveStore(settings.upload_dir)
         results = ResultCache(cache, settings.result_timeout_s)
         registry = ModelRegistry(settings.models_dir)
-        training = TrainingService(registry, work_dir=settings.cache_dir)
+        limits = OwnerLimits(max_models=settings.max_models_per_owner, max_mb=settings.max_model_mb_per_owner)
+        training = TrainingService(registry, work_dir=settings.cache_dir, limits=limits)
         return cls(settings=settings, cache=cache, store=store, results=results, registry=registry,
                    training=training, analysis=AnalysisService(results, store, training),
-                   jobs=JobLanes.on(cache), views=LRU(VIEWS_LRU_SIZE))
+                   keys=KeyStore(settings.keys_dir), jobs=JobLanes.on(cache), views=LRU(VIEWS_LRU_SIZE))
+
+    def prune(self) -> None:
+        """Forget what nobody used for UPLOAD_RETENTION_DAYS: sessions' uploads, owned models, API keys."""
+        days = self.settings.upload_retention_days
+        self.store.prune(days)
+        self.training.prune(days)
+        self.keys.prune(days)
 
 
 def attach(server: Flask, services_: Services) -> None:

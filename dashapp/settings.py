@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_API_RATE_LIMIT = "120/minute"
+MIN_ADMIN_TOKEN_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Settings:
     upload_dir: Path
     samples_dir: Path
     models_dir: Path
+    keys_dir: Path  # API keys, stored as hashes (dashapp/infra/api_keys.py)
     real_data_dir: Path
     bundled_real_dir: Path
     max_upload_mb: int
@@ -34,6 +36,10 @@ class Settings:
     # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, so a
     # client cannot pick its own address to dodge rate limits; 1 behind one PaaS router).
     trusted_proxy_count: int
+    max_models_per_owner: int  # a session or API key keeps at most this many models (409 beyond)
+    max_model_mb_per_owner: int  # and at most this many MB of them
+    # The operator's token (off when None): lists and deletes anything through the API. Never printed.
+    admin_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -45,6 +51,7 @@ class Settings:
             upload_dir=Path(env.get("UPLOAD_DIR", data_dir / "uploads")).resolve(),
             samples_dir=Path(env.get("SAMPLES_DIR", data_dir / "samples")).resolve(),
             models_dir=Path(env.get("MODELS_DIR", data_dir / "models")).resolve(),
+            keys_dir=Path(env.get("KEYS_DIR", data_dir / "keys")).resolve(),
             real_data_dir=Path(env.get("REAL_DATA_DIR", REPO_ROOT / ".." / "shared" / "data" / "real")).resolve(),
             bundled_real_dir=(REPO_ROOT / "data" / "real").resolve(),
             max_upload_mb=int(env.get("MAX_UPLOAD_MB", "64")),
@@ -54,10 +61,13 @@ class Settings:
             upload_retention_days=float(env.get("UPLOAD_RETENTION_DAYS", "7")),
             api_rate_limit=env.get("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT),
             trusted_proxy_count=_proxy_count(env.get("TRUSTED_PROXY_COUNT", "0")),
+            max_models_per_owner=_positive(env, "MAX_MODELS_PER_OWNER", 10),
+            max_model_mb_per_owner=_positive(env, "MAX_MODEL_MB_PER_OWNER", 25),
+            admin_token=_admin_token(env.get("ADMIN_TOKEN", "")),
         )
 
     def ensure_dirs(self) -> None:
-        for path in (self.cache_dir, self.upload_dir, self.samples_dir, self.models_dir):
+        for path in (self.cache_dir, self.upload_dir, self.samples_dir, self.models_dir, self.keys_dir):
             path.mkdir(parents=True, exist_ok=True)
 
 
@@ -66,6 +76,25 @@ def _proxy_count(text: str) -> int:
     if not text.strip().isdigit():
         raise ValueError(f"TRUSTED_PROXY_COUNT must be a whole number >= 0 (proxies in front of the app), got {text!r}")
     return int(text)
+
+
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    """A limit from the environment as a whole number >= 1; a typo stops start-up instead of lifting the limit."""
+    text = env.get(name, str(default)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def _admin_token(text: str) -> str | None:
+    """ADMIN_TOKEN, or None when unset; a short one stops start-up (it unlocks deleting anything)."""
+    token = text.strip()
+    if not token:
+        return None
+    if len(token) < MIN_ADMIN_TOKEN_CHARS:
+        raise ValueError(f"ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_CHARS} characters; make one with "
+                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return token
 
 
 def secret_key(settings: Settings, env: dict[str, str] | None = None) -> str:

@@ -78,8 +78,7 @@ class DashSession:
             response = self._connection.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException):
-            self.close()
-            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
+            self.reconnect()
             raise
         set_cookie = response.getheader("Set-Cookie")
         if set_cookie and set_cookie.startswith("session="):
@@ -89,6 +88,11 @@ class DashSession:
     def callback(self, callback: Callback, values: dict[str, Any], changed: list[str]) -> Reply:
         return self.request("POST", CALLBACK_PATH, callback.body(values, changed),
                             {"Content-Type": "application/json", "Accept": "application/json"})
+
+    def reconnect(self) -> None:
+        """Close the connection and open a new one (the session cookie is kept)."""
+        self.close()
+        self._connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
 
     def close(self) -> None:
         self._connection.close()

@@ -252,6 +252,9 @@ def user(port: int, csv: bytes, window: dict[str, float], barrier: threading.Bar
         visitor.set_up()
     finally:
         barrier.wait()
+    # Waiting at the barrier for slower users can outlast Gunicorn's keep-alive (2 s), which then
+    # closes the idle connection; a browser would not sit on it, so start the timed window on a new one.
+    visitor.http.reconnect()
     visitor.samples = samples
     while time.monotonic() < window["stop_at"]:
         visitor.round()

@@ -109,8 +109,33 @@ class ModelRegistry:
         return read_model(self._existing(model_id))[0]
 
     def get_metadata(self, model_id: str) -> dict[str, Any]:
-        """Metadata of one model, read without refitting it."""
-        return _summary(_read_json(self._existing(model_id) / _JSON_FILE))
+        """Metadata of one model, read without refitting it, with when it was last used and its size on disk."""
+        path = self._existing(model_id)
+        return {**_summary(_read_json(path / _JSON_FILE)), **_usage(path)}
+
+    def update_metadata(self, model_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Merge `changes` into a saved model's metadata (model.json rewritten atomically); returns the new metadata.
+
+        For facts that change after a model is saved (e.g. who may use it). The parameters,
+        the reference rows and their checksum stay as they are, so the model scores the same.
+        """
+        if {"id", "created"} & set(changes):
+            raise ValueError("a model's id and creation time never change")
+        path = self._existing(model_id)
+        document = _read_json(path / _JSON_FILE)
+        document["metadata"] = {**document["metadata"], **changes}
+        try:
+            write_bytes_atomically(path / _JSON_FILE, json.dumps(document, indent=1, allow_nan=False).encode())
+        except FileNotFoundError:  # deleted meanwhile (by another worker)
+            raise ModelNotFoundError(f"no model with id {model_id}") from None
+        return self.get_metadata(model_id)
+
+    def touch(self, model_id: str) -> None:
+        """Record that the model was used now (its `last_used`), so retention keeps models in use."""
+        try:
+            os.utime(self._existing(model_id))
+        except FileNotFoundError:
+            raise ModelNotFoundError(f"no model with id {model_id}") from None
 
     def list(self) -> list[dict[str, Any]]:
         """Metadata of every readable model, newest first; damaged directories are skipped."""
@@ -125,10 +150,20 @@ class ModelRegistry:
         return sorted(out, key=lambda m: m["created"], reverse=True)
 
     def delete(self, model_id: str) -> None:
-        """Remove a model; the default model is refused (it is what analyses fall back to)."""
+        """Remove a model; the default model is refused (it is what analyses fall back to).
+
+        The directory is first renamed out of the registry's names in one step, so no reader
+        (nor a metadata update) ever sees half of a deleted model.
+        """
         if model_id == DEFAULT_MODEL_ID:
             raise ConfigError("the default model cannot be deleted")
-        shutil.rmtree(self._existing(model_id))
+        path = self._existing(model_id)
+        doomed = self.root / f".deleted-{secrets.token_hex(8)}"
+        try:
+            os.replace(path, doomed)
+        except FileNotFoundError:  # another worker deleted it first
+            raise ModelNotFoundError(f"no model with id {model_id}") from None
+        shutil.rmtree(doomed, ignore_errors=True)
 
     def exists(self, model_id: str) -> bool:
         return bool(MODEL_ID_PATTERN.fullmatch(str(model_id))) and (self.root / model_id / _JSON_FILE).is_file()
@@ -259,6 +294,16 @@ def _read_reference(path: Path, document: dict[str, Any]) -> np.ndarray:
     if not np.all(np.isfinite(reference)):
         raise ModelFormatError(f"{path.name} contains NaN or infinity")
     return reference
+
+
+def _usage(directory: Path) -> dict[str, Any]:
+    """When the model was last used (the directory's mtime: saving, `touch`, a metadata update) and its bytes on disk."""
+    try:
+        last_used = datetime.fromtimestamp(directory.stat().st_mtime, timezone.utc)
+        size = sum(f.stat().st_size for f in directory.iterdir())
+    except FileNotFoundError:  # deleted while we looked
+        raise ModelNotFoundError(f"no model with id {directory.name}") from None
+    return {"last_used": last_used.isoformat(timespec="seconds"), "size_bytes": size}
 
 
 def _summary(document: dict[str, Any]) -> dict[str, Any]:

@@ -41,17 +41,17 @@ def analyze(
     clock.lap("prepare")
 
     report(0.1, "Detrending; looking for flares and outliers")
-    look = first_look(curve.time, curve.flux, config, report)
+    look = first_look(curve, config, report)
     clock.lap("flares_outliers")
 
     report(0.35, "Detrending for the transit search")
-    trend = trend_for_search(curve.time, curve.flux, look, config)
+    trend = trend_for_search(curve, look, config)
     clock.lap("detrend_transits")
 
     found = TransitFindings.not_searched(curve.flux, look, trend)
     if "transits" in config.detectors:
         report(0.4, "Searching for periodic transits (BLS)")
-        found = search_and_remeasure(curve.time, curve.flux, look, trend, config, report)
+        found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
 
     anomalies = AnomalyFindings.none(curve.time.size)

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from core.confidence import with_confidence
 from core.config import AnalysisConfig
 from core.lightcurve import LightCurve
 from core.pipeline.anomalies import AnomalyFindings
@@ -21,7 +22,8 @@ def assemble_result(
 ) -> AnalysisResult:
     """The AnalysisResult of `lc`, from what every stage found."""
     look = found.final.look
-    events = sorted(found.events + look.flares + look.outliers + anomalies.events, key=lambda e: e.t_start)
+    events = sorted(with_confidence(found.events + look.flares + look.outliers + anomalies.events,
+                                    curve.lc.cadence_days), key=lambda e: e.t_start)
     return AnalysisResult(
         n_points=len(lc),
         meta=_meta(lc, curve, trend, found, config),

@@ -1,13 +1,11 @@
-"""Noise-free signal shapes: limb-darkened transits and Davenport (2014) flares.
+"""Noise-free transit shapes: limb-darkened planets crossing their star (the flare template is core.flare_model).
 
-Both are pure, vectorised functions of time, so the generator can evaluate them
+They are pure, vectorised functions of time, so the generator can evaluate them
 on supersampled grids and the tests can check them against simple references.
 """
 from __future__ import annotations
 
 import numpy as np
-from numpy.polynomial import polynomial as P
-from scipy.optimize import brentq
 
 # --- Transits -------------------------------------------------------------
 
@@ -110,57 +108,3 @@ def transit_dip(
     sub_times = time[:, None] + offsets[None, :]
     z = projected_separation(sub_times.ravel(), period, t0, a_rs, b)
     return occulted_fraction(z, rp_rs, u1, u2).reshape(sub_times.shape).mean(axis=1)
-
-
-# --- Flares (Davenport et al. 2014, ApJ 797, 122, eqs. 1 and 4) ---------------
-
-# Rise for -1 <= x <= 0 and decay for x > 0, with x = (t - t_peak) / fwhm, peak = 1.
-_RISE = np.array([1.0, 1.941, -0.175, -2.246, -1.125])
-_DECAY_WEIGHTS = np.array([0.6890, 0.3030])
-_DECAY_RATES = np.array([1.600, 0.2783])
-_RISE_INTEGRAL = P.polyint(_RISE, lbnd=-1.0)
-RISE_AREA = float(P.polyval(0.0, _RISE_INTEGRAL))
-DECAY_AREA = float(np.sum(_DECAY_WEIGHTS / _DECAY_RATES))
-
-
-def flare_template(time: np.ndarray, t_peak: float, fwhm: float, amplitude: float = 1.0) -> np.ndarray:
-    """Instantaneous relative flux increase of a flare: polynomial rise, double-exponential decay."""
-    x = (np.asarray(time, dtype=float) - t_peak) / fwhm
-    rise = P.polyval(x, _RISE)
-    decay = np.exp(-np.multiply.outer(np.maximum(x, 0.0), _DECAY_RATES)) @ _DECAY_WEIGHTS
-    shape = np.where(x > 0, decay, np.where(x >= -1.0, rise, 0.0))
-    return amplitude * shape
-
-
-def flare_cumulative(time: np.ndarray, t_peak: float, fwhm: float) -> np.ndarray:
-    """Integral (days) of the unit-amplitude template up to `time`; tends to fwhm * (RISE_AREA + DECAY_AREA)."""
-    x = (np.asarray(time, dtype=float) - t_peak) / fwhm
-    rise = P.polyval(np.clip(x, -1.0, 0.0), _RISE_INTEGRAL)
-    decay = (1.0 - np.exp(-np.multiply.outer(np.maximum(x, 0.0), _DECAY_RATES))) @ (_DECAY_WEIGHTS / _DECAY_RATES)
-    return fwhm * (rise + decay)
-
-
-def flare_binned(
-    time: np.ndarray, t_peak: float, fwhm: float, amplitude: float, exposure: float
-) -> np.ndarray:
-    """Template averaged exactly over each exposure (days), via the closed-form integral.
-
-    A 5-minute flare seen at 30-minute cadence is mostly averaged away; this
-    is what makes long-cadence flares look realistic.
-    """
-    time = np.asarray(time, dtype=float)
-    if exposure <= 0:
-        return flare_template(time, t_peak, fwhm, amplitude)
-    half = exposure / 2
-    gained = flare_cumulative(time + half, t_peak, fwhm) - flare_cumulative(time - half, t_peak, fwhm)
-    return amplitude * gained / exposure
-
-
-def flare_equivalent_duration(fwhm: float, amplitude: float) -> float:
-    """Equivalent duration (same unit as `fwhm`): the time the quiescent star needs to emit the flare's energy."""
-    return float(amplitude * fwhm * (RISE_AREA + DECAY_AREA))
-
-
-def flare_end_offset(fraction: float = 0.01) -> float:
-    """Time after the peak, in units of fwhm, when the decay falls to `fraction` of the peak."""
-    return float(brentq(lambda x: float(np.exp(-x * _DECAY_RATES) @ _DECAY_WEIGHTS) - fraction, 0.0, 1e3))

@@ -1,7 +1,7 @@
-"""How the REST API answers failures: `{"error": "..."}` with a 4xx status, a 503 (with
-Retry-After) when the job queue or the server's storage is unavailable, and a generic 500
-for anything unexpected (logged, never shown), so no request can make the server show a
-traceback or a path."""
+"""How the REST API answers failures: `{"error": "..."}` with a 4xx status (401 with
+WWW-Authenticate for a bad key, 409 for an owner at their limits), a 503 (with Retry-After)
+when the job queue or the server's storage is unavailable, and a generic 500 for anything
+unexpected (logged, never shown), so no request can make the server show a traceback or a path."""
 from __future__ import annotations
 
 import logging
@@ -13,8 +13,10 @@ from werkzeug.exceptions import HTTPException
 from core.anomaly.registry import ModelNotFoundError
 from core.errors import UserError
 from dashapp.api.analyze_request import UnsupportedMediaError
+from dashapp.api.auth import NotAuthenticated
 from dashapp.api.jobs import JobQueueUnavailableError, QueueFullError
 from dashapp.infra.disk import STORAGE_MESSAGE, is_storage_error
+from dashapp.infra.ownership import OwnerLimitError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_S = "30"
@@ -30,10 +32,18 @@ def unavailable(message: str) -> tuple[Response, int]:
     return response, status
 
 
+def unauthenticated(message: str) -> tuple[Response, int]:
+    response, status = error(401, message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response, status
+
+
 def register(api: Blueprint) -> None:
     """The blueprint's error handlers (once, where the blueprint is made: Flask freezes it when first mounted)."""
     api.register_error_handler(HTTPException, _http_error)
+    api.register_error_handler(NotAuthenticated, lambda exc: unauthenticated(str(exc)))
     api.register_error_handler(ModelNotFoundError, lambda exc: error(404, str(exc)))
+    api.register_error_handler(OwnerLimitError, lambda exc: error(409, str(exc)))
     api.register_error_handler(UserError, lambda exc: error(422, str(exc)))
     api.register_error_handler(UnsupportedMediaError, lambda exc: error(415, str(exc)))
     for busy in (QueueFullError, JobQueueUnavailableError):

@@ -10,6 +10,11 @@ working cache (Redis down, disk full) nobody could poll a job, so none is accept
 The same work sent again while its job is still queued or running (a client that
 retried after a timeout, a double click) joins that job instead of taking a second
 queue slot for minutes of identical computing.
+
+Every job records who started it (`infra.ownership`); whoever joins it with the same work
+is recorded as having started it too (they sent the same bytes and settings). A job is
+read only through `JobLanes.status`, which asks the ownership rules, so every kind of job,
+today's and any added later, is readable by its starters (and the operator) and by no one else.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from typing import Any, Callable
 from core.errors import UserError
 from dashapp.infra.cache import cache_reachable
 from dashapp.infra.disk import STORAGE_MESSAGE, is_storage_error
+from dashapp.infra.ownership import Caller, may_read_job
 
 log = logging.getLogger(__name__)
 
@@ -67,25 +73,26 @@ class JobRunner:
         self._pending = 0
         self._lock = threading.Lock()
 
-    def submit(self, kind: str, work: Work, same_work: str | None = None) -> str:
-        """Queue `work` and return its new job id; raises QueueFullError when the queue is full.
+    def submit(self, kind: str, work: Work, *, owner: str, same_work: str | None = None) -> str:
+        """Queue `work` for `owner` (an owner tag) and return its new job id; raises QueueFullError when the queue is full.
 
         `same_work` names what the job computes (e.g. an analysis's result key): while a
-        job for it is queued or running on any worker, its id is returned instead. The
-        first job for it claims the name with the cache's add (Redis: SETNX), so of two
-        workers taking the same new work in the same instant one queues it and the other
-        joins; the file cache checks and writes in two steps, a window of microseconds.
+        job for it is queued or running on any worker, its id is returned instead, and
+        `owner` may read it too. The first job for it claims the name with the cache's
+        add (Redis: SETNX), so of two workers taking the same new work in the same instant
+        one queues it and the other joins; the file cache checks and writes in two steps,
+        a window of microseconds.
         """
         if same_work is not None:
             live = self._live_job_for(same_work)
             if live is not None:
-                return live
+                return self._join(live, owner)
         with self._lock:
             if self._pending >= self.max_pending:
                 raise QueueFullError(f"{self._pending} jobs are already queued or running; try again later")
             self._pending += 1
         job_id = secrets.token_hex(16)
-        if not self._save({"id": job_id, "kind": kind, "status": "queued", "progress": 0.0,
+        if not self._save({"id": job_id, "kind": kind, "owner": owner, "status": "queued", "progress": 0.0,
                            "created": time.time(), "result": None, "error": None}):
             self._release_slot()
             raise JobQueueUnavailableError(QUEUE_DOWN_MESSAGE)
@@ -94,10 +101,19 @@ class JobRunner:
             if other is not None:  # another worker queued the same work since we looked
                 self.store.delete(_key(job_id))
                 self._release_slot()
-                return other
+                return self._join(other, owner)
             self.store.set(_work_key(same_work), job_id, timeout=self.timeout_s)  # the name's old job has ended
         self._pool.submit(self._run, job_id, work)
         return job_id
+
+    def _join(self, job_id: str, owner: str) -> str:
+        """Record that `owner` sent this live job's work too (one cache entry per joiner: no lost update)."""
+        self.store.set(_joined_key(job_id, owner), 1, timeout=self.timeout_s)
+        return job_id
+
+    def started_by(self, state: dict[str, Any], owner: str) -> bool:
+        """Whether `owner` started the job whose state this is, or joined it with the same work."""
+        return state.get("owner") == owner or self.store.get(_joined_key(state["id"], owner)) is not None
 
     def _live_job_for(self, same_work: str) -> str | None:
         job_id = self.store.get(_work_key(same_work))
@@ -109,7 +125,7 @@ class JobRunner:
         return job_id
 
     def status(self, job_id: str) -> dict[str, Any] | None:
-        """The job's state, or None for an id this server never made (or that expired).
+        """The job's full state (its owner too), or None for an id this server never made (or that expired).
 
         A miss while the cache is down raises JobQueueUnavailableError: the job may well exist.
         """
@@ -174,8 +190,15 @@ class JobLanes:
         return cls(analysis=JobRunner(store, max_workers=JOB_WORKERS, max_pending=JOB_QUEUE),
                    training=JobRunner(store, max_workers=JOB_WORKERS, max_pending=JOB_QUEUE))
 
-    def status(self, job_id: str) -> dict[str, Any] | None:
-        return self.analysis.status(job_id)
+    def status(self, job_id: str, caller: Caller) -> dict[str, Any] | None:
+        """The job's state as its starter sees it; None when there is no such job or `caller` did not start it."""
+        state = self.analysis.status(job_id)
+        if state is None:
+            return None
+        started_it = caller.owner is not None and self.analysis.started_by(state, caller.owner)
+        if not may_read_job(caller, started_it):
+            return None
+        return {k: v for k, v in state.items() if k != "owner"}
 
 
 def _key(job_id: str) -> str:
@@ -184,3 +207,7 @@ def _key(job_id: str) -> str:
 
 def _work_key(same_work: str) -> str:
     return f"apijob-for:{same_work}"
+
+
+def _joined_key(job_id: str, owner: str) -> str:
+    return f"apijob-joined:{job_id}:{owner}"

@@ -10,7 +10,9 @@ from typing import Any
 
 import core
 from dashapp.api.analyze_request import ANALYZE_FORM
+from dashapp.api.model_request import PUBLISH_BODY
 from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
+from dashapp.infra.ownership import BUILT_IN, PRIVATE, SHARED, YOU
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -20,12 +22,19 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    meaning = {400: "Bad request (missing file, malformed JSON)", 404: "Not found", 409: "Refused",
+    meaning = {400: "Bad request (missing file, malformed JSON)",
+               401: "The Authorization header names no valid key (malformed, unknown or revoked)",
+               404: "Not found (or not yours: other owners' ids are never revealed)", 409: "Refused",
                413: "Upload larger than MAX_CONTENT_LENGTH", 415: "Unsupported media type",
                422: "Invalid parameter or unreadable light curve", 503: "Job queue full; retry later"}
     return {str(code): _json(ERROR, meaning[code]) for code in codes}
 
 
+_NEW_KEY = {
+    "key": {"type": "string", "description": "Only when the request sent no key: a new API key that owns what was "
+                                             "started (send it as 'Authorization: Bearer <key>'); shown this once"},
+    "key_id": {"type": "string", "description": "The new key's id, to revoke it with DELETE /api/keys/{key_id}"},
+}
 _SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
     "AnalysisResult": {
@@ -44,7 +53,7 @@ _SCHEMAS = {
         },
     },
     "JobAccepted": {"type": "object", "required": ["job_id", "status_url"],
-                    "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}}},
+                    "properties": {"job_id": {"type": "string"}, "status_url": {"type": "string"}, **_NEW_KEY}},
     "Job": {"type": "object", "required": ["id", "status", "progress"], "properties": {
         "id": {"type": "string"}, "kind": {"type": "string"},
         "status": {"enum": ["queued", "running", "done", "failed"]},
@@ -55,13 +64,29 @@ _SCHEMAS = {
         "error": {"type": ["string", "null"]}}},
     "TrainResult": {"type": "object", "required": ["model_id", "metrics"], "properties": {
         "model_id": {"type": "string"}, "metrics": {"type": "object"}, "model": {"$ref": "#/components/schemas/Model"},
-        "model_url": {"type": "string"}}},
-    "Model": {"type": "object", "required": ["id", "created", "params"], "properties": {
+        "model_url": {"type": "string"}, **_NEW_KEY}},
+    "Model": {"type": "object", "required": ["id", "created", "params", "owner", "published"], "properties": {
         "id": {"type": "string"}, "created": {"type": "string"}, "params": {"type": "object"},
+        "owner": {"enum": [YOU, SHARED, BUILT_IN, PRIVATE],
+                  "description": f"Whose the model is, for the caller: {YOU!r} (yours: you may publish or delete "
+                                 f"it), {SHARED!r} (another owner published it, or it predates owners: read-only), "
+                                 f"{BUILT_IN!r} (the default model); {PRIVATE!r} only for the operator"},
+        "published": {"type": "boolean", "description": "Everyone may use it"},
+        "last_used": {"type": "string", "description": "Models unused for UPLOAD_RETENTION_DAYS are deleted"},
+        "size_bytes": {"type": "integer"},
         "metrics": {"type": "object"}, "training_data": {"type": "object"}, "versions": {"type": "object"}}},
+    "KeyIssued": {"type": "object", "required": ["key", "key_id", "revoke_url"], "properties": {
+        "key": {"type": "string", "description": "Shown this once; the server keeps only its SHA-256"},
+        "key_id": {"type": "string"}, "revoke_url": {"type": "string"}}},
 }
+_OWNERSHIP = ("Send an API key as 'Authorization: Bearer <key>' (POST /api/keys makes one). You see shared, "
+              "built-in and your own models and read only jobs you started; anything else answers 404. A request "
+              "without a key may analyse and read what is shared; training without a key works too, and the "
+              "answer carries a new key that owns the model (keep it: nobody else can use, publish or delete the "
+              "model). The operator's token (ADMIN_TOKEN) may list and delete anything.")
 
 _MODEL_ID = {"name": "model_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_KEY_ID = {"name": "key_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def openapi_spec() -> dict[str, Any]:
@@ -69,7 +94,9 @@ def openapi_spec() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Light-curve anomaly detector API", "version": core.__version__,
-                 "description": "Find transits, flares, outliers and anomalies in Kepler/K2/TESS and CSV light curves."},
+                 "description": "Find transits, flares, outliers and anomalies in Kepler/K2/TESS and CSV light curves. "
+                                + _OWNERSHIP},
+        "security": [{}, {"apiKey": []}],
         "paths": {
             "/health": {"get": {"summary": "Liveness, version, default model and cache status", "responses": {
                 "200": _json({"type": "object", "properties": {
@@ -82,7 +109,8 @@ def openapi_spec() -> dict[str, Any]:
                 "description": "Cached results and analyses whose transit search is small (up to about a "
                                "200k-point TESS curve) answer at once with 200. A longer search (a multi-year "
                                "Kepler curve) would outlast the request timeout, so it is queued as a job and "
-                               "answered with 202 and a Location header; poll /api/jobs/{job_id}, whose result "
+                               "answered with 202 and a Location header; poll /api/jobs/{job_id} with your key "
+                               "(sent without one, the 202 carries a new key that reads the job), whose result "
                                "then holds the same document. Unreadable files are refused (415/422) before "
                                "anything is queued; a repeated request while the job is queued or running "
                                "answers 202 with the same job, and after it is done 200 from the cache.",
@@ -90,35 +118,55 @@ def openapi_spec() -> dict[str, Any]:
                 "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"},
                                            "Long transit search: queued as a job whose result is the analysis"),
-                              **_errors(400, 404, 413, 415, 422, 503)}}},
+                              **_errors(400, 401, 404, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {
                 "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
+                "description": "The model is the key's; sent without a key, the answer carries a new key that owns "
+                               "it. 409 when the owner already keeps MAX_MODELS_PER_OWNER models (or "
+                               "MAX_MODEL_MB_PER_OWNER of them).",
                 "requestBody": {"required": True,
                                 "content": {"application/json": {"schema": SYNTHETIC_BODY.json_schema()}}},
                 "responses": {"201": _json({"$ref": "#/components/schemas/TrainResult"}, "Trained at once"),
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
-                              **_errors(400, 415, 422, 503)}}},
+                              **_errors(400, 401, 409, 415, 422, 503)}}},
             "/api/train": {"post": {
                 "summary": "Train a model on uploaded light curves (runs as a job)",
+                "description": "As /api/train/synthetic: the model is the key's, or a new key's handed back.",
                 "requestBody": {"required": True,
                                 "content": {"multipart/form-data": {"schema": FILES_FORM.json_schema()}}},
                 "responses": {"202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
-                              **_errors(400, 413, 415, 422, 503)}}},
+                              **_errors(400, 401, 409, 413, 415, 422, 503)}}},
             "/api/jobs/{job_id}": {"get": {
-                "summary": "Status, progress and result of a job",
+                "summary": "Status, progress and result of a job you started (send the key that started it)",
                 "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json({"$ref": "#/components/schemas/Job"}, "The job"), **_errors(404)}}},
-            "/api/models": {"get": {"summary": "Saved models, newest first", "responses": {"200": _json({
-                "type": "object", "properties": {
+                "responses": {"200": _json({"$ref": "#/components/schemas/Job"}, "The job"), **_errors(401, 404)}}},
+            "/api/keys": {"post": {
+                "summary": "A new API key: an owner identity for a client without a browser",
+                "responses": {"201": _json({"$ref": "#/components/schemas/KeyIssued"}, "The key, shown once")}}},
+            "/api/keys/{key_id}": {"delete": {
+                "summary": "Revoke a key (send that key, or the operator's token); its models stay until retention",
+                "parameters": [_KEY_ID],
+                "responses": {"200": _json({"type": "object", "properties": {"revoked": {"type": "string"}}},
+                                           "Revoked"), **_errors(401, 404)}}},
+            "/api/models": {"get": {"summary": "Models you may use (shared, built-in, yours), newest first", "responses": {
+                "200": _json({"type": "object", "properties": {
                     "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
-                    "default_model_id": {"type": "string"}}}, "The models")}}},
+                    "default_model_id": {"type": "string"}}}, "The models"), **_errors(401)}}},
             "/api/models/{model_id}": {
                 "get": {"summary": "One model's metadata", "parameters": [_MODEL_ID],
                         "responses": {"200": _json({"$ref": "#/components/schemas/Model"}, "The model"),
-                                      **_errors(404, 422)}},
-                "delete": {"summary": "Delete a model (not the default one)", "parameters": [_MODEL_ID],
+                                      **_errors(401, 404)}},
+                "patch": {"summary": "Publish your model (everyone may use it, only you may change it) or make it "
+                                     "private again",
+                          "parameters": [_MODEL_ID],
+                          "requestBody": {"required": True,
+                                          "content": {"application/json": {"schema": PUBLISH_BODY.json_schema()}}},
+                          "responses": {"200": _json({"$ref": "#/components/schemas/Model"}, "The model"),
+                                        **_errors(401, 404, 415, 422)}},
+                "delete": {"summary": "Delete your model (the operator: any but the built-in one)",
+                           "parameters": [_MODEL_ID],
                            "responses": {"200": _json({"type": "object", "properties": {
-                               "deleted": {"type": "string"}}}, "Deleted"), **_errors(404, 409)}}},
+                               "deleted": {"type": "string"}}}, "Deleted"), **_errors(401, 404, 409)}}},
             "/api/samples": {"get": {"summary": "The gallery samples with download URLs", "responses": {
                 "200": _json({"type": "object", "properties": {"samples": {"type": "array", "items": {
                     "type": "object", "properties": {k: {"type": "string"} for k in ("name", "description", "url")}}}}},
@@ -130,5 +178,7 @@ def openapi_spec() -> dict[str, Any]:
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": {"apiKey": {
+            "type": "http", "scheme": "bearer",
+            "description": "An API key from POST /api/keys (or from a training answer), or the operator's ADMIN_TOKEN"}}},
     }

@@ -1,7 +1,8 @@
 """The REST API's routes: a Flask blueprint on the dashboard's server (`register_api(server)`).
 
-Every route parses its request (`analyze_request`, `train_request`), calls the same services
-the pages use (`services()`), and answers JSON; failures are answered by `errors`.
+Every route parses its request (`analyze_request`, `train_request`, `model_request`), calls
+the same services the pages use (`services()`) for the caller its key names (`auth`), and
+answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from core.anomaly.registry import DEFAULT_MODEL_ID
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
+from dashapp.api.auth import api_caller, owner_of_new_work, resolve_caller, with_key
+from dashapp.api.model_request import parse_publish
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.train_request import (
     SYNC_MAX_SAMPLES,
@@ -25,12 +28,14 @@ from dashapp.api.train_request import (
     stage_uploads,
     synthetic_work,
 )
+from dashapp.infra.api_keys import IssuedKey
 from dashapp.infra.cache import cache_reachable
 from dashapp.infra.disk import unwritable
 from dashapp.services import services
 
 api = Blueprint("api", __name__)
 errors.register(api)
+api.before_request(resolve_caller)
 
 
 def register_api(server: Flask) -> None:
@@ -64,30 +69,36 @@ def analyze_upload() -> Response | tuple[Response, int]:
         return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
     config = parse_config(request.form)
     svc = services()
+    caller = api_caller()
     data = upload.read()
-    key, document = svc.analysis.lookup(data, config, upload.filename)
+    key, document = svc.analysis.lookup(caller, data, config, upload.filename)
     if document is not None:
         return jsonify(document)
     check_media(data)
-    prepared = svc.analysis.prepare_upload(key, data, config, upload.filename)
+    prepared = svc.analysis.prepare_upload(caller, key, data, config, upload.filename)
     if fits_in_request(prepared):
         return jsonify(svc.analysis.run(prepared))
-    job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
-                                      same_work=prepared.key)
-    return _accepted(job_id)
+    with owner_of_new_work() as (owner, issued):
+        job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
+                                          owner=owner.owner, same_work=prepared.key)
+    return _accepted(job_id, issued)
 
 
 @api.post("/api/train/synthetic")
 def train_synthetic_models() -> tuple[Response, int]:
+    """The replaced app's call: works without a key, and then answers with a new key that owns the model."""
     n_samples, params = parse_synthetic(request.get_json())
     svc = services()
-    work = synthetic_work(svc.training, n_samples, params)
-    if n_samples <= SYNC_MAX_SAMPLES:
-        result = work(lambda fraction: None)
-        response = jsonify(result)
-        response.headers["Location"] = result["model_url"]
-        return response, 201
-    return _accepted(svc.jobs.training.submit("train-synthetic", work))
+    with owner_of_new_work() as (owner, issued):
+        svc.training.check_room(owner)
+        work = synthetic_work(svc.training, owner, n_samples, params)
+        if n_samples <= SYNC_MAX_SAMPLES:
+            result = work(lambda fraction: None)
+            response = jsonify(with_key(result, issued))
+            response.headers["Location"] = result["model_url"]
+            return response, 201
+        job_id = svc.jobs.training.submit("train-synthetic", work, owner=owner.owner)
+    return _accepted(job_id, issued)
 
 
 @api.post("/api/train")
@@ -98,34 +109,66 @@ def train_uploaded_models() -> tuple[Response, int]:
     uploads = [(upload.filename or "unnamed", upload.read()) for upload in request.files.getlist("files")]
     if not uploads:
         return errors.error(400, "no training curves: send one or more FITS or CSV files in multipart field 'files'")
-    directory = stage_uploads(uploads)
     svc = services()
-    return _accepted(svc.jobs.training.submit("train-files", files_work(svc.training, directory, params)))
+    with owner_of_new_work() as (owner, issued):
+        svc.training.check_room(owner)
+        directory = stage_uploads(uploads)
+        job_id = svc.jobs.training.submit("train-files", files_work(svc.training, owner, directory, params),
+                                          owner=owner.owner)
+    return _accepted(job_id, issued)
 
 
 @api.get("/api/jobs/<job_id>")
 def job_status(job_id: str) -> Response | tuple[Response, int]:
-    state = services().jobs.status(job_id)
+    """A job's state, for whoever started it (another owner's job is as unknown as one never made)."""
+    state = services().jobs.status(job_id, api_caller())
     if state is None:
         return errors.error(404, f"no job with id {job_id}")
     return jsonify(state)
 
 
+@api.post("/api/keys")
+def create_key() -> tuple[Response, int]:
+    """A new API key, shown this once (only its hash is kept)."""
+    issued = services().keys.issue()
+    url = f"/api/keys/{issued.key_id}"
+    response = jsonify(key=issued.key, key_id=issued.key_id, revoke_url=url)
+    response.headers["Location"] = url
+    return response, 201
+
+
+@api.delete("/api/keys/<key_id>")
+def revoke_key(key_id: str) -> Response | tuple[Response, int]:
+    """Revoke a key: with that key itself, or the operator's token."""
+    caller = api_caller()
+    if (caller.operator or caller.owner == f"key:{key_id}") and services().keys.revoke(key_id):
+        return jsonify(revoked=key_id)
+    return errors.error(404, f"no key of yours with id {key_id}; a key is revoked with itself in Authorization")
+
+
 @api.get("/api/models")
 def list_models() -> Response:
-    return jsonify(models=services().training.models(), default_model_id=DEFAULT_MODEL_ID)
+    """Shared, built-in and your own models (the operator: all), each with whose it is."""
+    return jsonify(models=services().training.models(api_caller()), default_model_id=DEFAULT_MODEL_ID)
 
 
 @api.get("/api/models/<model_id>")
 def get_model(model_id: str) -> Response:
-    return jsonify(services().registry.get_metadata(model_id))
+    return jsonify(services().training.describe(api_caller(), model_id))
+
+
+@api.patch("/api/models/<model_id>")
+def change_model(model_id: str) -> Response:
+    """Publish your model (everyone may use it, nobody else may change it) or make it private again."""
+    published = parse_publish(request.get_json())
+    return jsonify(services().training.publish(api_caller(), model_id, published))
 
 
 @api.delete("/api/models/<model_id>")
 def delete_model(model_id: str) -> Response | tuple[Response, int]:
     if model_id == DEFAULT_MODEL_ID:
-        return errors.error(409, "the default model cannot be deleted; analyses fall back to it")
-    services().training.delete(model_id)
+        return errors.error(409, "the built-in default model cannot be deleted; analyses fall back to it")
+    services().training.delete(api_caller(), model_id)
     return jsonify(deleted=model_id)
 
 
@@ -161,8 +204,9 @@ def unknown_api_path(unknown: str) -> tuple[Response, int]:
     return errors.error(404, f"no API endpoint /api/{unknown}; see /api/openapi.json")
 
 
-def _accepted(job_id: str) -> tuple[Response, int]:
+def _accepted(job_id: str, issued: IssuedKey | None) -> tuple[Response, int]:
+    """202 for a queued job; with the new key that reads it when the caller sent none."""
     url = f"/api/jobs/{job_id}"
-    response = jsonify(job_id=job_id, status_url=url)
+    response = jsonify(with_key({"job_id": job_id, "status_url": url}, issued))
     response.headers["Location"] = url
     return response, 202

@@ -17,6 +17,7 @@ from core.errors import ConfigError, LightCurveFormatError
 from core.io import load_lightcurve
 from dashapp.api.analyze_request import CONTAMINATION, WINDOW_SIZE, UnsupportedMediaError, check_media
 from dashapp.api.schemas import Field, RequestSchema
+from dashapp.infra.ownership import Caller
 from dashapp.training_service import MAX_TRAIN_SAMPLES, TrainingService, sample_count
 
 SYNC_MAX_SAMPLES = 5  # this few curves train in about a second: answer at once
@@ -82,18 +83,22 @@ def stage_uploads(uploads: list[tuple[str, bytes]]) -> Path:
     return directory
 
 
-def synthetic_work(training: TrainingService, n_samples: int, params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+def synthetic_work(training: TrainingService, owner: Caller, n_samples: int,
+                   params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+    """Training on synthetic curves, as a job's work; the model is `owner`'s."""
     def work(progress: Progress) -> dict[str, Any]:
-        model_id, metadata = training.train_synthetic(n_samples, _fraction(progress), **params.as_kwargs())
+        model_id, metadata = training.train_synthetic(owner, n_samples, _fraction(progress), **params.as_kwargs())
         return model_summary(model_id, metadata)
     return work
 
 
-def files_work(training: TrainingService, directory: Path, params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+def files_work(training: TrainingService, owner: Caller, directory: Path,
+               params: TrainParams) -> Callable[[Progress], dict[str, Any]]:
+    """Training on the staged uploads in `directory` (removed afterwards), as a job's work; the model is `owner`'s."""
     def work(progress: Progress) -> dict[str, Any]:
         try:
             paths = sorted(directory.iterdir())
-            model_id, metadata = training.train_files(paths, _fraction(progress), **params.as_kwargs())
+            model_id, metadata = training.train_files(owner, paths, _fraction(progress), **params.as_kwargs())
         finally:
             shutil.rmtree(directory, ignore_errors=True)
         return model_summary(model_id, metadata)
@@ -101,6 +106,7 @@ def files_work(training: TrainingService, directory: Path, params: TrainParams) 
 
 
 def model_summary(model_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """A training job's result: the new model's id, metrics, metadata (as its owner sees it) and URL."""
     return {"model_id": model_id, "metrics": metadata.get("metrics", {}), "model": metadata,
             "model_url": f"/api/models/{model_id}"}
 

@@ -28,7 +28,8 @@ def is_storage_error(exc: BaseException) -> bool:
 
 def writable_dirs(settings: Settings) -> dict[str, Path]:
     """The directories the app writes to, by the environment variable that moves each one."""
-    return {"CACHE_DIR": settings.cache_dir, "UPLOAD_DIR": settings.upload_dir, "MODELS_DIR": settings.models_dir}
+    return {"CACHE_DIR": settings.cache_dir, "UPLOAD_DIR": settings.upload_dir, "MODELS_DIR": settings.models_dir,
+            "KEYS_DIR": settings.keys_dir}
 
 
 def probe(path: Path) -> str | None:
@@ -59,7 +60,7 @@ def require_writable(settings: Settings) -> None:
         settings.ensure_dirs()
     except OSError as exc:
         raise StorageError(f"the dashboard cannot start: {exc.filename} cannot be created ({exc.strerror}); "
-                           "set DATA_DIR (or CACHE_DIR, UPLOAD_DIR, SAMPLES_DIR, MODELS_DIR) to a writable "
+                           "set DATA_DIR (or CACHE_DIR, UPLOAD_DIR, SAMPLES_DIR, MODELS_DIR, KEYS_DIR) to a writable "
                            "directory") from None
     problems = unwritable(settings)
     if problems:

@@ -15,11 +15,13 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
+from core.anomaly.registry import ModelNotFoundError
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, UserError
 from dashapp import gallery_catalog, ids
 from dashapp.infra.cache import cache_reachable
 from dashapp.infra.curve_store import StoredCurve
+from dashapp.infra.ownership import ANONYMOUS, Caller
 from dashapp.infra.result_cache import ResultNotStoredError
 from dashapp.infra.session import current_session_id, seal, unseal
 from dashapp.pages.forms import build_config
@@ -40,6 +42,8 @@ dash.register_page(__name__, path="/analysis", name="Analysis", title="Analysis 
 _DEFAULTS = AnalysisConfig()
 CACHE_DOWN_ALERT = ("Analyses are unavailable right now: the server cannot reach its result cache "
                     "(Redis unreachable, or its storage full). Try again in a minute, or tell the server's administrator.")
+MODEL_GONE_ALERT = ("That anomaly model is not available to you any more (deleted, or no longer shared); "
+                    "reload the page and choose another.")
 _GRID_OPTIONS = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                  "pagination": True, "paginationAutoPageSize": True}
 # The settings form: each input's id and its field in pages.forms.build_config, in the callback's order.
@@ -136,7 +140,7 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                     dbc.Label("Light curve", html_for=ids.CURVE_SELECT),
                     dbc.Select(id=ids.CURVE_SELECT, options=curve_options, value=selected, size="sm"),
                 ]), className="shadow-sm mb-3"),
-                _settings_card(svc.training.models()),
+                _settings_card(svc.training.models(Caller.of_session(sid) if sid else ANONYMOUS)),
             ], xs=12, lg=3),
             dbc.Col([
                 html.Div(id=ids.RESULT_SUMMARY, className="fw-semibold mb-2"),
@@ -196,6 +200,11 @@ def request_analysis(n_clicks, autorun, curve_hash, *settings):
         config = build_config(form)
     except ConfigError as exc:
         return dash.no_update, {"error": f"Check the settings: {exc}."}
+    if config.model_id is not None:
+        try:  # the select's value comes from the browser: another session's model id must not pass
+            svc.training.require(Caller.of_session(sid), config.model_id)
+        except ModelNotFoundError:
+            return dash.no_update, {"error": MODEL_GONE_ALERT}
     planned = svc.analysis.plan(curve_hash, config)
     if planned.cached:
         return dash.no_update, {"token": seal(server, {"sid": sid, "curve": curve_hash, "key": planned.key}),

@@ -5,7 +5,6 @@ import pytest
 from flask import Flask
 from flask_caching import Cache
 
-from core.anomaly.registry import ModelRegistry
 from core.synthetic import generate_sample
 from dashapp import analysis_service
 from dashapp.analysis_service import AnalysisService, Plan
@@ -14,7 +13,6 @@ from dashapp.infra.curve_store import content_hash
 from dashapp.infra.result_cache import ResultCache
 from dashapp.infra.session import new_session_id
 from dashapp.pages.forms import build_config
-from dashapp.training_service import TrainingService
 from tests.dashapp.builders import analysis_form as form
 
 
@@ -24,8 +22,8 @@ def results(settings) -> ResultCache:
 
 
 @pytest.fixture
-def service(settings, store, results) -> AnalysisService:
-    return AnalysisService(results, store, TrainingService(ModelRegistry(settings.models_dir), settings.cache_dir))
+def service(store, results, training) -> AnalysisService:
+    return AnalysisService(results, store, training)
 
 
 def test_second_run_with_same_settings_comes_from_the_cache(store, service, monkeypatch):

@@ -113,3 +113,20 @@ def test_callbacks_use_the_services_of_the_app_serving_the_request(tmp_path):
     other.server.test_client().get("/_dash-layout")
     with server.test_request_context("/"):
         assert services() is server.extensions[EXTENSION_KEY]
+
+
+def test_the_operator_token_is_off_by_default_long_enough_and_never_printed(tmp_path):
+    env = {"DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(env).admin_token is None
+    with pytest.raises(ValueError, match="at least 32 characters"):
+        Settings.from_env({**env, "ADMIN_TOKEN": "letmein"})
+    token = "operator-" + "t" * 40
+    settings = Settings.from_env({**env, "ADMIN_TOKEN": token})
+    assert settings.admin_token == token and token not in repr(settings)
+
+
+@pytest.mark.parametrize("name", ["MAX_MODELS_PER_OWNER", "MAX_MODEL_MB_PER_OWNER"])
+@pytest.mark.parametrize("value", ["0", "-1", "ten", ""])
+def test_a_mistyped_owner_limit_stops_start_up(tmp_path, name, value):
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({"DATA_DIR": str(tmp_path), name: value})

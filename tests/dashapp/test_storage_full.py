@@ -26,6 +26,7 @@ from dashapp.settings import Settings
 from tests.dashapp.builders import DictStore, make_result
 from tests.dashapp.dash_calls import call
 
+OWNER = "key:0123456789abcdef"
 needs_non_root = pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
 
 
@@ -120,13 +121,16 @@ def test_upload_to_a_full_disk_shows_a_clear_alert(app: dash.Dash, client: Flask
     assert not [p for p in upload_dir.rglob("*") if p.is_file()]  # no half-written file left behind
 
 
-def test_model_save_on_a_full_disk_is_a_503(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_save_on_a_full_disk_is_a_503(app: dash.Dash, client: FlaskClient,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The registry's OSError reaches the API, which answers 503 in plain words instead of a generic 500."""
     monkeypatch.setattr(core.anomaly.registry, "write_bytes_atomically", _full_disk)
     response = client.post("/api/train/synthetic", json={"n_samples": 2, "n_heldout": 1})
     assert response.status_code == 503, response.get_data(as_text=True)[:300]
     assert response.json == {"error": STORAGE_MESSAGE} and response.headers["Retry-After"]
-    assert client.get("/api/models").json["models"] == []
+    assert [m for m in client.get("/api/models").json["models"] if m["owner"] != "built-in"] == []
+    keys_dir = app.server.extensions["lightcurve_dashboard"].settings.keys_dir
+    assert list(keys_dir.iterdir()) == []  # the key made for the refused model is revoked again
 
 
 def test_an_unstorable_dashboard_result_is_an_error_not_a_missing_result() -> None:
@@ -147,12 +151,12 @@ def test_a_job_is_refused_when_its_state_cannot_be_stored() -> None:
     runner = JobRunner(DictStore(accept=False), max_pending=1)
     for _ in range(2):  # the refused job does not keep its queue slot
         with pytest.raises(JobQueueUnavailableError, match="job queue unavailable"):
-            runner.submit("train", lambda progress: {})
+            runner.submit("train", lambda progress: {}, owner=OWNER)
 
 
 def test_a_job_that_hits_a_full_disk_fails_with_a_clear_message() -> None:
     runner = JobRunner(DictStore())
-    job_id = runner.submit("train", _full_disk)
+    job_id = runner.submit("train", _full_disk, owner=OWNER)
     runner._pool.shutdown(wait=True)
     state = runner.status(job_id)
     assert state is not None and state["status"] == "failed" and state["error"] == STORAGE_MESSAGE

@@ -186,6 +186,21 @@ def page(browser, server_url):
 
 
 @pytest.fixture
+def new_page(browser, server_url):
+    """Makes pages in fresh browser contexts (each its own cookies: its own session), all closed after the test."""
+    contexts = []
+
+    def make():
+        context, made = _new_page(browser, server_url)
+        contexts.append(context)
+        return made
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def scaled_out_page(browser, scaled_out_url):
     context, new_page = _new_page(browser, scaled_out_url)
     yield new_page

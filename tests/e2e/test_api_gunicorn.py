@@ -76,9 +76,14 @@ def _wait_for_health(url: str, process: subprocess.Popen) -> None:
     pytest.fail(f"gunicorn did not answer {url}/health within {START_TIMEOUT_S} s")
 
 
-def _request(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int, Any]:
-    """(status, decoded JSON) for a GET, or a POST when `body` is given; HTTP errors are returned, not raised."""
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if content_type else {})
+def _request(url: str, body: bytes | None = None, content_type: str | None = None,
+             key: str | None = None) -> tuple[int, Any]:
+    """(status, decoded JSON) for a GET, or a POST when `body` is given, sent with `key` if any;
+    HTTP errors are returned, not raised."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, json.loads(response.read())
@@ -128,16 +133,18 @@ def test_training_job_polled_across_workers(api_url: str) -> None:
     status, accepted = _request(api_url + "/api/train/synthetic", json.dumps({"n_samples": 6, "n_heldout": 1}).encode(),
                                 "application/json")
     assert status == 202, accepted
+    key = accepted["key"]  # sent without a key: the answer hands out the one that owns the job and its model
     deadline = time.monotonic() + JOB_TIMEOUT_S
     while time.monotonic() < deadline:
-        status, job = _request(api_url + accepted["status_url"])
-        assert status == 200, job  # every poll, whichever worker answers it
+        status, job = _request(api_url + accepted["status_url"], key=key)
+        assert status == 200, job  # every poll, whichever worker answers it (the key store is shared too)
         if job["status"] in ("done", "failed"):
             break
         time.sleep(0.3)
     assert job["status"] == "done", job
-    _, models = _request(api_url + "/api/models")
-    assert job["result"]["model_id"] in [m["id"] for m in models["models"]]
+    _, models = _request(api_url + "/api/models", key=key)
+    assert {m["id"]: m["owner"] for m in models["models"]}[job["result"]["model_id"]] == "you"
+    assert _request(api_url + accepted["status_url"])[0] == 404  # nobody else reads the job
 
 
 def _worker_pids(master_pid: int) -> list[int]:

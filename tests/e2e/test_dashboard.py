@@ -8,22 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser_steps import upload, wait_for_analysis
+
 REAL_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 REAL_FITS = REAL_DIR / "tess2018206045859-s0001-0000000358108509-0120-s_lc.fits"
 REAL_BAD_FITS = REAL_DIR / "k2_3_truncated_7cadences_custom-lc.fits"
 
 pytestmark = pytest.mark.e2e
-
-
-def upload(page, *paths: Path) -> None:
-    page.goto("/")
-    page.wait_for_selector("#upload-data")
-    page.set_input_files("#upload-data input[type=file]", [str(p) for p in paths])
-
-
-def wait_for_analysis(page) -> None:
-    page.wait_for_selector("#result-summary:has-text('points analysed')")
-    page.wait_for_function("document.querySelectorAll('#events-table .ag-row').length > 0")
 
 
 def test_upload_sample_and_real_fits_then_analyse(page, inputs, screenshot_dir):

@@ -218,3 +218,42 @@ def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, fitted,
     assert [m["id"] for m in registry.list()] == [first]
     assert np.array_equal(registry.load(first).score_samples(features), expected)
     assert sorted(p.name for p in tmp_path.iterdir()) == [first]  # no half-written model, no temp dir
+
+
+def test_metadata_update_rewrites_only_the_metadata(tmp_path, fitted, features):
+    registry = ModelRegistry(tmp_path)
+    model_id = registry.save(fitted, {"note": "first"})
+    created = registry.get_metadata(model_id)["created"]
+    updated = registry.update_metadata(model_id, {"published": True})
+    assert (updated["note"], updated["published"], updated["created"]) == ("first", True, created)
+    assert registry.get_metadata(model_id)["published"] is True
+    np.testing.assert_array_equal(registry.load(model_id).score_samples(features), fitted.score_samples(features))
+    with pytest.raises(ValueError, match="never change"):
+        registry.update_metadata(model_id, {"id": "m-other"})
+    registry.delete(model_id)
+    with pytest.raises(ModelNotFoundError):
+        registry.update_metadata(model_id, {"published": False})
+
+
+def test_last_used_moves_with_touch_and_size_counts_the_files(tmp_path, fitted):
+    import os
+
+    registry = ModelRegistry(tmp_path)
+    model_id = registry.save(fitted)
+    os.utime(tmp_path / model_id, (1_000_000_000, 1_000_000_000))  # 2001-09-09
+    assert registry.get_metadata(model_id)["last_used"].startswith("2001-09-09")
+    registry.touch(model_id)
+    assert not registry.get_metadata(model_id)["last_used"].startswith("2001")
+    on_disk = sum(f.stat().st_size for f in (tmp_path / model_id).iterdir())
+    assert registry.get_metadata(model_id)["size_bytes"] == on_disk > fitted.reference_.nbytes
+
+
+def test_a_deleted_model_leaves_nothing_in_the_registry(tmp_path, fitted):
+    registry = ModelRegistry(tmp_path)
+    model_id = registry.save(fitted)
+    registry.delete(model_id)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ModelNotFoundError):
+        registry.delete(model_id)
+    with pytest.raises(ModelNotFoundError):
+        registry.touch(model_id)

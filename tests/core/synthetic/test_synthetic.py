@@ -18,13 +18,8 @@ from core.synthetic import (
     sample_names,
 )
 from core.synthetic.noise import red_noise
-from core.synthetic.signals import (
-    flare_binned,
-    flare_equivalent_duration,
-    flare_template,
-    occulted_fraction,
-    transit_dip,
-)
+from core.flare_model import flare_binned, flare_equivalent_duration, flare_template
+from core.synthetic.signals import occulted_fraction, transit_dip
 
 U1, U2 = 0.4, 0.25
 LIMB_FACTOR = 1.0 / (1.0 - U1 / 3.0 - U2 / 6.0)  # central intensity over mean disc intensity

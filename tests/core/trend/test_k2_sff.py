@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from core.lightcurve import from_arrays
 from core.prepare import correct_k2_roll, prepare
 from core.trend.k2_sff import sff_correction
-from core.synthetic.signals import flare_binned
+from core.flare_model import flare_binned
 
 CADENCE = 29.4 / 1440.0
 WHITE = 2e-4

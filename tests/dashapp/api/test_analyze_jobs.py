@@ -73,7 +73,7 @@ def test_long_search_runs_as_job_and_then_is_cached(client: FlaskClient, referen
     assert response.status_code == 202, response.get_data(as_text=True)[:300]
     job_id = response.json["job_id"]
     assert response.json["status_url"] == f"/api/jobs/{job_id}" == response.headers["Location"]
-    state = wait_for_job(client, response.json["status_url"])
+    state = wait_for_job(client, response.json)
     assert state["status"] == "done", state["error"]
     assert state["kind"] == "analyze" and state["progress"] == 1.0
     document = state["result"]

@@ -18,6 +18,7 @@ from tests.dashapp.api_client import post_file, wait_for_job
 from tests.dashapp.builders import DictStore
 
 WAIT_S = 60
+OWNER = "key:0123456789abcdef"
 
 
 def _blocked_until(release: threading.Event) -> Any:
@@ -34,10 +35,10 @@ def _finish(runner: JobRunner) -> None:
 def test_same_work_joins_the_live_job_without_a_queue_slot() -> None:
     release = threading.Event()
     runner = JobRunner(DictStore(), max_pending=1)
-    first = runner.submit("analyze", _blocked_until(release), same_work="curve-a")
-    assert runner.submit("analyze", _blocked_until(release), same_work="curve-a") == first
+    first = runner.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-a")
+    assert runner.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-a") == first
     with pytest.raises(QueueFullError):  # other work still needs a slot, and the only one is taken
-        runner.submit("analyze", _blocked_until(release), same_work="curve-b")
+        runner.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-b")
     release.set()
     _finish(runner)
     assert runner.status(first)["result"] == {"answer": 42}
@@ -50,21 +51,21 @@ def _unreadable(progress: Any) -> dict:
 @pytest.mark.parametrize(("work", "status"), [(lambda progress: {}, "done"), (_unreadable, "failed")])
 def test_finished_or_failed_work_is_queued_afresh(work: Any, status: str) -> None:
     runner = JobRunner(DictStore())
-    ended = runner.submit("analyze", work, same_work="curve-a")
+    ended = runner.submit("analyze", work, owner=OWNER, same_work="curve-a")
     _finish(runner)
     assert runner.status(ended)["status"] == status
     runner = JobRunner(runner.store)
-    assert runner.submit("analyze", lambda progress: {}, same_work="curve-a") != ended
+    assert runner.submit("analyze", lambda progress: {}, owner=OWNER, same_work="curve-a") != ended
 
 
 def test_a_live_job_not_heard_from_for_long_is_not_joined(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
     runner = JobRunner(DictStore(), max_pending=2)
-    lost = runner.submit("analyze", _blocked_until(release), same_work="curve-a")
+    lost = runner.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-a")
     later = time.time() + jobs.STALE_AFTER_S + 1
     monkeypatch.setattr(jobs.time, "time", lambda: later)
     try:
-        assert runner.submit("analyze", _blocked_until(release), same_work="curve-a") != lost
+        assert runner.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-a") != lost
     finally:
         release.set()
         _finish(runner)
@@ -84,16 +85,16 @@ def test_of_two_workers_taking_new_work_at_once_one_queues_it_and_the_other_join
     def look_before_a_queued(same_work: str) -> str | None:
         if first_look[0]:
             first_look[0] = False
-            a_job.append(worker_a.submit("analyze", _blocked_until(release), same_work=same_work))
+            a_job.append(worker_a.submit("analyze", _blocked_until(release), owner=OWNER, same_work=same_work))
             return None
         return looked(same_work)
 
     monkeypatch.setattr(worker_b, "_live_job_for", look_before_a_queued)
     try:
-        assert worker_b.submit("analyze", _blocked_until(release), same_work="curve-a") == a_job[0]
+        assert worker_b.submit("analyze", _blocked_until(release), owner=OWNER, same_work="curve-a") == a_job[0]
         assert [k for k in store.items if k.startswith("apijob:")] == [f"apijob:{a_job[0]}"]
         # B gave its queue slot back: its only slot takes other work.
-        assert worker_b.submit("analyze", lambda progress: {}, same_work="curve-b") != a_job[0]
+        assert worker_b.submit("analyze", lambda progress: {}, owner=OWNER, same_work="curve-b") != a_job[0]
     finally:
         release.set()
         _finish(worker_a)
@@ -116,7 +117,7 @@ def test_a_repeated_upload_gets_the_queued_job(app: Any, client: FlaskClient,
     data = client.get("/api/samples/exoplanet_transit.csv").data
     release = threading.Event()
     lane = app.server.extensions[EXTENSION_KEY].jobs.analysis
-    lane.submit("analyze", _blocked_until(release))  # holds the lane, so the uploads stay queued
+    lane.submit("analyze", _blocked_until(release), owner=OWNER)  # holds the lane, so the uploads stay queued
     try:
         first = post_file(client, data)
         assert first.status_code == 202, first.get_data(as_text=True)[:300]
@@ -127,16 +128,16 @@ def test_a_repeated_upload_gets_the_queued_job(app: Any, client: FlaskClient,
     finally:
         release.set()
     for response in (first, other_settings):
-        assert wait_for_job(client, response.json["status_url"])["status"] == "done"
+        assert wait_for_job(client, response.json)["status"] == "done"
 
 
 def test_training_is_not_held_up_by_a_running_analysis(app: Any, client: FlaskClient) -> None:
     release = threading.Event()
-    app.server.extensions[EXTENSION_KEY].jobs.analysis.submit("analyze", _blocked_until(release))
+    app.server.extensions[EXTENSION_KEY].jobs.analysis.submit("analyze", _blocked_until(release), owner=OWNER)
     try:
         response = client.post("/api/train/synthetic", json={"n_samples": 6})
         assert response.status_code == 202, response.get_data(as_text=True)[:300]
-        state = wait_for_job(client, response.json["status_url"])
+        state = wait_for_job(client, response.json)
         assert state["status"] == "done", state["error"]
         assert state["result"]["model_id"]
     finally:

@@ -14,7 +14,7 @@ from dashapp.api.routes import api
 from dashapp.app import create_app
 from dashapp.services import EXTENSION_KEY
 from dashapp.settings import Settings
-from tests.dashapp.api_client import post_file, wait_for_job
+from tests.dashapp.api_client import bearer, post_file, wait_for_job
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -223,31 +223,32 @@ def test_unexpected_error_is_generic(app, client: FlaskClient, monkeypatch: pyte
 def test_small_training_answers_at_once_and_model_is_usable(client: FlaskClient, sample_csv: bytes) -> None:
     response = client.post("/api/train/synthetic", json={"n_samples": 2, "n_heldout": 1})
     assert response.status_code == 201
-    model_id = response.json["model_id"]
+    model_id, key = response.json["model_id"], response.json["key"]  # no key sent: a new one owns the model
     assert response.headers["Location"] == f"/api/models/{model_id}"
     assert "point_recall" in response.json["metrics"]
-    assert client.get(f"/api/models/{model_id}").json["id"] == model_id
-    analysed = post_file(client, sample_csv, model_id=model_id)
+    assert response.json["model"]["owner"] == "you" and "owner_id" not in response.json["model"]
+    assert client.get(f"/api/models/{model_id}", headers=bearer(key)).json["id"] == model_id
+    analysed = post_file(client, sample_csv, key=key, model_id=model_id)
     assert analysed.status_code == 200 and analysed.json["config"]["model_id"] == model_id
-    assert client.delete(f"/api/models/{model_id}").json == {"deleted": model_id}
-    _error_of(client.get(f"/api/models/{model_id}"), 404)
-    _error_of(post_file(client, sample_csv, model_id=model_id), 404)
+    assert client.delete(f"/api/models/{model_id}", headers=bearer(key)).json == {"deleted": model_id}
+    _error_of(client.get(f"/api/models/{model_id}", headers=bearer(key)), 404)
+    _error_of(post_file(client, sample_csv, key=key, model_id=model_id), 404)
 
 
 def test_training_job_flow(client: FlaskClient) -> None:
     response = client.post("/api/train/synthetic", json={"n_samples": 6, "contamination": 0.05, "n_heldout": 1})
     assert response.status_code == 202
-    job_id = response.json["job_id"]
+    job_id, key = response.json["job_id"], response.json["key"]
     assert re.fullmatch(r"[0-9a-f]{32}", job_id)
     assert response.json["status_url"] == f"/api/jobs/{job_id}" == response.headers["Location"]
-    state = wait_for_job(client, response.json["status_url"])
+    state = wait_for_job(client, response.json)
     assert state["status"] == "done", state
-    assert state["progress"] == 1.0 and state["error"] is None
+    assert state["progress"] == 1.0 and state["error"] is None and "owner" not in state
     model_id = state["result"]["model_id"]
     assert state["result"]["model"]["training_data"]["n_curves"] == 6
-    assert model_id in [m["id"] for m in client.get("/api/models").json["models"]]
-    assert client.delete(f"/api/models/{model_id}").status_code == 200
-    assert model_id not in [m["id"] for m in client.get("/api/models").json["models"]]
+    assert model_id in [m["id"] for m in client.get("/api/models", headers=bearer(key)).json["models"]]
+    assert client.delete(f"/api/models/{model_id}", headers=bearer(key)).status_code == 200
+    assert model_id not in [m["id"] for m in client.get("/api/models", headers=bearer(key)).json["models"]]
 
 
 def test_training_on_uploaded_files(client: FlaskClient, sample_csv: bytes) -> None:
@@ -259,12 +260,13 @@ def test_training_on_uploaded_files(client: FlaskClient, sample_csv: bytes) -> N
         content_type="multipart/form-data",
     )
     assert response.status_code == 202, response.json
-    state = wait_for_job(client, response.json["status_url"])
+    state = wait_for_job(client, response.json)
     assert state["status"] == "done", state
     training = state["result"]["model"]["training_data"]
     assert training["n_curves"] == 2
     assert training["files"] == ["upload-001", "upload-002"]  # client names never reach the disk
-    assert client.delete(f"/api/models/{state['result']['model_id']}").status_code == 200
+    deleted = client.delete(f"/api/models/{state['result']['model_id']}", headers=bearer(response.json["key"]))
+    assert deleted.status_code == 200
 
 
 def test_training_on_a_file_that_cannot_be_normalised_fails_in_words(client: FlaskClient) -> None:
@@ -272,7 +274,7 @@ def test_training_on_a_file_that_cannot_be_normalised_fails_in_words(client: Fla
     response = client.post("/api/train", data={"files": [(io.BytesIO(flat), "flat.csv")], "n_heldout": "0"},
                            content_type="multipart/form-data")
     assert response.status_code == 202, response.json
-    state = wait_for_job(client, response.json["status_url"])
+    state = wait_for_job(client, response.json)
     assert state["status"] == "failed"
     assert "upload-001: the flux has the same value (0) in every usable row" in state["error"]
 

@@ -8,8 +8,7 @@ from dashapp.infra.session import unseal
 from dashapp.settings import Settings
 from tests.dashapp.dash_calls import call
 
-STATE = {"train-n-samples.value": 10, "train-contamination.value": 0.05, "train-source.value": "synthetic",
-         "training-session.data": None}
+STATE = {"train-n-samples.value": 10, "train-contamination.value": 0.05, "train-source.value": "synthetic"}
 
 
 def _app(tmp_path: Path):
