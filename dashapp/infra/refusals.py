@@ -6,7 +6,8 @@ the connection and closes it with the rest unread, and the kernel answers such a
 a reset: a client that keeps its connection alive (requests.Session, most HTTP libraries)
 and is still sending its upload then sees "connection reset" instead of the 429 and its
 Retry-After. So the body is read and dropped here, up to the upload limit, before the
-answer leaves; a body larger than the limit cannot be kept and its connection is closed.
+answer leaves; a body larger than the limit is not read, and the answer says
+`Connection: close`, so the client knows to open a new connection rather than reuse this one.
 """
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def install(server: Flask, limit: int) -> None:
     """Drain refused /api/* request bodies (up to `limit`) before the answer is sent."""
 
     def drain(response: Response) -> Response:
-        if response.status_code in REFUSALS and request.path.startswith(PREFIX):
-            discard_body(limit)
+        if response.status_code in REFUSALS and request.path.startswith(PREFIX) and not discard_body(limit):
+            response.headers["Connection"] = "close"
         return response
 
     server.after_request(drain)
