@@ -4,11 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+from dash import CeleryManager
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashapp.api.routes import register_api
-from dash import CeleryManager
-
 from dashapp.infra import ratelimit, refusals, security, session, upload_limits
 from dashapp.infra.background import make_background_manager
 from dashapp.infra.cache import make_cache
