@@ -64,3 +64,13 @@ MODEL_DELETE_TYPE = "model-delete"  # the same, for the delete button
 # Gallery page (/gallery).
 GALLERY = "gallery"  # stable
 GALLERY_CARD_TYPE = "gallery-card"  # pattern-matching id type: {"type": ..., "entry": <entry id>}
+
+# Batch page (/batch): every curve of the session analysed at once, one row each.
+BATCH_RUN_BUTTON = "batch-run-button"  # stable
+BATCH_ID = "batch-id"  # the session's running or last batch (browser session storage)
+BATCH_POLL = "batch-poll"  # interval that refreshes the table while the batch runs
+BATCH_PROGRESS = "batch-progress"  # stable
+BATCH_TABLE = "batch-table"  # stable: one row per curve, the summary columns; a click opens it on /analysis
+BATCH_DOWNLOAD_CSV = "batch-download-csv"  # stable
+BATCH_DOWNLOAD_FILE = "batch-download-file"
+BATCH_OPEN = "batch-open"  # dcc.Location the clicked row navigates to
