@@ -1,4 +1,4 @@
-"""Command line: python -m core analyze|samples|train|evaluate|bench.
+"""Command line: python -m core analyze|samples|train|evaluate|bench|calibrate|completeness.
 
 Each subcommand lives in core/commands/<name>.py with add_arguments(parser) and
 run(args) -> int. Errors a user can fix print one line and exit 2; no traceback.
@@ -18,6 +18,7 @@ COMMANDS = {
     "evaluate": "Injection-recovery evaluation of every detector, beside the seed-style method.",
     "bench": "Time each stage at 20k, 65k and 200k points, beside the seed-style method.",
     "calibrate": "Fit each event kind's confidence from labelled evaluation events (evaluate --calibration-out).",
+    "completeness": "Inject planets or flares into one file's own curve: what could it have hidden?",
 }
 
 

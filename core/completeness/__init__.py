@@ -7,6 +7,6 @@ sentence.py the limit in words.
 """
 from core.completeness.completeness_map import CompletenessMap
 from core.completeness.grid import MAX_GRID_CELLS, MAX_INJECTIONS, Grid
-from core.completeness.run import completeness
+from core.completeness.run import Setup, check_request, completeness
 
-__all__ = ["CompletenessMap", "Grid", "MAX_GRID_CELLS", "MAX_INJECTIONS", "completeness"]
+__all__ = ["CompletenessMap", "Grid", "MAX_GRID_CELLS", "MAX_INJECTIONS", "Setup", "check_request", "completeness"]

@@ -7,7 +7,7 @@ per cell -> map and sentence.
 from __future__ import annotations
 
 import time as clock
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -17,7 +17,7 @@ from core.completeness.grid import KINDS, MAX_INJECTIONS, MIN_POINTS, Grid, buil
 from core.completeness.orbit import EARTH_RADII_PER_SOLAR_RADIUS
 from core.completeness.plan import plan_flares, plan_transits
 from core.completeness.sentence import limit_sentence
-from core.completeness.trial import TrialTask, run_trial
+from core.completeness.trial import TrialOutcome, TrialTask, run_trial
 from core.config import AnalysisConfig
 from core.errors import ConfigError
 from core.lightcurve import LightCurve
@@ -29,6 +29,17 @@ from core.stats import point_to_point_std
 ProgressCallback = Callable[[float, str], None]
 DETECTORS = {"transit": ("transits",), "flare": ("flares",)}  # only what the injected kind needs
 BASELINE_SHARE = 0.05  # of the progress bar: the analysis of the curve as it is
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A request checked against the curve: settings, grid, and what the curve's own noise is."""
+
+    config: AnalysisConfig
+    grid: Grid
+    kept: np.ndarray
+    sigma: float  # point-to-point noise, relative flux
+    star_radius: float | None
 
 
 def completeness(
@@ -52,6 +63,46 @@ def completeness(
     """
     started = clock.perf_counter()
     report = progress or (lambda fraction, message: None)
+    setup = check_request(lc, config, kind, grid, n_injections, seed)
+    report(0.0, "Analysing the curve as it is")
+    baseline = analyze(lc, setup.config)
+    rng = np.random.default_rng(seed)
+    kept_time = lc.time[setup.kept]
+    if kind == "transit":
+        trials = plan_transits(setup.grid, n_injections, rng, kept_time, setup.star_radius)
+    else:
+        busy = [(event.t_start, event.t_end) for event in baseline.events]
+        trials = plan_flares(setup.grid, n_injections, rng, kept_time, busy)
+
+    tasks = [TrialTask(lc, setup.config, trial, setup.kept, setup.sigma) for trial in trials]
+    done = [0]
+
+    def heard(index: int, outcome: TrialOutcome) -> None:
+        done[0] += 1
+        report((BASELINE_SHARE * (len(tasks) - done[0]) + done[0]) / len(tasks),
+               f"{done[0]} of {len(tasks)} injected copies of the curve analysed")
+
+    report(BASELINE_SHARE, f"Injecting {n_injections} {kind}s into {len(tasks)} copies of the curve")
+    outcomes = parallel_map(run_trial, tasks, jobs=jobs, on_result=heard)
+    records = [record for outcome in outcomes for record in outcome.records]
+    injected, recovered = _count(setup.grid, records)
+    return CompletenessMap(
+        kind=kind, grid=setup.grid, injected=injected, recovered=recovered, seed=seed,
+        settings={"config": setup.config.to_dict(), "n_injections": n_injections, "star_radius": setup.star_radius,
+                  "trials": len(trials)},
+        injections=records, found=_found(kind, baseline, setup.star_radius), noise=setup.sigma,
+        sentence=limit_sentence(kind, setup.grid, injected, recovered),
+        timings={"total": clock.perf_counter() - started,
+                 "trials_cpu": sum(outcome.cpu_seconds for outcome in outcomes)},
+    )
+
+
+def check_request(
+    lc: LightCurve, config: AnalysisConfig | None, kind: str, grid: Mapping[str, Sequence[float]] | None,
+    n_injections: int, seed: int,
+) -> Setup:
+    """Every check a run makes before it starts (ConfigError says what to change); cheap, so a server can
+    refuse a bad request while its client waits instead of failing a job later."""
     _validate(lc, kind, n_injections, seed)
     config = replace(config or AnalysisConfig(), detectors=DETECTORS[kind])
     kept = _kept(lc, config)
@@ -67,36 +118,7 @@ def completeness(
     if n_injections < cells.n_cells:
         raise ConfigError(f"n_injections ({n_injections}) must be at least the grid's {cells.n_cells} cells, "
                           "one injection per cell")
-
-    report(0.0, "Analysing the curve as it is")
-    baseline = analyze(lc, config)
-    rng = np.random.default_rng(seed)
-    if kind == "transit":
-        trials = plan_transits(cells, n_injections, rng, lc.time[kept], star_radius)
-    else:
-        busy = [(event.t_start, event.t_end) for event in baseline.events]
-        trials = plan_flares(cells, n_injections, rng, lc.time[kept], busy)
-
-    tasks = [TrialTask(lc, config, trial, kept, sigma) for trial in trials]
-    done = [0]
-
-    def heard(index: int, records: list[dict]) -> None:
-        done[0] += 1
-        report((BASELINE_SHARE * (len(tasks) - done[0]) + done[0]) / len(tasks),
-               f"{done[0]} of {len(tasks)} injected copies of the curve analysed")
-
-    report(BASELINE_SHARE, f"Injecting {n_injections} {kind}s into {len(tasks)} copies of the curve")
-    records = [record for trial_records in parallel_map(run_trial, tasks, jobs=jobs, on_result=heard)
-               for record in trial_records]
-    injected, recovered = _count(cells, records)
-    return CompletenessMap(
-        kind=kind, grid=cells, injected=injected, recovered=recovered, seed=seed,
-        settings={"config": config.to_dict(), "n_injections": n_injections, "star_radius": star_radius,
-                  "trials": len(trials)},
-        injections=records, found=_found(kind, baseline, star_radius), noise=sigma,
-        sentence=limit_sentence(kind, cells, injected, recovered),
-        timings={"total": clock.perf_counter() - started},
-    )
+    return Setup(config, cells, kept, sigma, star_radius)
 
 
 def _validate(lc: LightCurve, kind: str, n_injections: Any, seed: Any) -> None:

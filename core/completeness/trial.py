@@ -6,6 +6,7 @@ flare when its peak lies inside a reported flare event widened by one cadence.
 """
 from __future__ import annotations
 
+import time as clock
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,18 @@ class TrialTask:
     sigma: float  # white noise per point, relative flux
 
 
-def run_trial(task: TrialTask) -> list[dict]:
-    """Per injection: its parameters, `recovered`, and for planets the white-noise SNR it was injected at."""
+@dataclass(frozen=True)
+class TrialOutcome:
+    """Per injection: its parameters, `recovered`, and for planets the white-noise SNR it was injected at;
+    and the CPU seconds the trial took in its worker (what a run costs, whatever else shares the machine)."""
+
+    records: list[dict]
+    cpu_seconds: float
+
+
+def run_trial(task: TrialTask) -> TrialOutcome:
+    """Inject, analyse, match."""
+    started = clock.process_time()
     injected, signals = inject(task.lc, task.trial.injections)
     result = analyze(injected, task.config)
     records = [{"cell": injection.cell, **injection.to_dict()} for injection in task.trial.injections]
@@ -39,13 +50,13 @@ def run_trial(task: TrialTask) -> list[dict]:
         for record, injection, signal in zip(records, task.trial.injections, signals):
             record["recovered"] = period_match(injection.period, periods) == "found"
             record["snr"] = injected_snr(signal[task.kept], task.sigma)
-        return records
-    flares = [event for event in result.events if event.kind == "flare"]
-    truths = [{"t_peak": injection.t_peak} for injection in task.trial.injections]
-    found, _ = match_events(truths, flares, task.lc.cadence_days)
-    for record, recovered in zip(records, found):
-        record["recovered"] = bool(recovered)
-    return records
+    else:
+        flares = [event for event in result.events if event.kind == "flare"]
+        truths = [{"t_peak": injection.t_peak} for injection in task.trial.injections]
+        found, _ = match_events(truths, flares, task.lc.cadence_days)
+        for record, recovered in zip(records, found):
+            record["recovered"] = bool(recovered)
+    return TrialOutcome(records, clock.process_time() - started)
 
 
 def injected_snr(dip: np.ndarray, sigma: float) -> float:
