@@ -1,8 +1,8 @@
 """The REST API's routes: a Flask blueprint on the dashboard's server (`register_api(server)`).
 
-Every route parses its request (`analyze_request`, `train_request`, `model_request`), calls
-the same services the pages use (`services()`) for the caller its key names (`auth`), and
-answers JSON; failures are answered by `errors`.
+Every route parses its request (`analyze_request`, `completeness_request`, `train_request`,
+`model_request`), calls the same services the pages use (`services()`) for the caller its key
+names (`auth`), and answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from flask import Blueprint, Flask, Response, jsonify, request, send_file
 import core
 from core.io.writers import write_csv
 from core.anomaly.registry import DEFAULT_MODEL_ID
+from core.io import load_lightcurve
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
 from dashapp.api.auth import api_caller, owner_of_new_work, resolve_caller, with_key
+from dashapp.api.completeness_request import parse_completeness
 from dashapp.api.model_request import parse_publish
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.train_request import (
@@ -83,6 +85,25 @@ def analyze_upload() -> Response | tuple[Response, int]:
     with owner_of_new_work() as (owner, issued):
         job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
                                           owner=owner.owner, same_work=prepared.key)
+    return _accepted(job_id, issued)
+
+
+@api.post("/api/completeness")
+def completeness_upload() -> tuple[Response, int]:
+    """Injection-recovery on the uploaded curve, as a job (202); bad files and settings are refused at once."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
+    upload = request.files.get("file")
+    if upload is None:
+        return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
+    params = parse_completeness(request.form)
+    data = upload.read()
+    check_media(data)
+    lc = load_lightcurve(data, filename=upload.filename)
+    params.check(lc)
+    with owner_of_new_work() as (owner, issued):
+        job_id = services().jobs.analysis.submit("completeness", params.work(lc), owner=owner.owner,
+                                                 same_work=params.work_key(data))
     return _accepted(job_id, issued)
 
 
