@@ -6,13 +6,9 @@ import json
 import sys
 
 from core.completeness import CompletenessMap, completeness
+from core.completeness.grid import AXES, parse_axis
 from core.config import AnalysisConfig
-from core.errors import ConfigError
 from core.io import load_lightcurve
-
-AXES = {"period": "orbital periods, days", "depth": "mid-transit depths, relative flux",
-        "radius": "planet radii, Earth radii (when the file gives the star's radius)",
-        "fwhm": "flare FWHMs, days", "amplitude": "flare amplitudes, relative flux"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,13 +37,7 @@ def _grid(args: argparse.Namespace) -> dict[str, list[float]] | None:
     given = {axis: getattr(args, axis) for axis in AXES if getattr(args, axis) is not None}
     if not given:
         return None
-    grid = {}
-    for axis, text in given.items():
-        try:
-            grid[axis] = [float(value) for value in text.split(",") if value.strip()]
-        except ValueError:
-            raise ConfigError(f"--{axis} must be comma-separated numbers, got {text!r}") from None
-    return grid
+    return {axis: parse_axis(f"--{axis}", text) for axis, text in given.items()}
 
 
 def _print_progress(fraction: float, message: str) -> None:

@@ -17,6 +17,9 @@ from core.errors import ConfigError
 from core.evaluation.effective_snr import duration_scatter
 
 KINDS = ("transit", "flare")
+AXES = {"period": "orbital periods, days", "depth": "mid-transit depths, relative flux",
+        "radius": "planet radii, Earth radii (when the file gives the star's radius)",
+        "fwhm": "flare FWHMs, days", "amplitude": "flare amplitudes, relative flux"}
 MAX_GRID_CELLS = 400
 MAX_AXIS_VALUES = 40
 MAX_INJECTIONS = 5000
@@ -59,6 +62,14 @@ class Grid:
         return {self.x_name: list(self.x), self.y_name: list(self.y)}
 
 
+def parse_axis(name: str, text: str) -> list[float]:
+    """Comma-separated numbers (a command-line option, a form field) as a list; ConfigError names `name`."""
+    try:
+        return [float(value) for value in text.split(",") if value.strip()]
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated numbers, got {text!r}") from None
+
+
 def axis_names(kind: str, star_radius: float | None) -> tuple[str, str]:
     """(x, y) axis names: period and depth, or radius when the star's radius is known; FWHM and amplitude for flares."""
     if kind == "flare":
@@ -70,12 +81,12 @@ def build_grid(
     kind: str, grid: Mapping[str, Sequence[float]] | None, time: np.ndarray, flux: np.ndarray, sigma: float,
     star_radius: float | None,
 ) -> Grid:
-    """The user's grid checked against the curve, or the default one for it."""
+    """The user's grid, or the default one for this curve, checked against the curve."""
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {list(KINDS)}, got {kind!r}")
     x_name, y_name = axis_names(kind, star_radius)
     if grid is None:
-        return default_grid(kind, time, flux, sigma, star_radius)
+        grid = default_grid(kind, time, flux, sigma, star_radius).to_dict()
     unknown = sorted(set(grid) - {x_name, y_name})
     missing = sorted({x_name, y_name} - set(grid))
     if unknown or missing:

@@ -84,6 +84,11 @@ def test_default_grid_brackets_the_curves_limit():
     assert recovery[-1].mean() > 0.8 and recovery[0].mean() < 0.2
 
 
+def test_a_curve_too_short_for_the_default_grid_is_refused():
+    with pytest.raises(ConfigError, match="the curve spans 0.21 d, too short for a period of 0.2 d"):
+        completeness(white_noise_curve(n_points=150), kind="transit")
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"n_injections": 0}, "n_injections must be between 1 and"),
     ({"kind": "planet"}, "kind must be one of"),
