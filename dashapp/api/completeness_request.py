@@ -18,6 +18,7 @@ from core.lightcurve import LightCurve
 from dashapp.api.schemas import Field, RequestSchema
 
 MAX_SEED = 2**32 - 1
+Progress = Callable[[float], None]
 N_INJECTIONS = Field("n_injections", "integer", "Injections in all, dealt evenly over the grid's cells",
                      minimum=1, maximum=MAX_INJECTIONS, default=100)
 SEED = Field("seed", "integer", "The same seed gives the same map", minimum=0, maximum=MAX_SEED, default=0)
@@ -53,12 +54,20 @@ class CompletenessParams:
         digest.update(json.dumps(asdict(self), sort_keys=True).encode())
         return f"completeness:{digest.hexdigest()}"
 
-    def work(self, lc: LightCurve) -> Callable[[Callable[[float], None]], dict[str, Any]]:
-        """The job: the map as JSON."""
-        def run(progress: Callable[[float], None]) -> dict[str, Any]:
-            return completeness(lc, None, kind=self.kind, grid=self.grid, n_injections=self.n_injections,
-                                seed=self.seed, progress=lambda fraction, message: progress(fraction)).to_dict()
+    def work(self, lc: LightCurve, cache: Any, key: str, timeout_s: int) -> Callable[[Progress], dict[str, Any]]:
+        """The job: the map as JSON, also kept in `cache` under `key` (the same request is then answered at once)."""
+        def run(progress: Progress) -> dict[str, Any]:
+            result = completeness(lc, None, kind=self.kind, grid=self.grid, n_injections=self.n_injections,
+                                  seed=self.seed, progress=lambda fraction, message: progress(fraction)).to_dict()
+            cache.set(key, json.dumps(result), timeout=timeout_s)
+            return result
         return run
+
+
+def cached_map(cache: Any, key: str) -> dict[str, Any] | None:
+    """The map a finished job kept for this file and these settings, if the cache still has it."""
+    stored = cache.get(key)
+    return json.loads(stored) if isinstance(stored, str) else None
 
 
 def parse_completeness(form: Mapping[str, str]) -> CompletenessParams:

@@ -151,10 +151,13 @@ def openapi_spec() -> dict[str, Any]:
                                "analysed; the job's result is the map of recovered shares with Wilson intervals "
                                "and one sentence stating the limit. Unreadable files (415/422) and bad settings "
                                "(422: a grid larger than the limit, zero injections, periods too long for the "
-                               "curve) are refused before anything is queued. The same seed gives the same map.",
+                               "curve) are refused before anything is queued. The same seed gives the same map; the "
+                               "same file and settings again answer 200 with the map from the cache.",
                 "requestBody": {"required": True,
                                 "content": {"multipart/form-data": {"schema": COMPLETENESS_FORM.json_schema()}}},
-                "responses": {"202": _json({"$ref": "#/components/schemas/JobAccepted"},
+                "responses": {"200": _json({"$ref": "#/components/schemas/CompletenessMap"},
+                                           "The map a job already made for the same file and settings (cached)"),
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"},
                                            "Queued as a job whose result is the CompletenessMap"),
                               **_errors(400, 401, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {

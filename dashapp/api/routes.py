@@ -21,7 +21,7 @@ from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
 from dashapp.api.auth import api_caller, owner_of_new_work, resolve_caller, with_key
-from dashapp.api.completeness_request import parse_completeness
+from dashapp.api.completeness_request import cached_map, parse_completeness
 from dashapp.api.model_request import parse_publish
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.train_request import (
@@ -89,8 +89,9 @@ def analyze_upload() -> Response | tuple[Response, int]:
 
 
 @api.post("/api/completeness")
-def completeness_upload() -> tuple[Response, int]:
-    """Injection-recovery on the uploaded curve, as a job (202); bad files and settings are refused at once."""
+def completeness_upload() -> Response | tuple[Response, int]:
+    """Injection-recovery on the uploaded curve, as a job (202), or 200 with the map a job already made for the
+    same file and settings; bad files and settings are refused at once."""
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
     upload = request.files.get("file")
@@ -98,12 +99,17 @@ def completeness_upload() -> tuple[Response, int]:
         return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
     params = parse_completeness(request.form)
     data = upload.read()
+    svc = services()
+    key = params.work_key(data)
+    done = cached_map(svc.cache, key)
+    if done is not None:
+        return jsonify(done)
     check_media(data)
     lc = load_lightcurve(data, filename=upload.filename)
     params.check(lc)
+    work = params.work(lc, svc.cache, key, svc.settings.result_timeout_s)
     with owner_of_new_work() as (owner, issued):
-        job_id = services().jobs.analysis.submit("completeness", params.work(lc), owner=owner.owner,
-                                                 same_work=params.work_key(data))
+        job_id = svc.jobs.analysis.submit("completeness", work, owner=owner.owner, same_work=key)
     return _accepted(job_id, issued)
 
 

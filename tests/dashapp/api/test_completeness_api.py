@@ -43,12 +43,16 @@ def test_a_job_whose_result_is_the_map_readable_only_by_its_starter(client, star
     assert result["recovery"] == [[0.0], [1.0]] and result["injected"] == [[2], [2]] and result["seed"] == 3
     assert result["low"][1][0] < 1.0 == result["high"][1][0]
     assert result["sentence"].startswith("At least 90% of planets at least 4000 ppm deep")
+    again = post(client, star_csv, kind="transit", period="1.1", depth="1e-4,4e-3", n_injections="4", seed="3")
+    assert again.status_code == 200 and again.json == result  # from the cache: no second job
+    other_seed = post(client, star_csv, kind="transit", period="1.1", depth="1e-4,4e-3", n_injections="4", seed="4")
+    assert other_seed.status_code == 202 and wait_for_job(client, other_seed.json)["status"] == "done"
 
 
 @pytest.mark.parametrize("fields, status, message", [
     ({"n_injections": "0"}, 422, "n_injections must be a whole number from 1 to 5000"),
-    ({"period": ",".join(str(0.3 + 0.01 * i) for i in range(21)), "depth": ",".join(str(1e-4 * (i + 1)) for i in range(20))},
-     422, "the limit is 400"),
+    ({"period": ",".join(str(0.3 + 0.01 * i) for i in range(21)),
+      "depth": ",".join(str(1e-4 * (i + 1)) for i in range(20))}, 422, "the limit is 400"),
     ({"period": "3", "depth": "1e-3"}, 422, "too short for a period of 3 d"),
     ({"kind": "planet"}, 422, "kind must be one of ['transit', 'flare']"),
     ({"period": "1,x", "depth": "1e-3"}, 422, "period must be comma-separated numbers"),
