@@ -49,12 +49,20 @@ def completeness_figure(result: dict[str, Any]) -> go.Figure:
             fig.add_trace(go.Contour(
                 x=np.log10(x), y=np.log10(y), z=np.nan_to_num(recovery), showscale=False, hoverinfo="skip",
                 contours=dict(start=level, end=level, size=1, coloring="lines", showlabels=True,
-                              labelformat=".0%"),
-                line=dict(color=CONTOUR_COLOR, width=2, dash="solid" if level == 0.9 else "dash"),
+                              labelformat=".0%", labelfont=dict(color=CONTOUR_COLOR)),
+                colorscale=[[0, CONTOUR_COLOR], [1, CONTOUR_COLOR]],  # "lines" colouring takes the scale's colour
+                line=dict(width=2, dash="solid" if level == 0.9 else "dash"),
                 name=f"{level:.0%} found",
             ))
+    x_range, y_range = _cell_edges(x), _cell_edges(y)
     found = [(f.get(x_name), f.get(y_name)) for f in result.get("found", [])]
     found = [(fx * x_factor, abs(fy) * y_factor) for fx, fy in found if fx and fy]
+    inside = [(fx, fy) for fx, fy in found
+              if x_range[0] <= np.log10(fx) <= x_range[1] and y_range[0] <= np.log10(fy) <= y_range[1]]
+    title = f"Injected {result['kind']}s found, of {result['n_injections']} (seed {result['seed']})"
+    if len(found) > len(inside):
+        title += f"; {len(found) - len(inside)} of the {len(found)} found in this curve lie outside the grid"
+    found = inside
     if found:
         style = KIND_STYLE[result["kind"]]
         fig.add_trace(go.Scatter(
@@ -64,9 +72,8 @@ def completeness_figure(result: dict[str, Any]) -> go.Figure:
         ))
     fig.update_layout(
         template="none", margin=dict(l=70, r=20, t=40, b=50), plot_bgcolor="white", paper_bgcolor="white",
-        title=dict(text=f"Injected {result['kind']}s found, of {result['n_injections']} (seed {result['seed']})",
-                   font=dict(size=14)),
-        xaxis=_log_axis(x_title, x), yaxis=_log_axis(y_title, y), showlegend=False,
+        title=dict(text=title, font=dict(size=14)),
+        xaxis=_log_axis(x_title, x, x_range), yaxis=_log_axis(y_title, y, y_range), showlegend=False,
     )
     return fig
 
@@ -75,6 +82,14 @@ def _array(rows: list[list[float | None]]) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
 
 
-def _log_axis(title: str, values: np.ndarray) -> dict[str, Any]:
+def _cell_edges(values: np.ndarray) -> tuple[float, float]:
+    """(first, last) edge in log10 of the heatmap's cells around `values`: the axis shows the grid, no more."""
+    logs = np.log10(values)
+    half = (logs[-1] - logs[0]) / (2 * (logs.size - 1)) if logs.size > 1 else 0.5
+    return float(logs[0] - half), float(logs[-1] + half)
+
+
+def _log_axis(title: str, values: np.ndarray, edges: tuple[float, float]) -> dict[str, Any]:
     """An axis in log10 units labelled with the grid's own values (the heatmap needs linear coordinates)."""
-    return dict(title=title, tickvals=np.log10(values).tolist(), ticktext=[f"{float(f'{v:.3g}'):g}" for v in values])
+    return dict(title=title, tickvals=np.log10(values).tolist(), ticktext=[f"{float(f'{v:.3g}'):g}" for v in values],
+                range=list(edges))

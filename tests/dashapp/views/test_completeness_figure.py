@@ -38,3 +38,12 @@ def test_a_single_row_grid_draws_without_contours():
                "low": [[0.72, 0.6]], "high": [[1.0, 0.98]], "injected": [[10, 10]], "recovered": [[10, 9]]}
     fig = completeness_figure(one_row)
     assert [trace.type for trace in fig.data] == ["heatmap", "scatter"]
+
+
+def test_the_axes_show_the_grid_and_say_how_many_found_signals_lie_outside_it():
+    outside = {**MAP, "found": MAP["found"] + [{"period": 2.0, "depth": 0.02}]}
+    fig = completeness_figure(outside)
+    assert list(fig.layout.yaxis.range) == pytest.approx([np.log10(200) - 0.35, np.log10(1000) + 0.35], abs=0.01)
+    [found] = [trace for trace in fig.data if trace.type == "scatter"]
+    assert len(found.x) == 1
+    assert fig.layout.title.text.endswith("1 of the 2 found in this curve lie outside the grid")
