@@ -46,6 +46,15 @@ DOWNLOAD_EVENTS_CSV = "download-events-csv"
 DOWNLOAD_TRANSITS_CSV = "download-transits-csv"
 DOWNLOAD_JSON = "download-json"
 DOWNLOAD_FILE = "download-file"
+# Analysis page: the Completeness card (injection-recovery on the chosen curve, a background job).
+COMPLETENESS_CARD = "completeness-card"
+COMPLETENESS_KIND = "completeness-kind"
+COMPLETENESS_N = "completeness-n"
+COMPLETENESS_BUTTON = "completeness-button"
+COMPLETENESS_PROGRESS = "completeness-progress"
+COMPLETENESS_REQUEST = "completeness-request"  # sealed job for the background callback
+COMPLETENESS_GRAPH = "completeness-graph"  # the heatmap; browser tests look for it
+COMPLETENESS_SENTENCE = "completeness-sentence"
 
 # Training page (/training).
 TRAIN_REQUEST = "train-request"  # sealed job (settings and the session that will own the model)

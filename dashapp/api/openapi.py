@@ -12,6 +12,7 @@ import core
 from core.batch.summary import SUMMARY_COLUMNS
 from dashapp.api.analyze_request import ANALYZE_FORM
 from dashapp.api.batch_request import BATCH_FORM
+from dashapp.api.completeness_request import COMPLETENESS_FORM
 from dashapp.api.model_request import PUBLISH_BODY
 from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
 from dashapp.infra.ownership import BUILT_IN, PRIVATE, SHARED, YOU
@@ -63,8 +64,32 @@ _SCHEMAS = {
         "progress": {"type": "number", "minimum": 0, "maximum": 1},
         "updated": {"type": "number", "description": "Unix time of the job's last state change or progress"},
         "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"},
-                             {"$ref": "#/components/schemas/AnalysisResult"}, {"type": "null"}]},
+                             {"$ref": "#/components/schemas/AnalysisResult"},
+                             {"$ref": "#/components/schemas/CompletenessMap"}, {"type": "null"}]},
         "error": {"type": ["string", "null"]}}},
+    "CompletenessMap": {
+        "type": "object",
+        "required": ["kind", "grid", "recovery", "low", "high", "injected", "recovered", "n_injections", "seed",
+                     "sentence"],
+        "properties": {
+            "kind": {"enum": ["transit", "flare"]},
+            "grid": {"type": "object", "description": "Two axes: period (d) and depth (relative) or radius (Earth "
+                                                      "radii, when the file gives the star's radius); or fwhm (d) "
+                                                      "and amplitude (relative)",
+                     "additionalProperties": {"type": "array", "items": {"type": "number"}}},
+            "axes": {"type": "object", "properties": {"x": {"type": "string"}, "y": {"type": "string"}}},
+            **{name: {"type": "array", "description": description, "items": {"type": "array", "items": {
+                "type": ["number", "null"]}}} for name, description in (
+                ("recovery", "Recovered share per cell; rows follow the depth/radius/amplitude axis"),
+                ("low", "Wilson 95% interval, lower bound"), ("high", "Wilson 95% interval, upper bound"),
+                ("injected", "Injections per cell"), ("recovered", "Recovered injections per cell"))},
+            "n_injections": {"type": "integer"}, "seed": {"type": "integer"},
+            "sentence": {"type": "string", "description": "The limit in words"},
+            "noise": {"type": "number", "description": "Point-to-point noise of the curve, relative flux"},
+            "injections": {"type": "array", "items": {"type": "object"}},
+            "found": {"type": "array", "items": {"type": "object"},
+                      "description": "What the analysis finds in the curve as it is"},
+            "settings": {"type": "object"}, "timings": {"type": "object"}}},
     "TrainResult": {"type": "object", "required": ["model_id", "metrics"], "properties": {
         "model_id": {"type": "string"}, "metrics": {"type": "object"}, "model": {"$ref": "#/components/schemas/Model"},
         "model_url": {"type": "string"}, **_NEW_KEY}},
@@ -142,6 +167,22 @@ def openapi_spec() -> dict[str, Any]:
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"},
                                            "Long transit search: queued as a job whose result is the analysis"),
                               **_errors(400, 401, 404, 413, 415, 422, 503)}}},
+            "/api/completeness": {"post": {
+                "summary": "What this curve could have hidden: injection-recovery of planets or flares (a job: 202)",
+                "description": "Planets (limb-darkened, random epochs) or flares (Davenport template, away from "
+                               "the curve's own events) are injected into the uploaded curve itself and each copy "
+                               "analysed; the job's result is the map of recovered shares with Wilson intervals "
+                               "and one sentence stating the limit. Unreadable files (415/422) and bad settings "
+                               "(422: a grid larger than the limit, zero injections, periods too long for the "
+                               "curve) are refused before anything is queued. The same seed gives the same map; the "
+                               "same file and settings again answer 200 with the map from the cache.",
+                "requestBody": {"required": True,
+                                "content": {"multipart/form-data": {"schema": COMPLETENESS_FORM.json_schema()}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/CompletenessMap"},
+                                           "The map a job already made for the same file and settings (cached)"),
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"},
+                                           "Queued as a job whose result is the CompletenessMap"),
+                              **_errors(400, 401, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {
                 "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
                 "description": "The model is the key's; sent without a key, the answer carries a new key that owns "

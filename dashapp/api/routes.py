@@ -1,8 +1,8 @@
 """The REST API's routes: a Flask blueprint on the dashboard's server (`register_api(server)`).
 
-Every route parses its request (`analyze_request`, `train_request`, `model_request`), calls
-the same services the pages use (`services()`) for the caller its key names (`auth`), and
-answers JSON; failures are answered by `errors`.
+Every route parses its request (`analyze_request`, `completeness_request`, `train_request`,
+`model_request`), calls the same services the pages use (`services()`) for the caller its key
+names (`auth`), and answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import core
 from core.io.writers import write_csv
 from core.anomaly.registry import DEFAULT_MODEL_ID
+from core.io import load_lightcurve
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
 from dashapp.api.auth import api_caller, owner_of_new_work, resolve_caller, with_key
 from dashapp.api.batch_request import batch_files, parse_batch_config, too_many_parts
+from dashapp.api.completeness_request import cached_map, parse_completeness
 from dashapp.api.model_request import parse_publish
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.train_request import (
@@ -85,6 +87,31 @@ def analyze_upload() -> Response | tuple[Response, int]:
     with owner_of_new_work() as (owner, issued):
         job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
                                           owner=owner.owner, same_work=prepared.key)
+    return _accepted(job_id, issued)
+
+
+@api.post("/api/completeness")
+def completeness_upload() -> Response | tuple[Response, int]:
+    """Injection-recovery on the uploaded curve, as a job (202), or 200 with the map a job already made for the
+    same file and settings; bad files and settings are refused at once."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
+    upload = request.files.get("file")
+    if upload is None:
+        return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
+    params = parse_completeness(request.form)
+    data = upload.read()
+    svc = services()
+    key = params.work_key(data)
+    done = cached_map(svc.cache, key)
+    if done is not None:
+        return jsonify(done)
+    check_media(data)
+    lc = load_lightcurve(data, filename=upload.filename)
+    params.check(lc)
+    work = params.work(lc, svc.cache, key, svc.settings.result_timeout_s)
+    with owner_of_new_work() as (owner, issued):
+        job_id = svc.jobs.analysis.submit("completeness", work, owner=owner.owner, same_work=key)
     return _accepted(job_id, issued)
 
 
