@@ -4,10 +4,11 @@ Candidates of every width that overlap are one excursion. Its flux, over a trend
 fitted without it (and without the other excursions), is fitted with each shape
 (shapes.py) in a window twice its length:
 
-- a drop that a trapezoid fits as well as a smooth profile, lasting at most
-  MAX_TRANSIT_DAYS, not deeper than MAX_TRANSIT_DEPTH, and not lopsided is a
-  `single_transit`; any other drop is a `dip` (its asymmetry says fast in and
-  slow out, or the reverse);
+- a drop lasting at most MAX_TRANSIT_DAYS, not deeper than MAX_TRANSIT_DEPTH,
+  and symmetric (a transit goes in as it comes out; a big planet's limb-darkened
+  transit is as round as a smooth profile, so roundness is not held against it)
+  is a `single_transit`, and so is one too short for its shape to show; any
+  other drop is a `dip`, its asymmetry saying fast in and slow out or the reverse;
 - a rise is a `brightening`.
 
 A jump from the step search is a `step` only if a step fits the flux around it
@@ -29,9 +30,8 @@ from core.detect.unusual.trend import event_trend
 MAX_TRANSIT_DAYS = 1.5
 MAX_TRANSIT_DEPTH = 0.3
 MAX_TRANSIT_ASYMMETRY = 0.35
-MAX_TRANSIT_INGRESS = 0.25  # of the duration, each side: a transit's edges are sharp
 UNRESOLVED_BINS = 3  # a drop this many fitted bins long has no shape to tell
-TRANSIT_TIE = 4.0  # the trapezoid may be this much worse (chi-square, in units of the fit's reduced chi-square)
+TRANSIT_TIE = 4.0  # a trapezoid this much better (chi-square over the reduced chi-square) is a transit, lopsided or not
 STEP_MARGIN = 9.0  # a step must beat a dip or brightening by this much (same units)
 STEP_WINDOW_DAYS = 1.0  # on each side of a jump
 MAX_FIT_BINS = 400
@@ -185,13 +185,11 @@ def _kind(fits: dict[str, ShapeFit], sign: int, scale: float, unresolved: float)
         return "dip", smooth
     if smooth is None:
         return "dip", trapezoid
-    _, duration, ingress = trapezoid.params
+    duration = trapezoid.params[1]
     plausible = duration <= MAX_TRANSIT_DAYS and -trapezoid.amplitude <= MAX_TRANSIT_DEPTH
     margin = (trapezoid.chi2 - smooth.chi2) / scale  # > 0: the smooth shape fits better
-    if plausible and duration <= unresolved:
-        return "single_transit", trapezoid
-    sharp = ingress <= MAX_TRANSIT_INGRESS and margin <= TRANSIT_TIE
-    if plausible and sharp and (margin < -TRANSIT_TIE or abs(smooth.asymmetry) <= MAX_TRANSIT_ASYMMETRY):
+    symmetric = abs(smooth.asymmetry) <= MAX_TRANSIT_ASYMMETRY or margin < -TRANSIT_TIE
+    if plausible and (duration <= unresolved or symmetric):
         return "single_transit", trapezoid
     return "dip", smooth
 
