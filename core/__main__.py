@@ -17,6 +17,7 @@ COMMANDS = {
     "train": "Train the anomaly ensemble and save it in the model registry.",
     "evaluate": "Injection-recovery evaluation of every detector, beside the seed-style method.",
     "bench": "Time each stage at 20k, 65k and 200k points, beside the seed-style method.",
+    "calibrate": "Fit each event kind's confidence from labelled evaluation events (evaluate --calibration-out).",
 }
 
 

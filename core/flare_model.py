@@ -22,26 +22,32 @@ def flare_template(time: np.ndarray, t_peak: float, fwhm: float, amplitude: floa
     """Instantaneous relative flux increase of a flare: polynomial rise, double-exponential decay."""
     x = (np.asarray(time, dtype=float) - t_peak) / fwhm
     rise = P.polyval(x, _RISE)
-    decay = np.exp(-np.multiply.outer(np.maximum(x, 0.0), _DECAY_RATES)) @ _DECAY_WEIGHTS
+    decay = _DECAY_WEIGHTS[0] * np.exp(-_DECAY_RATES[0] * np.maximum(x, 0.0))
+    decay = decay + _DECAY_WEIGHTS[1] * np.exp(-_DECAY_RATES[1] * np.maximum(x, 0.0))
     shape = np.where(x > 0, decay, np.where(x >= -1.0, rise, 0.0))
     return amplitude * shape
 
 
-def flare_cumulative(time: np.ndarray, t_peak: float, fwhm: float) -> np.ndarray:
-    """Integral (days) of the unit-amplitude template up to `time`; tends to fwhm * (RISE_AREA + DECAY_AREA)."""
+def flare_cumulative(time: np.ndarray, t_peak: np.ndarray | float, fwhm: np.ndarray | float) -> np.ndarray:
+    """Integral (days) of the unit-amplitude template up to `time`; tends to fwhm * (RISE_AREA + DECAY_AREA).
+
+    `time`, `t_peak` and `fwhm` broadcast against each other, so one call gives a whole grid of templates.
+    """
     x = (np.asarray(time, dtype=float) - t_peak) / fwhm
     rise = P.polyval(np.clip(x, -1.0, 0.0), _RISE_INTEGRAL)
-    decay = (1.0 - np.exp(-np.multiply.outer(np.maximum(x, 0.0), _DECAY_RATES))) @ (_DECAY_WEIGHTS / _DECAY_RATES)
+    after = np.maximum(x, 0.0)
+    decay = sum(w / r * -np.expm1(-r * after) for w, r in zip(_DECAY_WEIGHTS, _DECAY_RATES))
     return fwhm * (rise + decay)
 
 
 def flare_binned(
-    time: np.ndarray, t_peak: float, fwhm: float, amplitude: float, exposure: float
+    time: np.ndarray, t_peak: np.ndarray | float, fwhm: np.ndarray | float, amplitude: float, exposure: float
 ) -> np.ndarray:
     """Template averaged exactly over each exposure (days), via the closed-form integral.
 
     A 5-minute flare seen at 30-minute cadence is mostly averaged away; this
-    is what makes long-cadence flares look realistic.
+    is what makes long-cadence flares look realistic. Arguments broadcast, as in
+    `flare_cumulative`.
     """
     time = np.asarray(time, dtype=float)
     if exposure <= 0:
@@ -59,3 +65,8 @@ def flare_equivalent_duration(fwhm: float, amplitude: float) -> float:
 def flare_end_offset(fraction: float = 0.01) -> float:
     """Time after the peak, in units of fwhm, when the decay falls to `fraction` of the peak."""
     return float(brentq(lambda x: float(np.exp(-x * _DECAY_RATES) @ _DECAY_WEIGHTS) - fraction, 0.0, 1e3))
+
+
+def rise_offset(fraction: float) -> float:
+    """Time before the peak, in units of fwhm, when the rise passes `fraction` of the peak."""
+    return float(-brentq(lambda x: float(P.polyval(x, _RISE)) - fraction, -1.0, 0.0))

@@ -11,11 +11,17 @@ from core.commands.markdown_file import check_writable, machine, write_markdown
 from core.errors import ConfigError
 from core.evaluation.report import EvaluationReport
 from core.evaluation.run import DEFAULT_N_STARS, evaluate
+from core.io.writers import write_json
 
 QUICK_N_STARS = 4
-ABOUT = ("Planets, flares and outliers with known parameters are injected into synthetic and real light curves; "
-         "these tables count what `analyze` finds, beside the replaced app's method (\"seed-style\") on the same "
-         "curves.")
+ABOUT = ("Planets, flares, outliers, flare-like bumps and unusual events with known parameters are injected into "
+         "synthetic stars (today's, and hard ones with evolving spots, K2 roll, ramps after gaps and glitches of "
+         "several cadences) and into real light curves; these tables count what `analyze` finds, beside the "
+         "replaced app's method (\"seed-style\") on the same curves, and score the real flare stars' flare events "
+         "against labels made by eye.")
+CALIBRATION_ABOUT = ("Every event `analyze` reported on the evaluation's injected and clean curves, per kind: its "
+                     "numeric fields (features) and whether it is real (matched to an injected event of its kind, an "
+                     "anomaly on anything injected, or a signal the real curve already had; on a clean star, never).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", type=Path, metavar="PATH",
                         help="also write the tables, under a header saying how they were made, to this file "
                              "(docs/evaluation.md)")
+    parser.add_argument("--calibration-out", type=Path, metavar="PATH",
+                        help="also write every scored event, per kind, as its numeric fields and whether it is "
+                             "real, to this JSON file (to fit the events' confidence)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--n-stars must be >= 1, got {n_stars}")
     if args.markdown:
         check_writable(args.markdown)
+    if args.calibration_out:
+        check_writable(args.calibration_out, "--calibration-out")
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr, flush=True)
@@ -51,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         write_markdown(args.markdown, title="Evaluation", about=ABOUT, command=_command(args), seeds=args.seed,
                        elapsed_s=clock.perf_counter() - started, machine_info=machine(), body=report.to_markdown())
+    if args.calibration_out:
+        write_json({"about": CALIBRATION_ABOUT, "settings": report.settings, "kinds": report.calibration_by_kind()},
+                   args.calibration_out)
     return 0
 
 

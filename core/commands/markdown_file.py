@@ -40,15 +40,15 @@ def describe_machine(m: dict[str, Any]) -> str:
             f"scikit-learn {m['scikit-learn']}, astropy {m['astropy']}")
 
 
-def check_writable(path: Path) -> None:
-    """Refuse a path that cannot be written before a run of minutes rather than after it."""
+def check_writable(path: Path, option: str = "--markdown") -> None:
+    """Refuse a path given to `option` that cannot be written before a run of minutes rather than after it."""
     if path.is_dir():
-        raise ConfigError(f"--markdown {path} is a folder; give the name of a file to write")
+        raise ConfigError(f"{option} {path} is a folder; give the name of a file to write")
     folder = path.parent
     if not folder.is_dir():
-        raise ConfigError(f"--markdown {path}: the folder {folder} does not exist")
+        raise ConfigError(f"{option} {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ConfigError(f"--markdown {path}: no permission to write there")
+        raise ConfigError(f"{option} {path}: no permission to write there")
 
 
 def write_markdown(path: Path, *, title: str, about: str, command: Sequence[str], seeds: Sequence[int],

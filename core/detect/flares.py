@@ -1,110 +1,217 @@
-"""Flare detection: runs of consecutive high points on residuals from a robust trend.
+"""Flares: candidates from runs of high points, kept only when they have a flare's shape.
 
-In the spirit of Chang et al. (2015): a flare is N or more consecutive points
-above `sigma` times the noise, with N set by the cadence (a flare lasting tens of
-minutes spans several 2-min points but only one or two 30-min points). Runs are
-extended down to the noise on both sides, merged when close, and reported with
-their equivalent duration (the area under the relative flux, in seconds). At
-short cadence a faint flare lasting tens of minutes, whose single points noise
-knocks under the threshold, is found by its significance summed over its span.
+Candidates come from the residual of a short trend, in the spirit of Chang et al.
+(2015): N or more consecutive points above `threshold` sigma (N set by the cadence),
+a faint flare at short cadence by its significance summed over its span, a high
+point with a decaying tail at long cadence, and any impulsive jump. Such runs also
+come from a trend that lags a spotted star's flank, a K2 roll reset or a gap edge,
+so a candidate is kept only when the flare template fitted to the flux itself
+(`core.detect.shapes`) beats a glitch, a step, a smooth bump and a dip's end by
+3 sigma.
+
+Each flare carries the template's amplitude, peak time, FWHM, rise and decay times
+and equivalent duration with its error, and its energy in erg when the star's
+temperature and radius are known. Flares whose spans overlap are one complex flare
+listing its parts.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from core.detect.shapes import ShapeFit
+from core.flare_model import DECAY_AREA, RISE_AREA, flare_binned, flare_end_offset, rise_offset
 from core.result import Event
-from core.stats import cadence_days, flag_runs
+from core.stats import flag_runs
 
 SECONDS_PER_DAY = 86400.0
-EDGE_SIGMA = 1.0  # a flare's extent: where the residual falls back below this
-MERGE_GAP_CADENCES = 3
-# One missing cadence (a K2 thruster firing, a flagged point) does not end a flare's run or tail.
+EDGE_SIGMA = 2.0  # a flare's extent: where its fitted template falls below this many sigma
+# One missing cadence (a K2 thruster firing, a flagged point) does not end a run.
 MAX_STEP_CADENCES = 2.5
-MIN_FLARE_SPAN = 3  # points above EDGE_SIGMA, rise to end of the decay
-TAIL_SIGMA = 2.0  # long cadence: the point after a short flare's peak is at least this high
+TAIL_SIGMA = 2.0  # long cadence: the point after a short flare's peak is at least this high ...
 DECAY_RATIO = 0.8  # ... and at most this fraction of the peak
-# ... and at least this fraction of it: a 30-min exposure after the peak of a flare
-# with a FWHM of 4 min or more keeps >= ~9% of the peak exposure's excess (Davenport
-# 2014 template, binned), while after a cosmic-ray spike only noise is left.
+INTEGRATED_SIGMA = 7.0  # short cadence: a span above EDGE_SIGMA whose summed z / sqrt(length) reaches this
+CANDIDATE_SIGMA = 4.0  # any local maximum this high is a candidate
+JUMP_SIGMA = 4.0  # ... and so is the top of any rise this steep from one cadence to the next
+MIN_SIGNIFICANCE = 6.0  # sqrt of the chi^2 the template gains over the local quadratic
+MARGIN = 9.0  # chi^2 (3 sigma) by which the template must beat a step, a dip's end or a wide bump ...
+GLITCH_MARGIN = 4.0  # ... and (2 sigma) a glitch: a decaying tail of a few sigma after one high exposure,
+# which must keep at least this share of the peak: a 30-min exposure after the peak of a flare with a
+# FWHM of 4 min or more keeps >= ~9% of the peak exposure's excess (Davenport 2014 template, binned),
+# while after a cosmic-ray spike only noise is left.
 MIN_TAIL_RATIO = 0.1
-GLITCH_RATIO = 0.7  # two high points this close in height, with no tail, are a glitch
-INTEGRATED_SIGMA = 7.0  # short cadence: a span above EDGE_SIGMA whose summed z / sqrt(length) reaches this is a flare
+NARROW_BUMP_CADENCES = 1.5  # a bump this narrow (sigma, in cadences) and a flare are the same few high points
+DECAY_LEVEL = 1.0 / np.e  # rise and decay times are measured at this fraction of the peak
+FLARE_TEMPERATURE_K = 9000.0  # a flare radiates as a blackbody at this temperature (Shibayama et al. 2013)
+# Band-passes as top hats (nm): a coarse stand-in for the missions' response curves.
+BANDS_NM = {"Kepler": (423.0, 897.0), "K2": (423.0, 897.0), "TESS": (600.0, 1000.0)}
+SOLAR_RADIUS_CM = 6.957e10
+STEFAN_BOLTZMANN = 5.670374e-5  # erg s^-1 cm^-2 K^-4
 
 
 def min_points_for_cadence(cadence_days: float) -> int:
-    """Consecutive points a flare must span: 3 at 2-min cadence, 2 at 30-min cadence."""
-    cadence_min = cadence_days * 24 * 60
-    return 3 if cadence_min <= 10 else 2
+    """Consecutive points a candidate run must span: 3 at 2-min cadence, 2 at 30-min cadence."""
+    return 3 if cadence_days * 1440.0 <= 10 else 2
 
 
-def find_flares(
-    time: np.ndarray,
-    residual: np.ndarray,
-    sigma: float,
-    *,
-    threshold: float = 3.0,
-    min_points: int | None = None,
-    min_peak_sigma: float | None = None,
-    usable: np.ndarray | None = None,
-) -> tuple[list[Event], np.ndarray]:
-    """Flares in `residual` (relative flux minus one) as events, and a per-point flare mask.
-
-    `sigma` is the residual's white-noise level. A run qualifies when it has at
-    least `min_points` consecutive points above `threshold` sigma, its peak
-    reaches `min_peak_sigma` (default threshold + 1.5, which keeps pure-noise runs
-    out) and it spans at least three points down to 1 sigma. At short cadence a
-    span above 1 sigma, twice `min_points` long, with its peak above `threshold` in
-    its first half and INTEGRATED_SIGMA in all qualifies as well; at long cadence a
-    peak followed by a clearly lower point above 2 sigma does.
-    """
-    time = np.asarray(time, dtype=np.float64)
-    residual = np.asarray(residual, dtype=np.float64)
-    n = time.size
-    flare_mask = np.zeros(n, dtype=bool)
-    if n < 3 or not np.isfinite(sigma) or sigma <= 0:
-        return [], flare_mask
+def candidate_peaks(
+    time: np.ndarray, flux: np.ndarray, residual: np.ndarray, sigma: float, cadence: float, *,
+    threshold: float = 3.0, usable: np.ndarray | None = None,
+) -> np.ndarray:
+    """Indices of the highest point of every flare candidate, in no particular order."""
     ok = np.isfinite(residual) if usable is None else (np.asarray(usable, dtype=bool) & np.isfinite(residual))
-    cadence = cadence_days(time)
-    min_points = min_points or min_points_for_cadence(cadence)
-    min_peak = threshold + 1.5 if min_peak_sigma is None else min_peak_sigma
     z = np.where(ok, residual / sigma, 0.0)
-
-    # Runs are broken by gaps in time as well as by low points.
     contiguous = np.concatenate(([False], np.diff(time) < MAX_STEP_CADENCES * cadence))
-    runs = flag_runs(z > threshold, contiguous)
-    candidates = [(a, b) for a, b in runs if b - a >= min_points and z[a:b].max() >= min_peak]
-    if min_points < 3:
-        candidates = [(a, b) for a, b in candidates if not (_two_point_glitch(z, a, b) or _spike_and_noise(z, a, b))]
-    spans = [_extend(z, contiguous, a, b) for a, b in candidates]
-    # With fewer than three high points (long cadence) a flare must still show a
-    # decay tail; two equal points with quiet neighbours are an instrumental glitch.
-    spans = [(a, b) for a, b in spans if b - a >= MIN_FLARE_SPAN]
+    min_points = min_points_for_cadence(cadence)
+    spans = [(a, b) for a, b in flag_runs(z > threshold, contiguous)
+             if b - a >= min_points and z[a:b].max() >= threshold + 1.5]
     if min_points >= 3:
         spans += _integrated_spans(z, contiguous, threshold, 2 * min_points)
-    else:
-        spans += [_extend(z, contiguous, i, i + 2) for i in _peaks_with_decay(z, contiguous, min_peak)]
-    events: list[Event] = []
-    for a, b in _merge(spans, MERGE_GAP_CADENCES):
-        flare_mask[a:b] = True
-        peak = a + int(np.argmax(z[a:b]))
-        segment_t = time[a:b]
-        segment_r = np.clip(residual[a:b], 0, None)
-        if b - a > 1:
-            area = float(np.sum(0.5 * (segment_r[1:] + segment_r[:-1]) * np.diff(segment_t)))
+    peaks = {a + int(np.argmax(z[a:b])) for a, b in spans}
+    peaks |= set(_peaks_with_decay(z, contiguous, threshold + 1.5).tolist())
+    local_max = (z[1:-1] >= z[:-2]) & (z[1:-1] >= z[2:]) & (z[1:-1] > CANDIDATE_SIGMA)
+    peaks |= set((np.flatnonzero(local_max) + 1).tolist())
+    peaks |= _jump_tops(flux, sigma, ok)
+    return np.array(sorted(p for p in peaks if ok[p]), dtype=np.int64)
+
+
+def is_flare(fit: ShapeFit, min_significance: float = MIN_SIGNIFICANCE, cadence: float = 0.0) -> bool:
+    """The template is significant and beats a step, a dip's end and a smooth bump by MARGIN, and a glitch by
+    MARGIN, or by GLITCH_MARGIN when the exposure after the peak keeps MIN_TAIL_RATIO of it.
+
+    A bump no wider than an exposure and a flare are the same one or two high points:
+    then the template need only not lose to it.
+    """
+    if "flare" not in fit.gains or fit.significance("flare") < min_significance:
+        return False
+    if fit.lead("flare", ("step", "recovery")) < MARGIN or fit.lead("flare", ("glitch",)) < GLITCH_MARGIN:
+        return False
+    if fit.lead("flare", ("glitch",)) < MARGIN and not fit.tail >= MIN_TAIL_RATIO:
+        return False  # one high exposure whose "tail" is a sliver of it: a spike on noise
+    narrow_bump = fit.params["bump"][1] <= NARROW_BUMP_CADENCES * cadence
+    return fit.lead("flare", ("bump",)) >= (0.0 if narrow_bump else MARGIN)
+
+
+@dataclass(frozen=True)
+class FoundFlare:
+    """One flare template fitted to the flux: where it is and how big."""
+
+    t_peak: float
+    fwhm: float
+    amplitude: float  # the template's peak (what the star did), not the exposure's
+    amplitude_err: float
+    observed: float  # the highest exposure's excess (what the camera saw)
+    significance: float
+    start: int  # [start, stop) indices where the template is above EDGE_SIGMA (the peak cadence at least)
+    stop: int
+
+    @classmethod
+    def from_fit(cls, time: np.ndarray, fit: ShapeFit, sigma: float, cadence: float,
+                 usable: np.ndarray) -> "FoundFlare":
+        """The flare `fit` found; its span stops short of points not `usable` (a known transit's window)."""
+        t_peak, fwhm, amplitude, error = fit.params["flare"]
+        high = flare_binned(time, t_peak, fwhm, amplitude, cadence) > EDGE_SIGMA * sigma * fit.scale
+        above = np.flatnonzero(high & _reachable(usable, fit.peak))
+        start = min(int(above.min()), fit.peak) if above.size else fit.peak
+        stop = max(int(above.max()) + 1, fit.peak + 1) if above.size else fit.peak + 1
+        observed = float(flare_binned(time[start:stop], t_peak, fwhm, amplitude, cadence).max())
+        return cls(t_peak, fwhm, amplitude, error, observed, fit.significance("flare"), start, stop)
+
+    def model(self, time: np.ndarray, cadence: float) -> np.ndarray:
+        return flare_binned(time, self.t_peak, self.fwhm, self.amplitude, cadence)
+
+    @property
+    def equivalent_duration(self) -> float:
+        """Seconds the quiet star needs to emit what the flare added (the template's area)."""
+        return self.amplitude * self.fwhm * (RISE_AREA + DECAY_AREA) * SECONDS_PER_DAY
+
+    @property
+    def equivalent_duration_err(self) -> float:
+        return self.equivalent_duration * self.amplitude_err / self.amplitude if self.amplitude > 0 else float("inf")
+
+
+def flare_events(flares: list[FoundFlare], time: np.ndarray, star: dict | None = None) -> list[Event]:
+    """One event per flare, or per group of flares whose spans overlap (a complex flare with its parts)."""
+    events = []
+    for group in _overlapping(flares):
+        main = max(group, key=lambda f: f.amplitude)
+        start, stop = min(f.start for f in group), max(f.stop for f in group)
+        ed = sum(f.equivalent_duration for f in group)
+        ed_err = float(np.sqrt(sum(f.equivalent_duration_err**2 for f in group)))
+        extra = {
+            "peak_amplitude": main.amplitude,
+            "fwhm": main.fwhm,
+            "rise": rise_offset(DECAY_LEVEL) * main.fwhm,
+            "decay": flare_end_offset(DECAY_LEVEL) * main.fwhm,
+            "equivalent_duration": ed,
+            "equivalent_duration_err": ed_err,
+            "n_points": stop - start,
+        }
+        energy = flare_energy_erg(ed, star or {})
+        if energy is not None:
+            extra["energy_erg"] = energy
+        if len(group) > 1:
+            extra["parts"] = [{"t_peak": f.t_peak, "amplitude": f.observed, "peak_amplitude": f.amplitude, "fwhm": f.fwhm,
+                               "equivalent_duration": f.equivalent_duration} for f in sorted(group, key=lambda f: f.t_peak)]
+        events.append(Event(kind="flare", t_start=float(time[start]), t_end=float(time[stop - 1]),
+                            t_peak=float(main.t_peak), amplitude=float(main.observed), snr=main.significance,
+                            score=main.significance, extra=extra))
+    return events
+
+
+def flare_energy_erg(equivalent_duration: float, star: dict) -> float | None:
+    """The flare's energy (erg) from its equivalent duration, when the star's Teff (K) and radius (R_sun) are known.
+
+    The flare is a 9000 K blackbody (Shibayama et al. 2013): in the band it adds
+    ED times the star's band luminosity, and its bolometric energy is that scaled
+    by sigma T_flare^4 over the flare's band flux per area. The band is a top hat
+    (BANDS_NM), not the mission's response curve: the energy is good to ~20-30%.
+    """
+    teff, radius = star.get("teff"), star.get("radius")
+    band = BANDS_NM.get(str(star.get("mission")))
+    if not (band and teff and radius and teff > 0 and radius > 0 and equivalent_duration > 0):
+        return None
+    star_band = _band_radiance(float(teff), band)
+    flare_band = _band_radiance(FLARE_TEMPERATURE_K, band)
+    area = np.pi * (float(radius) * SOLAR_RADIUS_CM) ** 2
+    return float(equivalent_duration * STEFAN_BOLTZMANN * FLARE_TEMPERATURE_K**4 * area * star_band / flare_band)
+
+
+def _band_radiance(temperature: float, band_nm: tuple[float, float]) -> float:
+    """Planck spectral radiance integrated over the band (arbitrary units: only ratios are used)."""
+    wavelength = np.linspace(band_nm[0], band_nm[1], 400) * 1e-9
+    hc_over_k = 1.438777e-2  # m K
+    radiance = 1.0 / wavelength**5 / np.expm1(hc_over_k / (wavelength * temperature))
+    return float(np.trapezoid(radiance, wavelength))
+
+
+def _reachable(usable: np.ndarray, peak: int) -> np.ndarray:
+    """The usable points joined to `peak` by usable points."""
+    reach = np.zeros(usable.size, dtype=bool)
+    blocked = np.flatnonzero(~usable)
+    first = blocked[blocked < peak].max() + 1 if (blocked < peak).any() else 0
+    last = blocked[blocked > peak].min() if (blocked > peak).any() else usable.size
+    reach[first:last] = True
+    return reach
+
+
+def _overlapping(flares: list[FoundFlare]) -> list[list[FoundFlare]]:
+    groups: list[list[FoundFlare]] = []
+    for flare in sorted(flares, key=lambda f: f.start):
+        if groups and flare.start < max(f.stop for f in groups[-1]):
+            groups[-1].append(flare)
         else:
-            area = float(segment_r[0] * cadence)
-        events.append(Event.spanning("flare", time, residual, a, b, peak, snr=z[peak], score=z[peak],
-                                     equivalent_duration=area * SECONDS_PER_DAY, n_points=int(b - a)))
-    return events, flare_mask
+            groups.append([flare])
+    return groups
 
 
 def _integrated_spans(z: np.ndarray, contiguous: np.ndarray, threshold: float, min_length: int) -> list[tuple[int, int]]:
-    """Spans above EDGE_SIGMA that are flares by their significance summed over the span.
+    """Spans above EDGE_SIGMA that are flare candidates by their significance summed over the span.
 
     A flare of a few sigma lasting tens of minutes at 2-min cadence has noise knock
     single points under the run test's thresholds; over its whole span it is many
-    sigma. A flare rises fast and decays slowly, so its peak sits in the span's
-    first half. Spans the run test also found are merged with its own.
+    sigma. A flare rises fast and decays slowly, so its peak sits in the span's first half.
     """
     out = []
     for a, b in flag_runs(z > EDGE_SIGMA, contiguous):
@@ -118,60 +225,20 @@ def _integrated_spans(z: np.ndarray, contiguous: np.ndarray, threshold: float, m
     return out
 
 
-def _two_point_glitch(z: np.ndarray, a: int, b: int) -> bool:
-    """Two near-equal high points and no tail: an instrumental glitch, not a long-cadence flare.
-
-    A flare high in two 30-min exposures has decayed by the second and still shows
-    in the third; a glitch steps up and straight back down.
-    """
-    if b - a != 2:
-        return False
-    low, high = sorted(z[a:b])
-    return low >= GLITCH_RATIO * high and (b >= z.size or not _keeps_tail(z[b], high))
-
-
-def _keeps_tail(after: np.ndarray | float, peak: np.ndarray | float) -> np.ndarray | bool:
-    """Whether the exposure after a peak is a flare's tail: >= TAIL_SIGMA and >= MIN_TAIL_RATIO of the peak."""
-    return (after >= TAIL_SIGMA) & (after >= MIN_TAIL_RATIO * peak)
-
-
-def _spike_and_noise(z: np.ndarray, a: int, b: int) -> bool:
-    """A high point whose only high neighbour keeps less than MIN_TAIL_RATIO of it: a spike on noise.
-
-    A flare's next exposure keeps at least ~9% of its peak's excess; one that clears
-    the threshold by a hair beside a 60-sigma spike is noise, not a decay.
-    """
-    return b - a == 2 and z[a] > z[a + 1] and z[a + 1] < MIN_TAIL_RATIO * z[a]
-
-
 def _peaks_with_decay(z: np.ndarray, contiguous: np.ndarray, min_peak: float) -> np.ndarray:
-    """Long-cadence flares shorter than two exposures: a high point, then a lower one still above noise.
-
-    A spike has quiet neighbours and a two-cadence glitch two similar points; a
-    flare's fast rise and slower decay leave a clearly lower, positive next point.
-    """
-    peak = z[:-1]
-    after = z[1:]
+    """Long-cadence flares shorter than two exposures: a high point, then a lower one still above noise."""
+    peak, after = z[:-1], z[1:]
     before = np.concatenate(([-np.inf], z[:-2]))
-    ok = (peak >= min_peak) & _keeps_tail(after, peak) & (after <= DECAY_RATIO * peak) & (before < peak)
-    ok &= contiguous[1:]
-    return np.flatnonzero(ok)
+    ok = (peak >= min_peak) & (after >= TAIL_SIGMA) & (after <= DECAY_RATIO * peak) & (before < peak)
+    return np.flatnonzero(ok & contiguous[1:])
 
 
-def _extend(z: np.ndarray, contiguous: np.ndarray, a: int, b: int) -> tuple[int, int]:
-    """Grow [a, b) while neighbours stay above EDGE_SIGMA and no gap is crossed."""
-    while a > 0 and contiguous[a] and z[a - 1] > EDGE_SIGMA:
-        a -= 1
-    while b < z.size and contiguous[b] and z[b] > EDGE_SIGMA:
-        b += 1
-    return a, b
-
-
-def _merge(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a - merged[-1][1] <= gap:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+def _jump_tops(flux: np.ndarray, sigma: float, usable: np.ndarray) -> set[int]:
+    """The top of every rise steeper than JUMP_SIGMA from one cadence to the next (a flare's impulsive phase)."""
+    steep = np.flatnonzero((np.diff(flux) > JUMP_SIGMA * sigma) & usable[1:]) + 1
+    tops = set()
+    for i in steep:
+        while i + 1 < flux.size and flux[i + 1] > flux[i]:
+            i += 1
+        tops.add(int(i))
+    return tops

@@ -1,15 +1,23 @@
-"""Instrumental outliers: single points and short glitches far from the trend, either sign.
+"""Instrumental outliers: single points and glitches of a few cadences far from the trend, either sign.
 
-What is already explained (a flare, a transit) is not an outlier. Points the
-mission flagged in QUALITY are counted separately by the pipeline.
+A glitch is told by its shape, not its length: a flat-topped box with sharp edges on
+both sides (`core.detect.shapes`), one cadence or several. What is already explained
+(a flare, a transit) is not an outlier; inside a known transit's window points are
+judged against their own neighbours instead (`find_outliers`). Points the mission
+flagged in QUALITY are counted separately by the pipeline.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from core.detect.shapes import ShapeFit
 from core.result import Event
 
-MAX_GLITCH_CADENCES = 2
+MAX_GLITCH_CADENCES = 2  # inside a known transit, where a glitch is judged against its neighbours
+GLITCH_MINUTES = 20.0  # elsewhere a glitch lasts up to this long ...
+GLITCH_CADENCES = (6, 10)  # ... and between these many cadences
+LONG_CADENCE_MINUTES = 10.0
+MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before the box is not called a glitch
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
 
 
@@ -56,6 +64,34 @@ def find_outliers(
         events.append(Event.spanning("outlier", time, residual, start, stop, peak, snr=strength, score=strength,
                                      n_points=int(stop - start)))
     return events, mask
+
+
+def max_glitch_cadences(cadence: float, sign: int = 1) -> int:
+    """Longest glitch, in cadences: GLITCH_MINUTES, and 6 to 10 cadences (3 h at long cadence, 20 min at 2-min).
+
+    A drop at long cadence is at most MAX_GLITCH_CADENCES long: a flat drop of 1.5 h or
+    more is what a short transit looks like there, and the transit search must see it.
+    """
+    longest = int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
+    return MAX_GLITCH_CADENCES if sign < 0 and cadence * 1440.0 > LONG_CADENCE_MINUTES else longest
+
+
+def is_glitch(fit: ShapeFit, sigma: float, threshold: float) -> bool:
+    """The box explains the excursion at least as well as a step, no flare, bump or wider dip beats it by MARGIN,
+    and its level is beyond `threshold` times the local scatter."""
+    if "glitch" not in fit.gains:
+        return False
+    amplitude = fit.params["glitch"][-1]
+    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", ("flare", "bump", "dip")) > -MARGIN
+            and abs(amplitude) >= threshold * sigma * fit.scale)
+
+
+def glitch_event(time: np.ndarray, fit: ShapeFit, sigma: float) -> Event:
+    """The outlier event of a box-shaped glitch: its cadences, level and significance."""
+    start, stop, amplitude = fit.params["glitch"]
+    snr = abs(amplitude) / (sigma * fit.scale)
+    return Event(kind="outlier", t_start=float(time[start]), t_end=float(time[stop - 1]), t_peak=float(time[fit.peak]),
+                 amplitude=float(amplitude), snr=float(snr), score=float(snr), extra={"n_points": int(stop - start)})
 
 
 def _apart(neighbour: float, glitch: float) -> bool:

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from core.detect.box_kernel import BoxPower, box_likelihood_power
-from core.detect.vetting import transit_mask, vet_candidate
+from core.detect.vetting import sine_vs_box, transit_mask, vet_candidate
 from core.stats import cadence_days, point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
 
@@ -36,9 +36,9 @@ TASK_PERIODS = 1000  # periods per thread-pool task
 BLS_THREADS = 2
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
-ROTATION_VETO_RED_SNR = 6.0  # below this folded-curve SNR a candidate at the rotation period is vetoed
 ACCEPTED_ALIAS_TOLERANCE = 0.002  # relative: accepted candidates' periods are refined
 MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each other
+SINE_OVER_BOX = 0.6  # at the rotation period a candidate whose dip a sinusoid explains this well is rotation
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
 
@@ -103,8 +103,9 @@ def search_transits(
     Each round searches the points still usable, vets the strongest peaks, keeps
     the first that passes, masks its transits and searches again. Peaks within 2%
     of a period in `avoid_periods` (the star's rotation and its half and double)
-    are rejected unless the dip is clearly unique in phase (a synchronised eclipsing
-    binary's eclipses are; a rotation residual's minima are not). Peaks within 1%
+    are rejected only when a smooth modulation at that period explains the folded
+    dip nearly as well as a box does (`sine_vs_box`): a planet may orbit at twice the
+    rotation period, a rotation residual's minima are no box. Peaks within 1%
     of a period in `exclude_periods` (candidates an earlier pass refused on a
     cleaner trend) are passed over without using up the round's peaks.
     `progress(round, fraction)` hears how far each round's periodogram has got.
@@ -165,9 +166,11 @@ def search_transits(
                 verdict["reason"] = f"SNR {verdict['snr']:.1f} below {min_snr}"
             if verdict["reason"] is None and _is_alias(period, [c.period for c in result.candidates]):
                 verdict["reason"] = "alias of an earlier candidate"
-            if (verdict["reason"] is None and verdict["red_snr"] < ROTATION_VETO_RED_SNR
-                    and any(abs(period / p - 1.0) < 0.02 for p in avoid_periods)):
-                verdict["reason"] = "period matches the star's rotation (Lomb-Scargle), or its half or double"
+            if verdict["reason"] is None and any(abs(period / p - 1.0) < 0.02 for p in avoid_periods):
+                box, sine = sine_vs_box(time[remaining], flux[remaining], period, t0, duration)
+                if sine >= SINE_OVER_BOX * box:
+                    verdict["reason"] = (f"period matches the star's rotation (or its half or double), and a "
+                                         f"sinusoid explains {sine / box:.0%} of what a transit does")
             if verdict["reason"] is None:
                 accepted = verdict
                 break

@@ -195,6 +195,26 @@ def period_multiple(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) 
     return best
 
 
+def sine_vs_box(time: np.ndarray, flux: np.ndarray, period: float, t0: float, duration: float) -> tuple[float, float]:
+    """(box, sine): the sum of squares a box transit, and a smooth modulation, remove from the flux (SWEET-like).
+
+    The modulation is a sinusoid at the period with its first overtone, and one at
+    twice the period; a transit's narrow box leaves most of its power in higher
+    harmonics (a sinusoid explains ~30% of a box with a 5% duty cycle), a rotation
+    residual's minimum is explained by it nearly whole.
+    """
+    f = flux - np.mean(flux)
+    box = transit_mask(time, period, t0, duration).astype(float)
+    box -= box.mean()
+    box_gain = float((box @ f) ** 2 / (box @ box)) if box @ box > 0 else 0.0
+    phase = 2 * np.pi * (time - t0)
+    waves = np.column_stack([fn(phase * k / period) for k in (0.5, 1.0, 2.0) for fn in (np.sin, np.cos)])
+    waves -= waves.mean(axis=0)
+    coef, *_ = np.linalg.lstsq(waves, f, rcond=None)
+    fitted = waves @ coef
+    return box_gain, float(fitted @ fitted)
+
+
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
     return float(np.sum(weights * values) / np.sum(weights)), float(1.0 / np.sqrt(np.sum(weights)))
 

@@ -4,10 +4,12 @@ Synthetic TESS-like (2 min) and Kepler-like (30 min) stars with rotation, red an
 white noise and gaps, each carrying one planet whose SNR is chosen bin by bin,
 flares from 2 to 30 sigma and 5-30 sigma outliers; clean stars with the same
 variability and nothing injected; and real curves with signals multiplied into
-their flux. SNR of a planet = depth / sigma_white * sqrt(points in transit), as the
-design defines it. Synthetic stars also carry correlated (AR(1)) noise, which does
-not average down over a transit the way white noise does; so their planets also
-carry the SNR with that noise counted (`correlated_snr`).
+their flux (hard_cases.py and unusual_cases.py add the harder stars and the
+unusual events). Every planet carries its effective SNR (effective_snr.py: the
+depth against the scatter at the transit's duration of the same curve without
+injections, white plus correlated noise) and its white-noise SNR, depth /
+sigma_white * sqrt(points in transit). Synthetic stars' planets also carry the
+SNR with their AR(1) noise counted by formula (`correlated_snr`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from core.evaluation.effective_snr import duration_scatter, effective_snr
 from core.lightcurve import LightCurve, from_arrays
 from core.stats import cadence_days, point_to_point_std
 from core.synthetic import MISSIONS, PlanetSpec, generate_lightcurve
@@ -51,13 +54,24 @@ class Case:
     """
 
     name: str
-    source: str  # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean"
+    # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean", "hard-<mission>", "clean-hard", "unusual-..."
+    source: str
     lc: LightCurve
     events: list[dict[str, Any]]
     planets: list[dict[str, Any]]
     cadence: float
     known: list[tuple[float, float]] = field(default_factory=list)
     known_periods: list[float] = field(default_factory=list)
+
+
+def is_clean(source: str) -> bool:
+    """Clean stars carry nothing injected: "clean" (today's) and "clean-hard"."""
+    return source.startswith("clean")
+
+
+def is_unusual(source: str) -> bool:
+    """Curves of the unusual events' set ("unusual-<star>-<cadence>"), scored apart."""
+    return source.startswith("unusual")
 
 
 def build_cases(n_stars: int, seed: int, quick: bool = False) -> list[Case]:
@@ -87,17 +101,17 @@ def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = Fals
         mission=recipe.mission,
     )
     name = f"{recipe.mission}-{'clean' if clean else 'inj'}-{index}"
+    quiet, _ = generate_lightcurve(recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star)
     if clean:
-        lc, truth = generate_lightcurve(recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star)
-        return Case(name, "clean", lc, [], [], cadence)
+        return Case(name, "clean", quiet, [], [], cadence)
     planet = _planet_for(rng, index, MISSIONS[recipe.mission].t_start, span, cadence, sigma)
     lc, truth = generate_lightcurve(
         recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star, planets=[planet],
         n_flares=6, flare_amp_range=(2 * sigma, 30 * sigma), n_outliers=10, outlier_sigma_range=(5.0, 30.0),
     )
-    return Case(name, f"synthetic-{recipe.mission}", lc, _with_sigma(truth.events, sigma),
-                _with_snr(truth.planets, lc.time, sigma, (star["red_noise_ppm"] * 1e-6, RED_NOISE_TAU_HOURS / 24.0)),
-                cadence)
+    red = (star["red_noise_ppm"] * 1e-6, RED_NOISE_TAU_HOURS / 24.0)
+    return Case(name, f"synthetic-{recipe.mission}", lc, with_sigma(truth.events, sigma),
+                with_snr(truth.planets, lc.time, quiet.flux, sigma, red), cadence)
 
 
 def real_injected_case(name: str, base: LightCurve, index: int, seed: int,
@@ -131,8 +145,8 @@ def real_injected_case(name: str, base: LightCurve, index: int, seed: int,
     flux = base.flux * (1.0 + signal[nearest])
     lc = from_arrays(time, flux, base.flux_err, None, dict(base.meta),
                      centroid_col=base.centroid_col, centroid_row=base.centroid_row)
-    return Case(f"{name}+inj{index}", "real-injected", lc, _with_sigma(truth.events, sigma),
-                _with_snr(truth.planets, time, sigma), cadence, known, list(known_periods))
+    return Case(f"{name}+inj{index}", "real-injected", lc, with_sigma(truth.events, sigma),
+                with_snr(truth.planets, time, base.flux, sigma), cadence, known, list(known_periods))
 
 
 def _planet_for(rng: np.random.Generator, index: int, t_start: float, span: float, cadence: float,
@@ -150,9 +164,10 @@ def _planet_for(rng: np.random.Generator, index: int, t_start: float, span: floa
                       b=float(rng.uniform(0, 0.6)), duration=duration)
 
 
-def _with_snr(planets: list[dict[str, Any]], time: np.ndarray, sigma: float,
-              red: tuple[float, float] | None = None) -> list[dict[str, Any]]:
-    """Planets with their realised SNR: depth / sigma * sqrt(points actually in transit).
+def with_snr(planets: list[dict[str, Any]], time: np.ndarray, quiet_flux: np.ndarray, sigma: float,
+             red: tuple[float, float] | None = None) -> list[dict[str, Any]]:
+    """Planets with their realised SNRs: `snr` = depth / sigma * sqrt(points actually in transit), and
+    `effective_snr` against the scatter of `quiet_flux` (the same curve without injections) at the duration.
 
     With `red` = (sigma, correlation time in days) of the injected AR(1) noise, also
     `correlated_snr`: each transit's mean is as uncertain as white and red noise
@@ -164,7 +179,10 @@ def _with_snr(planets: list[dict[str, Any]], time: np.ndarray, sigma: float,
         phase = (time - p["t0"] + 0.5 * p["period"]) % p["period"] - 0.5 * p["period"]
         inside = np.abs(phase) <= p["duration"] / 2
         n_in = int(np.count_nonzero(inside))
-        planet = {**p, "snr": p["depth"] / sigma * math.sqrt(n_in), "points_in_transit": n_in}
+        scatter = duration_scatter(time, quiet_flux, p["duration"])
+        planet = {**p, "snr": p["depth"] / sigma * math.sqrt(n_in), "points_in_transit": n_in,
+                  "effective_snr": effective_snr(p["depth"], n_in, p["duration"], cadence, scatter),
+                  "duration_scatter": scatter}
         if red is not None:
             epochs = np.round((time[inside] - p["t0"]) / p["period"]).astype(np.int64)
             per_transit = np.unique(epochs, return_counts=True)[1]
@@ -191,7 +209,7 @@ def correlated_snr(depth: float, points_per_transit: Sequence[int], sigma_white:
     return depth * math.sqrt(inverse_variance)
 
 
-def _with_sigma(events: list[dict[str, Any]], sigma: float) -> list[dict[str, Any]]:
+def with_sigma(events: list[dict[str, Any]], sigma: float) -> list[dict[str, Any]]:
     """Events with `peak_sigma`: the observed peak over the white-noise sigma (flares also `second_sigma`)."""
     out = []
     for e in events:

@@ -1,7 +1,12 @@
 """Matching detections to injected signals: pure functions the tests pin with hand-made lists.
 
-A detection of a flare, outlier or transit event matches an injected one when the
+A detection of a flare or transit event matches an injected one when the
 injected t_peak lies within [t_start - cadence, t_end + cadence] of the detection.
+An outlier matches when the detection overlaps its cadences widened by one (a
+glitch is flat: any of its cadences is its peak; for one cadence the two rules
+agree). Longer events (single transits, dips, brightenings, steps, oscillation bursts,
+and anything an `anomaly` may point at) match when the detection overlaps the
+injected span widened by one cadence.
 """
 from __future__ import annotations
 
@@ -29,12 +34,31 @@ def peak_in(t_peak: float, t_start: float, t_end: float, cadence: float) -> bool
     return t_start - cadence <= t_peak <= t_end + cadence
 
 
+def overlaps(detection: Event, truth: dict[str, Any], cadence: float) -> bool:
+    """True when a detection overlaps an injected event's span widened by one cadence on each side."""
+    return detection.t_start <= truth["t_end"] + cadence and truth["t_start"] - cadence <= detection.t_end
+
+
+def near_known(detection: Event, known: Sequence[tuple[float, float]], cadence: float) -> bool:
+    """True when a detection, widened by one cadence, touches a signal the real curve already had."""
+    return any(detection.t_start - cadence <= b and a <= detection.t_end + cadence for a, b in known)
+
+
 def match_events(
     truths: Sequence[dict[str, Any]], detections: Sequence[Event], cadence: float
 ) -> tuple[list[bool], list[bool]]:
     """(per truth: found by some detection, per detection: matches some truth)."""
     found = [any(peak_in(t["t_peak"], d.t_start, d.t_end, cadence) for d in detections) for t in truths]
     true = [any(peak_in(t["t_peak"], d.t_start, d.t_end, cadence) for t in truths) for d in detections]
+    return found, true
+
+
+def match_spans(
+    truths: Sequence[dict[str, Any]], detections: Sequence[Event], cadence: float
+) -> tuple[list[bool], list[bool]]:
+    """Like match_events, by overlap of the injected span widened by one cadence."""
+    found = [any(overlaps(d, t, cadence) for d in detections) for t in truths]
+    true = [any(overlaps(d, t, cadence) for t in truths) for d in detections]
     return found, true
 
 

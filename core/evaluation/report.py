@@ -2,18 +2,30 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from core.evaluation.cases import RED_NOISE_TAU_HOURS
+from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual
+from core.evaluation.effective_snr import FLATTEN_DURATIONS
+from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
+from core.evaluation.labels import labels_markdown
+from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
 from core.evaluation.summary import as_percent, as_text, median_or_none, rate, summarize
-from core.result import EVENT_KINDS
+from core.evaluation.unusual import unusual_markdown
+
+# The clean-star table's columns, as they were before the unusual kinds (clean_by_set_markdown lists every kind).
+_TODAYS_KINDS = ("transit", "flare", "outlier", "anomaly")
 
 
 @dataclass
 class EvaluationReport:
-    """Counts per metric and source; the rates and tables are derived from them."""
+    """Counts per metric and source; the rates and tables are derived from them.
+
+    `label_rows` are the real flare stars' events against labels made by eye;
+    `calibration` one record per event of every scored curve (its kind, whether
+    it is real, its numeric fields), written by `--calibration-out`, not by to_dict.
+    """
 
     settings: dict[str, Any]
     counts: dict[str, dict[str, int]]  # source -> counter key -> count
@@ -21,18 +33,28 @@ class EvaluationReport:
     real_checks: list[dict[str, Any]]
     skipped: list[str]
     elapsed_s: float
+    label_rows: list[dict[str, Any]] = field(default_factory=list)
+    calibration: list[dict[str, Any]] = field(default_factory=list)
 
     def total(self, sources: Iterable[str] | None = None) -> Counter:
-        """Counts summed over `sources` (default: every injected source, clean stars apart)."""
-        chosen = [s for s in self.counts if s != "clean"] if sources is None else list(sources)
+        """Counts summed over `sources` (default: every injected source; clean stars and unusual events apart)."""
+        chosen = ([s for s in self.counts if not is_clean(s) and not is_unusual(s)] if sources is None
+                  else list(sources))
         out: Counter = Counter()
         for source in chosen:
             out.update(self.counts.get(source, {}))
         return out
 
+    def clean_total(self) -> Counter:
+        return self.total([s for s in self.counts if is_clean(s)])
+
+    def unusual_total(self) -> Counter:
+        return self.total([s for s in self.counts if is_unusual(s)])
+
     def summary(self) -> dict[str, Any]:
         """The headline rates and whether each design bar is met."""
-        return summarize(self.total(), Counter(self.counts.get("clean", {})), self.real_checks)
+        return summarize(self.total(), self.clean_total(), self.real_checks, self.label_rows, self.unusual_total(),
+                         self.total(self.counts))
 
     @classmethod
     def pooled(cls, reports: Sequence["EvaluationReport"]) -> "EvaluationReport":
@@ -49,7 +71,8 @@ class EvaluationReport:
         settings = dict(first.settings, seed=[r.settings["seed"] for r in reports])
         return cls(settings, {source: dict(counter) for source, counter in counts.items()},
                    [e for r in reports for e in r.period_errors], first.real_checks, first.skipped,
-                   sum(r.elapsed_s for r in reports))
+                   sum(r.elapsed_s for r in reports), first.label_rows,
+                   [record for r in reports for record in r.calibration])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,20 +82,42 @@ class EvaluationReport:
             "counts": self.counts,
             "median_period_error": median_or_none(self.period_errors),
             "real_checks": self.real_checks,
+            "real_labels": self.label_rows,
             "skipped": self.skipped,
         }
+
+    def calibration_by_kind(self) -> dict[str, list[dict[str, Any]]]:
+        """The calibration records grouped by event kind: {kind: [{"features", "real", "case", "source"}]}."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for record in self.calibration:
+            out.setdefault(record["kind"], []).append({k: v for k, v in record.items() if k != "kind"})
+        return out
 
     def to_markdown(self) -> str:
         """README-ready tables: ours beside the seed-style method on the same curves."""
         c = self.total()
-        clean = Counter(self.counts.get("clean", {}))
+        clean = self.clean_total()
         summary = self.summary()
         lines = [
             f"Injection-recovery, {_seeds(self.settings['seed'])}: "
             + ", ".join(f"{n} {source}" for source, n in self._curve_counts().items())
             + f" curves; {self.elapsed_s:.0f} s.",
             "",
-            "**Transits** (found: a candidate period within 1% of the injected one; alias: P/2 or 2P)",
+            "**Transits** (found: a candidate period within 1% of the injected one; alias: P/2 or 2P) by effective "
+            f"SNR: depth x sqrt(transits with data) / the scatter, averaged over one duration, of the same curve "
+            f"without injections flattened by a running mean {FLATTEN_DURATIONS:.0f} durations long (white plus "
+            "correlated noise, like Kepler's MES)",
+            "",
+            "| effective SNR | planets | found | alias | recall |",
+            "|---|---|---|---|---|",
+        ]
+        for name, _, _ in SNR_BINS:
+            n, found = c[f"planet_effective|{name}"], c[f"planet_effective_found|{name}"]
+            lines.append(f"| {name} | {n} | {found} | {c[f'planet_effective_alias|{name}']} "
+                         f"| {as_percent(rate(found, n))} |")
+        lines += [
+            "",
+            "The same planets by white-noise SNR (depth / sigma_white x sqrt(points in transit)):",
             "",
             "| SNR | planets | found | alias | recall |",
             "|---|---|---|---|---|",
@@ -129,7 +174,7 @@ class EvaluationReport:
                 "",
             ]
         lines += [
-            "**Outliers** (5-30 sigma spikes, drops and 2-cadence glitches)",
+            "**Outliers** (5-30 sigma spikes, drops and flat-topped glitches of 2 cadences, 2-5 on the hard stars)",
             "",
             "| | ours | seed-style |",
             "|---|---|---|",
@@ -138,32 +183,44 @@ class EvaluationReport:
             f"| precision | {as_percent(summary['outlier_precision'])} ({c['outlier_det']} outlier events) "
             f"| {as_percent(seed_precision)} (all runs) |",
             "",
-            f"**Clean stars** ({clean['stars']} with rotation, red noise and gaps, nothing injected): events per star",
+            *hard_star_markdown(c),
+            "",
+            f"**Clean stars** ({clean['stars']} with rotation or evolving spots, red noise, gaps, ramps and K2 roll, "
+            "nothing injected): events per star",
             "",
             "| transit candidates | transit events | flare | outlier | anomaly | seed-style runs |",
             "|---|---|---|---|---|---|",
             "| " + " | ".join(as_text(summary["false_per_clean_star"][k], ".2f")
-                             for k in ("transit_candidate",) + EVENT_KINDS)
+                             for k in ("transit_candidate",) + _TODAYS_KINDS)
             + f" | {as_text(summary['seed_false_runs_per_clean_star'], '.2f')} |",
+            "",
+            *clean_by_set_markdown({s: self.counts[s] for s in self.counts if is_clean(s)}),
             "",
             "**By source** (ours)",
             "",
             "| source | curves | transit recall SNR>=10 | flare recall >=5 sigma | flare precision "
-            "| outlier recall | outlier precision |",
-            "|---|---|---|---|---|---|---|",
+            "| outlier recall | outlier precision | transit recall effective SNR>=10 |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        for source in (s for s in self.counts if s != "clean"):
+        for source in (s for s in self.counts if not is_clean(s) and not is_unusual(s)):
             s = summarize(Counter(self.counts[source]), Counter(), [])
             lines.append(
                 f"| {source} | {self.counts[source].get('stars', 0)} | {as_percent(s['transit_recall_snr_ge_10'])} "
                 f"| {as_percent(s['flare_recall_ge_5_sigma'])} | {as_percent(s['flare_precision'])} "
-                f"| {as_percent(s['outlier_recall'])} | {as_percent(s['outlier_precision'])} |"
+                f"| {as_percent(s['outlier_recall'])} | {as_percent(s['outlier_precision'])} "
+                f"| {as_percent(s['transit_recall_effective_snr_ge_10'])} |"
             )
+        unusual_sources = {s: self.counts[s] for s in self.counts if is_unusual(s)}
+        if unusual_sources:
+            lines += ["", *unusual_markdown(self.unusual_total(), unusual_sources, clean)]
         if self.real_checks:
             lines += ["", "**Real files as they are** (MANIFEST.json known signals)", "",
                       "| file | signal | expected | found | detail |", "|---|---|---|---|---|"]
             lines += [f"| {r['file']} | {r['signal']} | {r['expected']} | {r['found']} | {r['detail']} |"
                       for r in self.real_checks]
+        if self.label_rows:
+            lines += ["", *labels_markdown(self.label_rows)]
+        lines += ["", *reliability_markdown(self.total(self.counts))]
         if self.skipped:
             lines += ["", "Skipped: " + "; ".join(self.skipped)]
         lines += ["", "**Design bars** (95% Wilson intervals: how far the rate could move on another draw of "

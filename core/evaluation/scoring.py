@@ -6,7 +6,15 @@ from collections import Counter
 from typing import Sequence
 
 from core.evaluation.cases import Case
-from core.evaluation.matching import bin_of, match_events, period_match, runs_touching
+from core.evaluation.matching import (
+    bin_of,
+    match_events,
+    match_spans,
+    near_known,
+    overlaps,
+    period_match,
+    runs_touching,
+)
 from core.result import EVENT_KINDS, AnalysisResult, Event
 
 MIN_TRANSITS_WITH_DATA = 2  # a planet with fewer is left out of transit recall: it has no period to find
@@ -16,6 +24,8 @@ SNR_BINS: tuple[tuple[str, float, float], ...] = (
 SIGMA_BINS: tuple[tuple[str, float, float], ...] = (
     ("<3", 0.0, 3.0), ("3-5", 3.0, 5.0), ("5-10", 5.0, 10.0), (">10", 10.0, math.inf),
 )
+# Planets at a rotation harmonic are counted apart from this effective SNR up (issue 16: one was vetoed as rotation).
+HARMONIC_MIN_SNR = 10.0
 # A flare >= 5 sigma whose next-highest exposure (noise-free) stays below this is one
 # high exposure, shaped like a one-cadence spike: shorter than a 30-min exposure.
 ONE_EXPOSURE_SIGMA = 2.0
@@ -35,6 +45,13 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
         verdict = period_match(planet["period"], periods)
         c[f"planet|{name}"] += 1
         c[f"planet_{verdict}|{name}"] += 1
+        if "effective_snr" in planet:
+            effective = bin_of(planet["effective_snr"], SNR_BINS)
+            c[f"planet_effective|{effective}"] += 1
+            c[f"planet_effective_{verdict}|{effective}"] += 1
+            if planet.get("harmonic") and planet["effective_snr"] >= HARMONIC_MIN_SNR:
+                c["planet_harmonic"] += 1
+                c["planet_harmonic_found"] += verdict == "found"
         if "correlated_snr" in planet:
             correlated = bin_of(planet["correlated_snr"], SNR_BINS)
             c[f"planet_correlated|{correlated}"] += 1
@@ -60,22 +77,30 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
         c[f"transit_found|{name}"] += hit
         c[f"transit_seed|{name}"] += seed_hit
 
-    for kind, bins in (("flare", SIGMA_BINS), ("outlier", None)):
+    for kind, bins, match in (("flare", SIGMA_BINS, match_events), ("outlier", None, match_spans)):
         truths = injected[kind]
-        found, true = match_events(truths, detected[kind], case.cadence)
+        found, true = match(truths, detected[kind], case.cadence)
         touched, _ = runs_touching(truths, seed_runs)
         for event, hit, seed_hit in zip(truths, found, touched):
             key = kind if bins is None else f"{kind}|{bin_of(event['peak_sigma'], bins)}"
             c[key] += 1
+            if kind == "outlier":
+                _count_outlier_by_length(c, event, hit, result.events, case.cadence)
             if kind == "flare" and event["peak_sigma"] >= 5 and "second_sigma" in event:
                 shape = "one_exposure" if event["second_sigma"] < ONE_EXPOSURE_SIGMA else "resolved"
                 c[f"flare_{shape}"] += 1
                 c[f"flare_{shape}_found"] += hit
             c[key.replace(kind, f"{kind}_found", 1)] += hit
             c[key.replace(kind, f"{kind}_seed", 1)] += seed_hit
-        forgiven = [not t and _near_known(d, case) for d, t in zip(detected[kind], true)]
+        forgiven = [not t and near_known(d, case.known, case.cadence) for d, t in zip(detected[kind], true)]
         c[f"{kind}_det"] += sum(not f for f in forgiven)
         c[f"{kind}_det_true"] += sum(true)
+
+    for bump in (e for e in case.events if e["kind"] == "bump"):
+        kinds = {d.kind for d in result.events if overlaps(d, bump, case.cadence)}
+        c["bump"] += 1
+        c["bump_as_flare"] += "flare" in kinds
+        c["bump_as_any"] += bool(kinds)
 
     _, run_true = runs_touching(case.events, seed_runs)
     forgiven = [not t and any(r[0] <= b and a <= r[1] for a, b in case.known) for r, t in zip(seed_runs, run_true)]
@@ -93,5 +118,12 @@ def score_clean(result: AnalysisResult, seed_runs: Sequence[tuple[float, float]]
     return c
 
 
-def _near_known(event: Event, case: Case) -> bool:
-    return any(event.t_start - case.cadence <= b and a <= event.t_end + case.cadence for a, b in case.known)
+def _count_outlier_by_length(c: Counter, outlier: dict, found: bool, detections: Sequence[Event],
+                             cadence: float) -> None:
+    """Recall by glitch length, and what a missed outlier was reported as instead (if anything)."""
+    length = f"n={outlier.get('n_cadences', 1)}"
+    c[f"outlier_len|{length}"] += 1
+    c[f"outlier_len_found|{length}"] += found
+    if not found:
+        for kind in {d.kind for d in detections if overlaps(d, outlier, cadence)}:
+            c[f"outlier_missed_as|{kind}"] += 1

@@ -92,6 +92,7 @@ def read_fits(data: bytes, *, flux_column: str | None = None, max_points: int = 
         "mission": mission,
         "target": _target(primary, header, mission),
         **_campaign_keys(primary, header),
+        **_star(primary),
         **_time_system(primary, header, mission),
         "flux_column": names[flux_name],
         "other_flux_columns": other_flux,
@@ -251,6 +252,21 @@ def _campaign_keys(primary: fits.Header, header: fits.Header) -> dict[str, int]:
             value = _int_kw(header, keyword, None)
         if value is not None:
             found[keyword.lower()] = value
+    return found
+
+
+def _star(primary: fits.Header) -> dict[str, float]:
+    """The star's effective temperature (K), radius (R_sun) and log g (cgs) where the header gives plausible ones.
+
+    They turn a flare's equivalent duration into an energy and a transit's duration
+    into a check against the expected one.
+    """
+    found = {}
+    for keyword, name, low, high in (("TEFF", "teff", 1500.0, 60000.0), ("RADIUS", "radius", 0.05, 500.0),
+                                     ("LOGG", "logg", 0.0, 9.0)):
+        value = _float_kw(primary, keyword)
+        if value is not None and low <= value <= high:
+            found[name] = value
     return found
 
 

@@ -44,24 +44,24 @@ def analyze(
     clock.lap("prepare")
 
     report(0.1, "Detrending; looking for flares and outliers")
-    look = first_look(curve.time, curve.flux, config, report)
+    look = first_look(curve, config, report)
     clock.lap("flares_outliers")
 
     report(0.35, "Detrending for the transit search")
-    trend = trend_for_search(curve.time, curve.flux, look, config)
+    trend = trend_for_search(curve, look, config)
     clock.lap("detrend_transits")
 
     found = TransitFindings.not_searched(curve.flux, look, trend)
     if "transits" in config.detectors:
         report(0.4, "Searching for periodic transits (BLS)")
-        found = search_and_remeasure(curve.time, curve.flux, look, trend, config, report)
+        found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
 
     unusual = UnusualFindings.none(found.final.look)
     if "unusual" in config.detectors:
         report(0.78, "Looking for single transits, dips, brightenings, steps and oscillations")
         unusual = find_unusual_events(curve.time, curve.flux, found.final.look, found.transits,
-                                      trend.rotation_period, config)
+                                      curve.rotation_period, config, curve.lc.meta.get("mission"))
         clock.lap("unusual")
 
     anomalies = AnomalyFindings.none(curve.time.size)

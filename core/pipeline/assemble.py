@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from core.confidence import with_confidence
 from core.config import AnalysisConfig
 from core.lightcurve import LightCurve
 from core.pipeline.anomalies import AnomalyFindings
@@ -22,8 +23,8 @@ def assemble_result(
 ) -> AnalysisResult:
     """The AnalysisResult of `lc`, from what every stage found (flares and outliers as the unusual stage left them)."""
     look = unusual.look
-    events = sorted(found.events + look.flares + look.outliers + unusual.events + anomalies.events,
-                    key=lambda e: e.t_start)
+    events = sorted(with_confidence(found.events + look.flares + look.outliers + unusual.events + anomalies.events,
+                                    curve.lc.cadence_days), key=lambda e: e.t_start)
     return AnalysisResult(
         n_points=len(lc),
         meta=_meta(lc, curve, trend, found, config),

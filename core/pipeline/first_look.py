@@ -1,10 +1,13 @@
-"""Stage 2: flares and outliers on the residual from a short robust trend.
+"""Stage 2: flares and outliers, found on the residual from a short robust trend and named by their shape.
 
-The short trend follows a 1-day rotation under a flare. Flares are found, masked,
-the trend refitted without them (so long flares do not lift it) and found again;
-then single points and short glitches far from the trend are outliers. After the
-transit search this stage runs again with the found transits' windows kept out
-of the trend: a short trend cannot follow a transit's edges.
+The short trend follows a 1-day rotation under a flare. Candidates far from it are
+fitted with a flare, a glitch, a step and a smooth bump (`core.detect.excursions`):
+what has a flare's shape is a flare, what has a glitch's is an outlier, and what
+only a trend that lags the star made is nothing. The trend is then refitted
+without the flares (so long flares do not lift it). After the transit search this
+stage runs again with the found transits' windows kept out: a short trend cannot
+follow a transit's edges, and inside those windows outliers are judged against
+their own neighbours.
 """
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from core.config import AnalysisConfig
-from core.detect.flares import find_flares
+from core.detect.excursions import find_excursions
 from core.detect.outliers import find_outliers
+from core.pipeline.prepared import PreparedCurve
 from core.pipeline.progress import ProgressCallback
 from core.result import Event
 from core.stats import pad_mask, robust_std
@@ -45,55 +49,44 @@ class FirstLook:
         return pad_mask(self.flare_mask, FLARE_MASK_PAD_CADENCES) | outliers
 
 
-@dataclass(frozen=True)
-class _Residual:
-    trend: np.ndarray
-    residual: np.ndarray
-    sigma: float
-
-    @classmethod
-    def of(cls, flux: np.ndarray, trend: np.ndarray, keep: np.ndarray) -> "_Residual":
-        residual = flux / trend - 1.0
-        return cls(trend, residual, robust_std(residual[keep]))
-
-
 def first_look(
-    time: np.ndarray, flux: np.ndarray, config: AnalysisConfig, report: ProgressCallback,
-    transit_floor: np.ndarray | None = None,
+    curve: PreparedCurve, config: AnalysisConfig, report: ProgressCallback, transit_floor: np.ndarray | None = None,
 ) -> FirstLook:
-    """Flares (found, masked, trend refitted, found again) and outliers on the short-trend residual.
+    """Flares and outliers by shape on the short-trend residual; the trend refitted without the flares.
 
     Points in known transits' windows (`transit_floor` < 0: how far below the trend
     the transits there can reach) are kept out of the trend and of the flare detector.
     """
+    time, flux = curve.time, curve.flux
     floor = np.zeros(time.size) if transit_floor is None else transit_floor
     unusable = floor < 0
     window = min(SHORT_TREND_WINDOW_DAYS, config.detrend_window_days)
     short = fit_trend(time, flux, "short", window, unusable)
-    base = _Residual.of(flux, short.trend, ~(unusable | short.extreme))
-    flares: list[Event] = []
-    flare_mask = np.zeros(time.size, dtype=bool)
-    if "flares" in config.detectors:
-        report(0.2, "Looking for flares")
-        flares, flare_mask = find_flares(time, base.residual, base.sigma, threshold=config.flare_sigma,
-                                         usable=~unusable)
-        if flares:
-            # Refit the trend without the flares so long flares do not lift it, then look again.
-            masked = unusable | pad_mask(flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(short.extreme, 1)
-            base = _Residual.of(flux, fit_trend(time, flux, "biweight", window, masked, degree=2).trend, ~masked)
-            flares, flare_mask = find_flares(time, base.residual, base.sigma, threshold=config.flare_sigma,
-                                             usable=~unusable)
-    outliers: list[Event] = []
-    outlier_mask = np.zeros(time.size, dtype=bool)
-    if "outliers" in config.detectors:
-        report(0.3, "Looking for outliers")
-        outliers, outlier_mask = find_outliers(time, _outlier_residual(flux, base.residual, floor), base.sigma,
-                                               threshold=config.outlier_sigma, explained=flare_mask)
-    return FirstLook(flares, flare_mask, outliers, outlier_mask, base.trend, base.residual, base.sigma)
+    trend = short.trend
+    residual = flux / trend - 1.0
+    sigma = robust_std(residual[~(unusable | short.extreme)])
+    report(0.2, "Looking for flares and outliers")
+    found = find_excursions(
+        time, flux, residual, sigma, ~unusable, flare_sigma=config.flare_sigma, outlier_sigma=config.outlier_sigma,
+        flares="flares" in config.detectors, glitches="outliers" in config.detectors,
+        rotation_flux=curve.rotation_flux, star=curve.star,
+    )
+    if found.flares:  # refit the trend without the flares so long flares do not lift it
+        masked = unusable | pad_mask(found.flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(short.extreme, 1)
+        trend = fit_trend(time, flux, "biweight", window, masked, degree=2).trend
+        residual = flux / trend - 1.0
+        sigma = robust_std(residual[~masked])
+    outliers, outlier_mask = found.glitches, found.glitch_mask
+    if "outliers" in config.detectors and unusable.any():
+        inside, inside_mask = find_outliers(time, _outlier_residual(flux, residual, floor), sigma,
+                                            threshold=config.outlier_sigma, explained=found.flare_mask | ~unusable)
+        outliers = sorted(outliers + inside, key=lambda e: e.t_start)
+        outlier_mask = outlier_mask | inside_mask
+    return FirstLook(found.flares, found.flare_mask, outliers, outlier_mask, trend, residual, sigma)
 
 
 def _outlier_residual(flux: np.ndarray, residual: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """The residual outliers are judged on; inside a known transit, judged against its own neighbours.
+    """Inside a known transit, the residual judged against the transit's own neighbours.
 
     A transit has no local maximum, so a point above its neighbours' running median
     is a glitch (the median's own noise, var ~ pi sigma^2 / 2n, allowed for). A point
@@ -104,5 +97,4 @@ def _outlier_residual(flux: np.ndarray, residual: np.ndarray, floor: np.ndarray)
     local = flux / median_filter(flux, size=TRANSIT_MEDIAN_POINTS, mode="nearest") - 1.0
     local /= np.sqrt(1.0 + np.pi / (2.0 * TRANSIT_MEDIAN_POINTS))
     below_floor = np.clip(residual - floor, None, 0.0)
-    in_transit = np.where(local > 0, local, np.maximum(below_floor, local))
-    return np.where(floor < 0, in_transit, residual)
+    return np.where(local > 0, local, np.maximum(below_floor, local))

@@ -18,6 +18,7 @@ from core.config import AnalysisConfig
 from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.pipeline.first_look import FirstLook, first_look
+from core.pipeline.prepared import PreparedCurve
 from core.pipeline.progress import ProgressCallback, bls_reporter
 from core.pipeline.search_trend import SearchTrend
 from core.result import Event, Periodogram, TransitCandidate
@@ -27,6 +28,7 @@ from core.trend.transit import search_weights
 
 SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
+DROP_WEIGHT = 0.1  # search weight of an outlier drop (a glitch, or a short transit at long cadence)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 
 
@@ -58,16 +60,20 @@ class TransitFindings:
 
 
 def search_and_remeasure(
-    time: np.ndarray, flux: np.ndarray, look: FirstLook, trend: SearchTrend, config: AnalysisConfig,
-    report: ProgressCallback,
+    curve: PreparedCurve, look: FirstLook, trend: SearchTrend, config: AnalysisConfig, report: ProgressCallback,
 ) -> TransitFindings:
     """Search, re-measure, search again without refused candidates; then look once more with only the kept ones."""
+    time, flux = curve.time, curve.flux
     now = TrendedLook(look, trend.not_transit_material, trend.trend, flux / trend.trend)
-    usable = ~trend.not_transit_material  # every retry searches the first look
-    weights = search_weights(trend.spread, point_to_point_std(now.detrended[usable]))
+    # Every retry searches the first look. Drops go in with little weight: one glitch cannot make a
+    # peak, while a planet whose short transits are single exposures (long cadence) adds up over them.
+    drops = _drop_points(time, look)
+    usable = ~trend.not_transit_material | drops
+    weights = search_weights(trend.spread, point_to_point_std(now.detrended[~trend.not_transit_material]))
     shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
     search = partial(
-        search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(), weights=weights,
+        search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(),
+        weights=np.where(drops, DROP_WEIGHT * weights, weights),
         min_period=config.min_period_days, max_period=config.max_period_days, min_snr=config.transit_min_snr,
         min_sde=config.transit_min_sde, max_planets=config.max_planets, progress=bls_reporter(report),
         periodograms={},  # a retry's rounds that search the same points as before reuse them
@@ -78,7 +84,7 @@ def search_and_remeasure(
         if not found.candidates:
             transits, events = [], []
             break
-        now = _look_again(time, flux, found.candidates, trend, config, report, trend.released)
+        now = _look_again(curve, found.candidates, trend, config, report, trend.released)
         transits, events, rejected = _remeasure(time, now.detrended, ~now.not_transit_material & ~shaky,
                                                 found.candidates, look.flares, config.transit_min_snr)
         rejections.extend(rejected)
@@ -88,18 +94,28 @@ def search_and_remeasure(
     if rejections:
         # Refused candidates' windows were kept away from the flare and outlier
         # detectors and the trend; look there again with only the kept transits masked.
-        now = _look_again(time, flux, transits, trend, config, report)
+        now = _look_again(curve, transits, trend, config, report)
     return TransitFindings(now, transits, events, found.rejected[:10] + rejections, found.periodogram,
                            _transit_windows(time, transits, 1.0))
 
 
+def _drop_points(time: np.ndarray, look: FirstLook) -> np.ndarray:
+    """The points of the first look's outlier drops."""
+    points = np.zeros(time.size, dtype=bool)
+    for event in look.outliers:
+        if event.amplitude < 0:
+            points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
+    return points
+
+
 def _look_again(
-    time: np.ndarray, flux: np.ndarray, candidates: list[TransitCandidate], trend: SearchTrend,
-    config: AnalysisConfig, report: ProgressCallback, released: np.ndarray | None = None,
+    curve: PreparedCurve, candidates: list[TransitCandidate], trend: SearchTrend, config: AnalysisConfig,
+    report: ProgressCallback, released: np.ndarray | None = None,
 ) -> TrendedLook:
     """Flares and outliers with `candidates`' windows out of the way, and the trend refitted without all three."""
+    time, flux = curve.time, curve.flux
     floor = _transit_floor(time, candidates)
-    look = first_look(time, flux, config, report, transit_floor=floor)
+    look = first_look(curve, config, report, transit_floor=floor)
     material = look.not_transit_material(released)
     refit = fit_trend(time, flux, "transit", mask=material | (floor < 0), option=trend.option).trend
     return TrendedLook(look, material, refit, flux / refit)

@@ -2,8 +2,8 @@
 
 Flares and outliers are kept out of it, except drops that recur on a period
 (short transits at long cadence: search material, not outliers). The star's
-rotation period is measured here too: it chooses whether the trend may model the
-rotation, and the search vetoes candidates at that period.
+rotation (measured when the curve was prepared) chooses whether the trend may
+model the rotation, and the search vetoes candidates at its period.
 """
 from __future__ import annotations
 
@@ -15,13 +15,10 @@ from core.config import AnalysisConfig
 from core.detect.periodic_drops import MIN_DROPS, periodic_drops
 from core.detect.transits import period_range
 from core.pipeline.first_look import FirstLook
+from core.pipeline.prepared import ROTATION_VETO_POWER, PreparedCurve
 from core.result import Event
 from core.stats import cadence_days
 from core.trend import TransitTrend, fit_trend
-from core.trend.rotation import rotation_period
-from core.trend.transit import fast_rotation
-
-ROTATION_VETO_POWER = 0.2  # Lomb-Scargle power above which the rotation period vetoes transits
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,9 @@ class SearchTrend:
         return (0.5 * p, p, 2.0 * p) if self.rotation_power >= ROTATION_VETO_POWER else ()
 
 
-def trend_for_search(time: np.ndarray, flux: np.ndarray, look: FirstLook, config: AnalysisConfig) -> SearchTrend:
+def trend_for_search(curve: PreparedCurve, look: FirstLook, config: AnalysisConfig) -> SearchTrend:
     """The search's trend; without a transit search, only the plainest option (it is only shown)."""
+    time, flux = curve.time, curve.flux
     window = config.detrend_window_days
     if "transits" not in config.detectors:
         released = np.zeros(time.size, dtype=bool)
@@ -52,10 +50,9 @@ def trend_for_search(time: np.ndarray, flux: np.ndarray, look: FirstLook, config
         return SearchTrend(fit.option, fit.trend, fit.spread, released, material)
     released = _periodic_drop_points(time, look.outliers, config)
     material = look.not_transit_material(released)
-    p_rot, rot_power = rotation_period(time, flux)
-    fast = fast_rotation(time, flux, p_rot, rot_power, ROTATION_VETO_POWER, window)
-    fit = fit_trend(time, flux, "transit", window, material, rotation_days=fast)
-    return SearchTrend(fit.option, fit.trend, fit.spread, released, material, p_rot, rot_power)
+    fit = fit_trend(time, flux, "transit", window, material, rotation_days=curve.fast_rotation)
+    return SearchTrend(fit.option, fit.trend, fit.spread, released, material, curve.rotation_period,
+                       curve.rotation_power)
 
 
 def _periodic_drop_points(time: np.ndarray, outlier_events: list[Event], config: AnalysisConfig) -> np.ndarray:

@@ -21,13 +21,16 @@ from core.detect.vetting import transit_mask
 from core.pipeline.first_look import FLARE_MASK_PAD_CADENCES, FirstLook
 from core.result import Event, TransitCandidate
 from core.stats import cadence_days, pad_mask, point_to_point_std
-from core.trend.rotation import rotation_period
 
 FLARE_KEEP_MARGIN = 2.0  # an overlapped flare must reach flare_sigma + this against the event-subtracted flux
 NEIGHBOUR_SPANS = 3.0  # the neighbours a flare or outlier is judged against: this many of its own lengths around it
 MIN_NEIGHBOUR_DAYS = 1.0 / 24.0
 EDGE_SHARE = 0.1  # a flare or outlier this share of an event's length (or two cadences) beyond its edge overlaps it
 MIN_ROTATIONS = 3.0  # the recurrence veto needs this many rotations in the data
+# A step may span this much missing data (a Kepler attitude tweak's flagged cadences), except on K2, whose
+# every thruster firing leaves such a hole with a roll reset across it.
+BRIDGED_GAP_DAYS = 0.1
+MAX_FLARES_ON_A_BURST = 2  # flares standing out on an oscillation that make it a train of flares instead
 
 
 @dataclass(frozen=True)
@@ -51,23 +54,26 @@ class UnusualFindings:
 
 def find_unusual_events(
     time: np.ndarray, flux: np.ndarray, look: FirstLook, transits: list[TransitCandidate],
-    rotation_days: float, config: AnalysisConfig,
+    rotation_days: float, config: AnalysisConfig, mission: str | None = None,
 ) -> UnusualFindings:
     """Unusual events beside the flares, outliers and `transits` in `look`, and the look without what they explain."""
     windows = np.zeros(time.size, dtype=bool)
     for c in transits:
         windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
-    if not np.isfinite(rotation_days):
-        rotation_days, _ = rotation_period(time, flux)
     rotating = np.isfinite(rotation_days) and time[-1] - time[0] >= MIN_ROTATIONS * rotation_days
     found = find_unusual(time, flux, flares=pad_mask(look.flare_mask, FLARE_MASK_PAD_CADENCES),
                          outliers=look.outlier_mask, transits=windows,
-                         rotation_days=float(rotation_days) if rotating else None)
+                         rotation_days=float(rotation_days) if rotating else None,
+                         bridge_days=0.0 if mission == "K2" else BRIDGED_GAP_DAYS)
     if not found:
         return UnusualFindings.none(look)
     sigma = point_to_point_std(flux)
     cadence = cadence_days(time)
-    flares = _still_standing(look.flares, found, time, flux, sigma, cadence, config.flare_sigma + FLARE_KEEP_MARGIN, +1)
+    flare_threshold = config.flare_sigma + FLARE_KEEP_MARGIN
+    found = [u for u in found if not _flare_train(u, look.flares, found, time, flux, sigma, cadence, flare_threshold)]
+    if not found:
+        return UnusualFindings.none(look)
+    flares = _still_standing(look.flares, found, time, flux, sigma, cadence, flare_threshold, +1)
     outliers = _still_standing(look.outliers, found, time, flux, sigma, cadence, config.outlier_sigma, 0)
     kept = replace(look, flares=flares, flare_mask=_covered(time, flares),
                    outliers=outliers, outlier_mask=_covered(time, outliers))
@@ -85,9 +91,28 @@ def _still_standing(events: list[Event], found: list[Unusual], time: np.ndarray,
     kept = []
     for event in events:
         over = [u for u in found if _overlaps(event, u, cadence)]
+        if any(_inside_a_jump(event, u) for u in over):
+            continue
         if not over or _stands_out(event, over, time, flux, sigma, threshold, sign):
             kept.append(event)
     return kept
+
+
+def _flare_train(unusual: Unusual, flares: list[Event], found: list[Unusual], time: np.ndarray, flux: np.ndarray,
+                 sigma: float, cadence: float, threshold: float) -> bool:
+    """Whether an oscillation is flares in a row: MAX_FLARES_ON_A_BURST or more of the flares inside it still
+    stand out once it is subtracted (an oscillation's own crests do not; one flare on a pulsator may)."""
+    if unusual.kind != "oscillation":
+        return False
+    inside = [f for f in flares if unusual.t_start <= f.t_peak <= unusual.t_end]
+    standing = _still_standing(inside, found, time, flux, sigma, cadence, threshold, +1)
+    return len(standing) >= MAX_FLARES_ON_A_BURST
+
+
+def _inside_a_jump(event: Event, unusual: Unusual) -> bool:
+    """Whether `event` lies between a step's last point before and first point after: it is the jump itself
+    (the step's model knows the jump only to the search's bin, so subtracting it cannot judge these points)."""
+    return unusual.kind == "step" and unusual.t_start <= event.t_start and event.t_end <= unusual.t_end
 
 
 def _overlaps(event: Event, unusual: Unusual, cadence: float) -> bool:

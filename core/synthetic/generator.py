@@ -1,10 +1,12 @@
-"""Build a synthetic light curve from a star, planets, flares, outliers and gaps, with its ground truth.
+"""Build a synthetic light curve from a star, planets, events, systematics and gaps, with its ground truth.
 
-Flux is relative (quiet star = 1) and the components add: 1 + rotation + red
-noise - transit dips + flares + outliers + white noise, so each truth amplitude
-is exactly what was added. Every component draws from its own random stream
-derived from `seed`, so turning one off (e.g. n_outliers=0) leaves the others
-bit-for-bit identical; tests use this to isolate a single component.
+Flux is relative (quiet star = 1) and the components add: 1 + rotation (or
+evolving spots) + red noise - K2 roll loss + ramps after gaps - transit dips +
+unusual events + flares + outliers + flare-like bumps + white noise, so each
+truth amplitude is exactly what was added. Every component draws from its own
+random stream derived from `seed`, so turning one off (e.g. n_outliers=0) leaves
+the others bit-for-bit identical; tests and the evaluation use this to isolate a
+component, or to make the same star without its injections.
 """
 from __future__ import annotations
 
@@ -15,18 +17,21 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.lightcurve import LightCurve, from_arrays
+from core.synthetic.event_shapes import event_signal
 from core.synthetic.noise import red_noise, rotation_signal, white_noise
-from core.flare_model import flare_binned, flare_end_offset, flare_equivalent_duration
+from core.synthetic.placement import place_bumps, place_flares, place_outliers
 from core.synthetic.signals import transit_dip
-from core.synthetic.specs import MISSIONS, MissionProfile, PlanetSpec, Truth
+from core.synthetic.specs import MISSIONS, EventSpec, MissionProfile, PlanetSpec, RollSpec, SpotSpec, Truth
+from core.synthetic.spots import spot_modulation
+from core.synthetic.systematics import gap_ramps, k2_roll
 
-_STREAMS = ("gaps", "rotation", "red_noise", "white_noise", "flares", "outliers")
-# Transit exposures are sampled at least once per minute of cadence.
+# New streams go at the end: a SeedSequence's nth child does not depend on how many follow it.
+_STREAMS = ("gaps", "rotation", "red_noise", "white_noise", "flares", "outliers", "spots", "roll", "ramps", "bumps")
+# Transit and event exposures are sampled at least once per minute of cadence.
 _TRANSIT_SUBSAMPLE_MIN = 1.0
-_OUTLIER_SHAPES = ("spike", "drop", "glitch")
-_OUTLIER_MIN_SEPARATION = 10  # cadences between two outliers
 _GAP_DAYS = 1.0  # downlink gap length
 _SMALL_GAP_RANGE_DAYS = (0.05, 0.3)
+MAX_GLITCH_CADENCES = 20
 
 
 def generate_lightcurve(
@@ -37,15 +42,23 @@ def generate_lightcurve(
     noise_ppm: float = 300.0,
     rotation_period: float | None = None,
     rotation_amp: float = 0.0,
+    spots: SpotSpec | None = None,
     red_noise_ppm: float = 0.0,
     red_noise_tau_hours: float = 2.0,
+    roll: RollSpec | None = None,
+    gap_ramp_amp_range: tuple[float, float] | None = None,
     planets: Sequence[PlanetSpec] = (),
     limb_darkening: tuple[float, float] = (0.4, 0.25),
+    events: Sequence[EventSpec] = (),
     n_flares: int = 0,
     flare_amp_range: tuple[float, float] = (0.005, 0.1),
     flare_fwhm_range_min: tuple[float, float] = (4.0, 30.0),
     n_outliers: int = 0,
     outlier_sigma_range: tuple[float, float] = (7.0, 20.0),
+    glitch_cadences: tuple[int, int] = (2, 2),
+    n_bumps: int = 0,
+    bump_amp_range: tuple[float, float] = (0.002, 0.02),
+    bump_width_range_hours: tuple[float, float] = (0.5, 3.0),
     gaps: bool | Sequence[tuple[float, float]] = True,
     n_small_gaps: int = 3,
     mission: str = "TESS",
@@ -54,20 +67,30 @@ def generate_lightcurve(
 ) -> tuple[LightCurve, Truth]:
     """A seeded synthetic curve and the truth of what was injected.
 
-    Amplitudes are relative flux; flare amplitudes are drawn log-uniformly from
-    `flare_amp_range`, outlier amplitudes uniformly in units of the white-noise
-    sigma from `outlier_sigma_range`. Flares peak on kept data away from transits;
-    outliers sit on kept cadences away from transits, flares and each other.
-    `gaps` is True (mission-like downlink gaps plus `n_small_gaps` random ones),
-    False, or explicit (start, end) intervals whose cadences are removed.
+    The star rotates either as two drifting harmonics (`rotation_period`,
+    `rotation_amp`) or with evolving spots (`spots`), not both. `roll` adds K2's
+    sawtooth and the centroid track behind it (mission "K2" only; the curve then
+    carries centroids, so the analysis can self-flat-field it);
+    `gap_ramp_amp_range` adds an exponential ramp after every gap.
+
+    Amplitudes are relative flux; flare and bump amplitudes are drawn
+    log-uniformly from their ranges, outlier amplitudes uniformly in units of the
+    white-noise sigma from `outlier_sigma_range`; a glitch lasts `glitch_cadences`
+    (low, high) cadences. `events` are unusual events at chosen times. Flares,
+    bumps and outliers sit on kept data away from transits, events and each
+    other. `gaps` is True (mission-like downlink gaps plus `n_small_gaps` random
+    ones), False, or explicit (start, end) intervals whose cadences are removed.
     """
     _validate(n_points, cadence_min, noise_ppm, rotation_period, rotation_amp, red_noise_ppm, red_noise_tau_hours,
               limb_darkening, n_flares, flare_amp_range, flare_fwhm_range_min, n_outliers, outlier_sigma_range,
               n_small_gaps, gaps, mission)
+    _validate_hard(spots, rotation_amp, roll, mission, gap_ramp_amp_range, glitch_cadences, n_bumps, bump_amp_range,
+                   bump_width_range_hours)
     profile = MISSIONS[mission]
     children = np.random.SeedSequence(seed).spawn(len(_STREAMS))
     streams = {name: np.random.default_rng(child) for name, child in zip(_STREAMS, children)}
     cadence = cadence_min / 1440.0
+    n_sub = max(1, math.ceil(cadence_min / _TRANSIT_SUBSAMPLE_MIN))
     time = (profile.t_start if t_start is None else float(t_start)) + np.arange(n_points) * cadence
     sigma = noise_ppm * 1e-6
 
@@ -80,27 +103,52 @@ def generate_lightcurve(
         kept &= ~((time >= start) & (time <= end))
 
     flux = np.ones(n_points)
-    if rotation_period is not None and rotation_amp > 0:
+    spot_truth: list[dict[str, Any]] = []
+    if spots is not None:
+        modulation, spot_truth = spot_modulation(time, spots, streams["spots"])
+        flux += modulation
+    elif rotation_period is not None and rotation_amp > 0:
         flux += rotation_signal(time, rotation_period, rotation_amp, streams["rotation"])
     flux += red_noise(n_points, cadence, red_noise_ppm * 1e-6, red_noise_tau_hours / 24.0, streams["red_noise"])
+    systematics: list[dict[str, Any]] = []
+    centroids: dict[str, np.ndarray] = {}
+    if roll is not None:
+        track = k2_roll(time, roll, streams["roll"])
+        flux -= track.loss
+        centroids = {"centroid_col": track.centroid_col[kept], "centroid_row": track.centroid_row[kept]}
+        systematics.append({"kind": "k2_roll", "amplitude": roll.amplitude, "period_hours": roll.period_hours,
+                            "n_resets": track.n_resets})
+    if gap_ramp_amp_range is not None:
+        ramp, ramps = gap_ramps(time, gap_intervals, gap_ramp_amp_range, streams["ramps"])
+        flux += ramp
+        systematics += ramps
 
-    events: list[dict[str, Any]] = []
+    injected: list[dict[str, Any]] = []
     busy = np.zeros(n_points, dtype=bool)  # cadences already carrying an injected event
     planet_truth = []
     u1, u2 = limb_darkening
     for index, planet in enumerate(planets):
         dip, planet_events = _inject_planet(time, kept, cadence, planet, index, u1, u2, busy)
         flux -= dip
-        events += planet_events
+        injected += planet_events
         planet_truth.append(_planet_dict(planet, u1, u2, len(planet_events)))
-    for event, signal in _place_flares(time, kept, cadence, busy, n_flares, flare_amp_range,
-                                       flare_fwhm_range_min, streams["flares"]):
+    for spec in events:
+        signal, event = _inject_event(time, kept, cadence, n_sub, spec, limb_darkening, busy)
         flux += signal
-        events.append(event)
-    outlier_flux, outlier_events = _place_outliers(time, kept, cadence, busy, n_outliers, outlier_sigma_range,
-                                                   sigma, streams["outliers"])
+        if event is not None:
+            injected.append(event)
+    for event, signal in place_flares(time, kept, cadence, busy, n_flares, flare_amp_range,
+                                      flare_fwhm_range_min, streams["flares"]):
+        flux += signal
+        injected.append(event)
+    outlier_flux, outlier_events = place_outliers(time, kept, busy, n_outliers, outlier_sigma_range, sigma,
+                                                  glitch_cadences, streams["outliers"])
     flux += outlier_flux
-    events += outlier_events
+    injected += outlier_events
+    for event, signal in place_bumps(time, kept, cadence, busy, n_bumps, bump_amp_range, bump_width_range_hours,
+                                     n_sub, streams["bumps"]):
+        flux += signal
+        injected.append(event)
     flux += white_noise(n_points, sigma, streams["white_noise"])
 
     name = target or f"SYN-seed{seed}"
@@ -113,7 +161,7 @@ def generate_lightcurve(
         "synthetic": True,
         "seed": int(seed),
     }
-    lc = from_arrays(time[kept], flux[kept], np.full(int(kept.sum()), sigma), None, meta)
+    lc = from_arrays(time[kept], flux[kept], np.full(int(kept.sum()), sigma), None, meta, **centroids)
     truth = Truth(
         target=name,
         mission=profile.name,
@@ -125,12 +173,15 @@ def generate_lightcurve(
         noise_sigma=sigma,
         red_noise_sigma=red_noise_ppm * 1e-6,
         red_noise_tau_days=red_noise_tau_hours / 24.0,
-        rotation_period=None if rotation_period is None else float(rotation_period),
-        rotation_amp=float(rotation_amp),
+        rotation_period=float(spots.period) if spots is not None else (
+            None if rotation_period is None else float(rotation_period)),
+        rotation_amp=float(spots.amplitude) if spots is not None else float(rotation_amp),
         limb_darkening=(float(u1), float(u2)),
         planets=planet_truth,
-        events=sorted(events, key=lambda e: e["t_peak"]),
+        events=sorted(injected, key=lambda e: e["t_peak"]),
         gaps=[(float(a), float(b)) for a, b in gap_intervals],
+        spots=spot_truth,
+        systematics=systematics,
     )
     return lc, truth
 
@@ -166,6 +217,26 @@ def _validate(n_points, cadence_min, noise_ppm, rotation_period, rotation_amp, r
         raise ConfigError(f"each gap must be (start, end) with start < end, got {list(gaps)}")
     if n_outliers and noise_ppm == 0:
         raise ConfigError("outliers are scaled by the white noise: give noise_ppm > 0 when n_outliers > 0")
+
+
+def _validate_hard(spots, rotation_amp, roll, mission, gap_ramp_amp_range, glitch_cadences, n_bumps, bump_amp_range,
+                   bump_width_range_hours) -> None:
+    if spots is not None and rotation_amp > 0:
+        raise ConfigError("give the star rotation_amp or spots, not both")
+    if roll is not None and mission != "K2":
+        raise ConfigError(f"the roll sawtooth is K2's: give mission='K2' with roll, got {mission!r}")
+    low, high = glitch_cadences
+    if not 1 <= low <= high <= MAX_GLITCH_CADENCES:
+        raise ConfigError(f"glitch_cadences must be (low, high) with 1 <= low <= high <= {MAX_GLITCH_CADENCES}, "
+                          f"got {(low, high)}")
+    if not 0 <= n_bumps <= 10_000:
+        raise ConfigError(f"n_bumps must be in [0, 10000], got {n_bumps}")
+    ranges = [("bump_amp_range", bump_amp_range), ("bump_width_range_hours", bump_width_range_hours)]
+    if gap_ramp_amp_range is not None:
+        ranges.append(("gap_ramp_amp_range", gap_ramp_amp_range))
+    for name, (low, high) in ranges:
+        if not 0 < low <= high:
+            raise ConfigError(f"{name} must be (low, high) with 0 < low <= high, got {(low, high)}")
 
 
 def _gap_intervals(
@@ -229,6 +300,28 @@ def _inject_planet(
     return dip, events
 
 
+def _inject_event(
+    time: np.ndarray, kept: np.ndarray, cadence: float, n_sub: int, spec: EventSpec,
+    limb_darkening: tuple[float, float], busy: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """An unusual event's signal on every cadence and its truth, or None when no kept cadence falls in its span."""
+    signal, (t_start, t_end) = event_signal(spec, time, cadence, n_sub, limb_darkening)
+    busy |= (time >= t_start - cadence) & (time <= t_end + cadence)
+    on_data = kept & (time >= t_start - cadence / 2) & (time <= t_end + cadence / 2)
+    if not on_data.any():
+        return signal, None
+    # A step is whole once the exposure holding it is over: it is all of its amplitude after.
+    extreme = spec.amplitude if spec.kind == "step" else float(np.sign(spec.amplitude) * np.max(
+        np.sign(spec.amplitude) * signal[on_data]))
+    event = {"kind": spec.kind, "t_start": t_start, "t_end": t_end, "t_peak": spec.t_peak,
+             "amplitude": spec.amplitude, "observed_amplitude": float(extreme), "duration": spec.duration}
+    if spec.kind == "dip":
+        event["asymmetry"] = spec.asymmetry
+    if spec.kind == "oscillation":
+        event["period"] = spec.period
+    return signal, event
+
+
 def _planet_depth(planet: PlanetSpec, u1: float, u2: float) -> float:
     """Deepest instantaneous dip of the model (at mid-transit, separation b)."""
     return float(transit_dip(np.array([planet.t0]), planet.period, planet.t0, planet.rp_rs, planet.a_rs,
@@ -241,81 +334,3 @@ def _planet_dict(planet: PlanetSpec, u1: float, u2: float, n_transits: int) -> d
         "depth": _planet_depth(planet, u1, u2), "rp_rs": float(planet.rp_rs), "b": float(planet.b),
         "a_rs": float(planet.a_rs), "n_transits": n_transits,
     }
-
-
-def _near(mask: np.ndarray, before: int, after: int) -> np.ndarray:
-    """True at i when mask is set anywhere in i - after .. i + before (index units).
-
-    An event starting `after` cadences before i and ending `before` cadences after
-    it would touch a set cadence, so these are the forbidden places for it.
-    """
-    count = np.concatenate(([0], np.cumsum(mask)))
-    i = np.arange(len(mask))
-    return count[np.minimum(i + before + 1, len(mask))] - count[np.maximum(i - after, 0)] > 0
-
-
-def _pick(allowed: np.ndarray, rng: np.random.Generator, what: str) -> int:
-    candidates = np.flatnonzero(allowed)
-    if len(candidates) == 0:
-        raise ConfigError(f"no room left on the curve to place {what}; ask for fewer or a longer curve")
-    return int(rng.choice(candidates))
-
-
-def _place_flares(
-    time: np.ndarray, kept: np.ndarray, cadence: float, busy: np.ndarray, n_flares: int,
-    amp_range: tuple[float, float], fwhm_range_min: tuple[float, float], rng: np.random.Generator,
-) -> list[tuple[dict[str, Any], np.ndarray]]:
-    """Flares peaking within half a cadence of a kept cadence, none overlapping another or a transit."""
-    end_offset = flare_end_offset()
-    widest = fwhm_range_min[1] / 1440.0
-    # A peak at cadence i covers i - rise .. i + decay (in cadences) for the widest flare.
-    rise, decay = math.ceil(widest / cadence) + 1, math.ceil(end_offset * widest / cadence) + 1
-    placed = []
-    for _ in range(n_flares):
-        amplitude = float(np.exp(rng.uniform(np.log(amp_range[0]), np.log(amp_range[1]))))
-        fwhm = float(rng.uniform(*fwhm_range_min)) / 1440.0
-        centre = _pick(kept & ~_near(busy, before=decay, after=rise), rng, f"{n_flares} flares")
-        t_peak = float(time[centre] + rng.uniform(-0.5, 0.5) * cadence)
-        t_start, t_end = t_peak - fwhm, t_peak + end_offset * fwhm
-        busy |= (time >= t_start - cadence) & (time <= t_end + cadence)
-        signal = flare_binned(time, t_peak, fwhm, amplitude, cadence)
-        highest = np.sort(signal[kept])[-2:]
-        placed.append(({
-            "kind": "flare", "t_start": t_start, "t_end": t_end, "t_peak": t_peak, "amplitude": amplitude,
-            "observed_amplitude": float(highest[-1]), "observed_second": float(highest[0]), "fwhm": fwhm,
-            "equivalent_duration": flare_equivalent_duration(fwhm, amplitude),
-        }, signal))
-    return placed
-
-
-def _place_outliers(
-    time: np.ndarray, kept: np.ndarray, cadence: float, busy: np.ndarray, n_outliers: int,
-    sigma_range: tuple[float, float], sigma: float, rng: np.random.Generator,
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Spikes (+), drops (-) and two-cadence glitches (either sign) on kept cadences away from other events."""
-    n = len(time)
-    flux = np.zeros(n)
-    # A cadence may start a two-point glitch only if the next one (on the regular grid) is kept.
-    pair_ok = np.zeros(n, dtype=bool)
-    pair_ok[:-1] = kept[1:]
-    events = []
-    for _ in range(n_outliers):
-        shape = str(rng.choice(_OUTLIER_SHAPES))
-        n_sigma = float(rng.uniform(*sigma_range))
-        if shape == "glitch":
-            sign = float(rng.choice((-1.0, 1.0)))
-        else:
-            sign = 1.0 if shape == "spike" else -1.0
-        width = 2 if shape == "glitch" else 1
-        allowed = kept & ~_near(busy, before=_OUTLIER_MIN_SEPARATION + width - 1, after=_OUTLIER_MIN_SEPARATION)
-        first = _pick(allowed & pair_ok if width == 2 else allowed, rng, f"{n_outliers} outliers")
-        cadences = slice(first, first + width)
-        amplitude = sign * n_sigma * sigma
-        flux[cadences] = amplitude
-        busy[cadences] = True
-        events.append({
-            "kind": "outlier", "t_start": float(time[first]), "t_end": float(time[first + width - 1]),
-            "t_peak": float(time[first]), "amplitude": amplitude, "observed_amplitude": amplitude,
-            "sigma": n_sigma, "shape": shape, "n_cadences": width,
-        })
-    return flux, events

@@ -28,6 +28,11 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "transit": {"color": "#1f77b4", "symbol": "triangle-down"},
     "flare": {"color": "#ff7f0e", "symbol": "star"},
     "outlier": {"color": "#9467bd", "symbol": "x"},
+    "single_transit": {"color": "#17becf", "symbol": "triangle-down-open"},
+    "dip": {"color": "#8c564b", "symbol": "diamond"},
+    "brightening": {"color": "#bcbd22", "symbol": "triangle-up"},
+    "step": {"color": "#7f7f7f", "symbol": "square"},
+    "oscillation": {"color": "#e377c2", "symbol": "hexagon"},
     "anomaly": {"color": "#d62728", "symbol": "circle-open"},
 }
 FLUX_COLOR = "#5f6b7a"
@@ -141,11 +146,10 @@ def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) 
         go.Scattergl(x=time[trend_idx], y=np.asarray(result.trend)[trend_idx], mode="lines", name="trend",
                      line=dict(color=TREND_COLOR, width=2), hoverinfo="skip"),
     ]
-    per_kind = max(1, marker_budget // len(EVENT_KINDS))
-    for kind in EVENT_KINDS:
-        t, f = _event_points(result, kind, labels, time, flux)
-        if len(t) == 0:
-            continue
+    points = {kind: _event_points(result, kind, labels, time, flux) for kind in EVENT_KINDS}
+    points = {kind: (t, f) for kind, (t, f) in points.items() if len(t)}
+    per_kind = max(1, marker_budget // max(1, len(points)))  # the kinds found share the markers
+    for kind, (t, f) in points.items():
         keep = np.linspace(0, len(t) - 1, min(len(t), per_kind)).astype(int)
         style = KIND_STYLE[kind]
         n_events = sum(e.kind == kind for e in result.events)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.detect.unusual.classify import Unusual, confidence, confirm_step, group_candidates, name_excursion
+from core.detect.unusual.classify import Unusual, confirm_step, group_candidates, name_excursion
 from core.detect.unusual.grid import Grid, make_grid
 from core.detect.unusual.oscillation import Burst, find_bursts
 from core.detect.unusual.scan import scan_widths
@@ -39,12 +39,14 @@ BURST_DOMINANCE = 2.0  # an excursion this many times the burst's amplitude is a
 
 
 def find_unusual(time: np.ndarray, flux: np.ndarray, *, flares: np.ndarray, outliers: np.ndarray,
-                 transits: np.ndarray, rotation_days: float | None = None) -> list[Unusual]:
+                 transits: np.ndarray, rotation_days: float | None = None,
+                 bridge_days: float = 0.0) -> list[Unusual]:
     """Unusual events in `flux` (normalised), in time order.
 
     `flares`, `outliers` and `transits` mark the points other detectors explain;
     `rotation_days` (the star's rotation, when it has one) lets the search tell
-    spots that come round again from events.
+    spots that come round again from events; a step may span a hole in the data
+    of at most `bridge_days` (steps.py).
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -59,7 +61,7 @@ def find_unusual(time: np.ndarray, flux: np.ndarray, *, flares: np.ndarray, outl
     step_grid = make_grid(time, flux, ~(outliers | transits), cadence)
     wave_grid = make_grid(time, flux, ~transits, cadence)
 
-    steps = [(s, confirm_step(step_grid, s, sigma_white)) for s in find_steps(step_grid, sigma_white)]
+    steps = [(s, confirm_step(step_grid, s, sigma_white)) for s in find_steps(step_grid, sigma_white, bridge_days)]
     steps = [(s, event) for s, event in steps if event is not None]
     breaks = tuple(sorted(s.time for s, _ in steps))
     bursts = find_bursts(wave_grid, wave_grid.flux / np.nanmedian(wave_grid.flux) - 1.0)
@@ -106,7 +108,6 @@ def _transient_leak(burst: Burst, excursions: list[Unusual]) -> bool:
 
 def _oscillation(burst: Burst, grid: Grid) -> Unusual:
     extra = {"period": burst.period, "amplitude": burst.amplitude, "duration": burst.t_end - burst.t_start,
-             "n_cycles": (burst.t_end - burst.t_start) / burst.period, "snr": burst.snr,
-             "confidence": confidence(burst.snr)}
+             "n_cycles": (burst.t_end - burst.t_start) / burst.period, "snr": burst.snr}
     return Unusual("oscillation", burst.t_start, burst.t_end, burst.t_peak, burst.amplitude, burst.snr, extra,
                    burst=burst, grid_time=grid.time)

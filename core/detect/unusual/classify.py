@@ -35,9 +35,8 @@ TRANSIT_TIE = 4.0  # a trapezoid this much better (chi-square over the reduced c
 STEP_MARGIN = 9.0  # a step must beat a dip or brightening by this much (same units)
 STEP_WINDOW_DAYS = 1.0  # on each side of a jump
 MAX_FIT_BINS = 400
+HOLE_SHARE = 0.3  # this share of empty bins (and at least one) on an event's fast side makes it unseen
 SHOULDER_SHARE = 0.3  # of a stronger overlapping excursion's SNR, under which a candidate is its shoulder
-CONFIDENCE_MIDPOINT = 10.0  # SNR at which an event is as likely real as not (first mapping; see confidence())
-CONFIDENCE_SCALE = 2.5
 
 
 @dataclass(frozen=True)
@@ -67,15 +66,6 @@ class Unusual:
         if self.fit is None:
             return np.zeros(time.size)
         return self.fit.amplitude * self.fit.shape(time)
-
-
-def confidence(snr: float) -> float:
-    """A first mapping from SNR to the chance an event is real: 0.5 at CONFIDENCE_MIDPOINT, 0.88 at 15.
-
-    Logistic in SNR; the detection threshold (7) sits at 0.23. To be calibrated on
-    the evaluation's injections (issue 23).
-    """
-    return float(1.0 / (1.0 + np.exp(-(snr - CONFIDENCE_MIDPOINT) / CONFIDENCE_SCALE)))
 
 
 def group_candidates(candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -128,9 +118,11 @@ def name_excursion(grid: Grid, group: list[Candidate], others: np.ndarray, sigma
         return None
     scale = _reduced_chi2(fits, time.size)
     kind, fit = _kind(fits, best.sign, scale, UNRESOLVED_BINS * float(np.median(np.diff(time))))
+    if fit.family in ("gaussian", "cosine") and _fast_side_unseen(grid, fit):
+        return None
     t0, t1 = fit.span
     t0, t1 = max(t0, start), min(t1, end)
-    extra: dict[str, float] = {"snr": best.snr, "confidence": confidence(best.snr), "width_searched": best.width}
+    extra: dict[str, float] = {"snr": best.snr, "width_searched": best.width}
     if fit.family == "trapezoid":
         centre, duration, ingress = fit.params
         extra.update(depth=-fit.amplitude, duration=duration, ingress_share=ingress, asymmetry=0.0)
@@ -143,6 +135,15 @@ def name_excursion(grid: Grid, group: list[Candidate], others: np.ndarray, sigma
         extra.update({size: abs(fit.amplitude), "duration": fit.fwhm, "asymmetry": fit.asymmetry,
                       "rise": rise, "fall": fall})
     return Unusual(kind, float(t0), float(t1), float(peak), float(fit.amplitude), best.snr, extra, fit=fit)
+
+
+def _fast_side_unseen(grid: Grid, fit: ShapeFit) -> bool:
+    """Whether the event's fast side (its quicker edge, two of its timescales long) falls in a hole in the data:
+    a level change across the hole (the instrument moved) then explains the flux as well as an event."""
+    peak, rise, fall = fit.params
+    edge = grid.bins_of(peak - 2 * rise, peak) if rise <= fall else grid.bins_of(peak, peak + 2 * fall)
+    missing = int((~grid.sampled[edge]).sum())
+    return missing >= max(HOLE_SHARE * (edge.stop - edge.start), 1)
 
 
 def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
@@ -167,7 +168,7 @@ def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
     scale = max(fit.chi2 / max(time.size - 5, 1), 1.0)
     if rivals and min(rivals) - fit.chi2 < STEP_MARGIN * scale:
         return None
-    extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr, "confidence": confidence(step.snr)}
+    extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr}
     return Unusual("step", step.last_before, step.first_after, step.time, step.jump, step.snr, extra, fit=fit)
 
 

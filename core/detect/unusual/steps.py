@@ -11,7 +11,8 @@ A jump is a step only if it lasts: seen again, as large, with lines fitted
 four times further on each side; the ingress of a transit or a dip jumps too,
 but comes back within the longer lines. A level change across a gap (an empty
 bin, one with no cadence at all, at the boundary: a downlink, a K2 thruster firing) is not a step: the
-instrument, not the star, moved. Our own ruptures-free implementation is two
+instrument, not the star, moved. Only a few missing cadences (`bridge_days`; a Kepler attitude tweak
+is flagged and leaves such a hole) are bridged: the jump across them is measured as any other. Our own ruptures-free implementation is two
 cumulative-sum passes (see the package docstring for why not `ruptures`).
 """
 from __future__ import annotations
@@ -52,8 +53,8 @@ class _Jumps:
     level: np.ndarray  # the left line at the boundary
 
 
-def find_steps(grid: Grid, sigma_white: float) -> list[Step]:
-    """Lasting, significant jumps inside the data (never across an empty bin)."""
+def find_steps(grid: Grid, sigma_white: float, bridge_days: float = 0.0) -> list[Step]:
+    """Lasting, significant jumps inside the data (never across more than `bridge_days` of empty bins)."""
     half = max(int(round(HALF_WIDTH_DAYS / grid.width)), 2)
     if grid.flux.size < 4 * LONG_FACTOR * half:
         return []
@@ -62,7 +63,7 @@ def find_steps(grid: Grid, sigma_white: float) -> list[Step]:
     fine = _jumps(grid, max(half // REFINE_FACTOR, 2), sigma_white)
     snr = _significance(short)
     snr_long = _significance(long)
-    gap = _near_gap(grid.sampled)
+    gap = _near_gap(_bridged(grid.sampled, int(bridge_days / grid.width)))
     steps = []
     for peak in _peaks(np.where(gap, 0.0, snr), STEP_SIGMA, half):
         index = _refine(fine.jump, peak, max(half // 4, 1), np.sign(short.jump[peak]), gap)
@@ -119,6 +120,19 @@ def _significance(jumps: _Jumps) -> np.ndarray:
     spread = robust_std(jumps.jump[ok])
     red2 = max(spread**2 - float(np.median(jumps.white[ok])), 0.0)
     return np.where(ok, np.nan_to_num(jumps.jump) / np.sqrt(np.where(ok, jumps.white, 1.0) + red2), 0.0)
+
+
+def _bridged(sampled: np.ndarray, longest: int) -> np.ndarray:
+    """`sampled` with runs of at most `longest` empty bins between sampled ones counted as sampled."""
+    if longest < 1:
+        return sampled
+    edges = np.diff(np.concatenate(([1], sampled.astype(np.int8), [1])))
+    starts, ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)  # empty runs [start, end)
+    out = sampled.copy()
+    for start, end in zip(starts, ends):
+        if 0 < start and end < sampled.size and end - start <= longest:
+            out[start:end] = True
+    return out
 
 
 def _near_gap(filled: np.ndarray) -> np.ndarray:

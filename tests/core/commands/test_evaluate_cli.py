@@ -19,7 +19,8 @@ def test_markdown_file_holds_the_pooled_tables_printed_under_a_header(tmp_path, 
     assert "\n- Seeds: 0 1\n" in text and "\n- Machine: " in text and "\n- Elapsed: " in text
     body = text[text.index("Injection-recovery, "):]
     assert out == body + "\n"  # print() adds the last newline
-    assert body.startswith("Injection-recovery, seeds 0, 1 pooled: 2 synthetic-TESS, 2 clean curves;")
+    assert body.startswith("Injection-recovery, seeds 0, 1 pooled: 2 synthetic-TESS, 2 clean, 2 hard-TESS, "
+                           "2 hard-Kepler, 2 hard-K2, 2 clean-hard, 2 unusual-quiet-2min, 2 unusual-quiet-30min curves;")
     assert "| SNR | planets | found | alias | recall |" in body
     assert "**Design bars**" in body and "| outlier recall >= 95% |" in body
 
@@ -39,3 +40,23 @@ def test_refuses_a_folder_as_the_markdown_path_before_running(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("error: --markdown ") and "is a folder" in captured.err
+
+
+def test_calibration_out_writes_every_scored_event_per_kind(tmp_path, capsys):
+    path = tmp_path / "calibration.json"
+    assert main(FAST + ["--json", "--calibration-out", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    calibration = json.loads(path.read_text())
+    assert calibration["settings"]["seed"] == 0 and "real" in calibration["about"]
+    records = [r for kind in calibration["kinds"].values() for r in kind]
+    # Every event of every scored curve, as the reliability counts saw them.
+    counted = sum(n for counts in data["counts"].values() for key, n in counts.items()
+                  if key.startswith(("conf|", "conf_missing|")))
+    assert len(records) == counted > 0
+    assert all(isinstance(r["real"], bool) and "snr" in r["features"] for r in records)
+    assert {r["source"] for r in records} <= set(data["counts"])
+
+
+def test_refuses_a_folder_as_the_calibration_path_before_running(tmp_path, capsys):
+    assert main(FAST + ["--calibration-out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: --calibration-out ")

@@ -293,3 +293,28 @@ def test_periods_where_no_trial_is_a_dip_do_not_break_the_search():
     found = search_transits(t, flux)
     assert found.candidates == []
     assert np.all(np.isfinite(found.periodogram.power))
+
+
+def test_a_sinusoid_explains_a_rotation_dip_but_not_a_box_transit():
+    from core.detect.vetting import sine_vs_box, transit_mask
+
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    box_flux = 1.0 - 0.003 * transit_mask(t, 5.0, 1.3, 0.125)
+    box, sine = sine_vs_box(t, box_flux, 5.0, 1.3, 0.125)
+    assert sine < 0.4 * box
+    spots = 1.0 + 0.003 * np.cos(2 * np.pi * (t - 1.3) / 5.0 + np.pi)
+    box, sine = sine_vs_box(t, spots, 5.0, 1.3, 0.125)
+    assert sine > box
+
+
+def test_a_planet_at_twice_the_rotation_period_is_not_vetoed_as_rotation():
+    """Issue 16: a period near the star's rotation (or its half or double) alone rejected planets.
+    Seeded: this one was refused as "period matches the star's rotation" before the sine-vs-box test."""
+    from core import analyze
+
+    lc, truth = generate_lightcurve(19000, 2.0, 4, noise_ppm=600.0, rotation_period=2.6, rotation_amp=0.02,
+                                    red_noise_ppm=150,
+                                    planets=[PlanetSpec(period=5.2, t0=1326.0, rp_rs=0.04, b=0.2, duration=0.12)])
+    result = analyze(lc)
+    assert result.meta["rotation_period_days"] == pytest.approx(2.6, rel=0.05)
+    assert [round(c.period, 1) for c in result.transits] == [5.2]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hand_made import CADENCE, detection, flare_truth
 
-from core.evaluation.matching import bin_of, match_events, period_match, runs_touching
+from core.evaluation.matching import bin_of, match_events, match_spans, period_match, runs_touching
 from core.evaluation.scoring import SIGMA_BINS, SNR_BINS
 
 
@@ -42,3 +42,14 @@ def test_bins():
     assert bin_of(31.0, SNR_BINS) == ">30"
     assert bin_of(5.0, SIGMA_BINS) == "5-10"
     assert bin_of(2.0, SIGMA_BINS) == "<3"
+
+
+def test_a_glitch_of_several_cadences_is_found_by_any_of_its_cadences():
+    glitch = {"kind": "outlier", "t_start": 1.0, "t_end": 1.04, "t_peak": 1.0, "n_cadences": 5}
+    middle_only = detection("outlier", 1.02, 1.03)
+    assert match_events([glitch], [middle_only], CADENCE) == ([False], [False])  # its t_peak is the first cadence
+    assert match_spans([glitch], [middle_only], CADENCE) == ([True], [True])
+    spike = {"kind": "outlier", "t_start": 2.0, "t_end": 2.0, "t_peak": 2.0}
+    for start in (1.985, 1.99, 2.01, 2.015):  # for one cadence the two rules agree
+        one = [detection("outlier", start, start)]
+        assert match_spans([spike], one, CADENCE) == match_events([spike], one, CADENCE)

@@ -15,22 +15,46 @@ def quick_report():
 
 def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     data = quick_report.to_dict()
-    assert set(data["counts"]) == {"synthetic-TESS", "clean"}
+    assert set(data["counts"]) == {"synthetic-TESS", "clean", "hard-TESS", "hard-Kepler", "hard-K2", "clean-hard",
+                                   "unusual-quiet-2min", "unusual-quiet-30min"}
     assert data["counts"]["synthetic-TESS"]["stars"] == 2
     c = quick_report.total()
     assert c["planet|>30"] >= 1
     assert c["planet_found|>30"] / c["planet|>30"] > 0.5
-    assert c["flare|>10"] > 0 and c["outlier"] == 20
+    assert c["flare|>10"] > 0 and data["counts"]["synthetic-TESS"]["outlier"] == 20 and c["outlier"] == 50
     summary = data["summary"]
     assert 0.0 <= summary["outlier_recall"] <= 1.0
-    assert set(summary["false_per_clean_star"]) == {"transit_candidate", "transit", "flare", "outlier", "anomaly"}
+    assert set(summary["false_per_clean_star"]) == {"transit_candidate", "transit", "flare", "outlier", "anomaly",
+                                                    "single_transit", "dip", "brightening", "step", "oscillation"}
     text = quick_report.to_markdown()
     assert "| SNR | planets | found | alias | recall |" in text
+    assert "| effective SNR | planets | found | alias | recall |" in text
     assert "| SNR (white + red) | planets | found | recall |" in text
-    assert sum(c[f"planet_correlated|{name}"] for name, _, _ in SNR_BINS) == 2  # every synthetic planet
+    assert sum(c[f"planet_correlated|{name}"] for name, _, _ in SNR_BINS) == 5  # every synthetic planet
+    assert sum(c[f"planet_effective|{name}"] for name, _, _ in SNR_BINS) == 5
     assert "**Design bars**" in text and "| bar | measured | 95% interval | met |" in text
     hits, n = data["summary"]["fractions"]["outlier_recall"]
-    assert (hits, n) == (c["outlier_found"], 20)
+    assert (hits, n) == (c["outlier_found"], 50)
+
+
+def test_quick_evaluate_scores_hard_stars_unusual_events_and_confidence(quick_report):
+    c = quick_report.total()
+    assert c["bump"] == 12 and c["bump_as_flare"] <= 12
+    assert sum(n for key, n in c.items() if key.startswith("outlier_len|")) == c["outlier"]
+    unusual = quick_report.unusual_total()
+    assert sum(n for key, n in unusual.items() if key.startswith("unusual|")) == 2 + 3
+    assert quick_report.clean_total()["stars"] == 1 + 1
+    text = quick_report.to_markdown()
+    for table in ("**Glitches by length**", "**Unusual events**", "| kind | SNR | injected | found | named ",
+                  "**Confidence reliability**", "| confidence | events | real | precision |"):
+        assert table in text
+    n_events = sum(n for key, n in quick_report.total(quick_report.counts).items()
+                   if key.startswith(("conf|", "conf_missing|")))
+    assert len(quick_report.calibration) == n_events > 0
+    assert {r["source"] for r in quick_report.calibration} <= set(quick_report.counts)
+    bars = quick_report.summary()["bars"]
+    assert "transit recall >= 90% at effective SNR >= 10" in bars
+    assert "unusual events at SNR >= 15: >= 80% with the right kind" in bars
 
 
 def test_quick_evaluate_is_reproducible(quick_report):

@@ -6,6 +6,7 @@ import pytest
 
 from core import AnalysisConfig, LightCurveFormatError, analyze, from_arrays, generate_sample, load_lightcurve
 from core.__main__ import main
+from tests.conftest import REPO_ROOT
 
 
 def _matched(truth_events, found, kind, slack=0.01):
@@ -121,27 +122,29 @@ def test_real_planet_periods_are_found_within_one_percent(real_data_dir, name):
     assert result.transits[0].period == pytest.approx(PLANETS[name], rel=0.01)
 
 
-# Manifest flares at or above this peak significance must be found. On the K2 star 9 of
-# the 12 labels are thruster-roll humps (flat once the roll is corrected), so there only the
-# big ones count.
-FLARE_STARS = {
-    "kplr010002792-2009259160929_llc.fits": 10,
-    "kplr010002792-2010174085026_llc.fits": 10,
-    "ktwo211117077-c04_llc.fits": 20,
-    "tess2018206045859-s0001-0000000358108509-0120-s_lc.fits": 5,
-}
+FLARE_STARS = ("kplr010002792-2009259160929_llc.fits", "kplr010002792-2010174085026_llc.fits",
+               "ktwo211117077-c04_llc.fits", "tess2018206045859-s0001-0000000358108509-0120-s_lc.fits")
+LABELS = json.loads((REPO_ROOT / "data" / "labels" / "flares_by_eye.json").read_text())["files"]
 
 
-@pytest.mark.parametrize("name", sorted(FLARE_STARS))
-def test_flare_stars_have_no_transit_and_their_big_flares_are_found(real_data_dir, real_manifest, name):
+@pytest.mark.parametrize("name", FLARE_STARS)
+def test_flare_stars_have_no_transit_and_their_confirmed_flares_are_found(real_data_dir, real_manifest, name):
+    """Every flare MANIFEST.json confirms is found, but those our by-eye labels show are something else
+    (data/labels/README.md), which must not be called flares."""
     result = analyze(load_lightcurve(real_data_dir / name))
     assert result.transits == [], "rotation or noise called a planet"
     flares = [e for e in result.events if e.kind == "flare"]
     cadence = np.median(np.diff(result.time))
-    big = [f for f in real_manifest[name]["ground_truth"]["flares"] if f["peak_sigma"] >= FLARE_STARS[name]]
-    assert big
-    for truth in big:
-        assert any(f.t_start - cadence <= truth["t_peak"] <= f.t_end + cadence for f in flares), truth
+    not_flares = [float(t) for t in LABELS[name].get("notes", {})]
+
+    def reported(t_peak):
+        return any(f.t_start - cadence <= t_peak <= f.t_end + cadence for f in flares)
+
+    confirmed = real_manifest[name]["ground_truth"]["flares"]
+    assert confirmed
+    for truth in confirmed:
+        relabelled = any(abs(truth["t_peak"] - t) < 2 * cadence for t in not_flares)
+        assert reported(truth["t_peak"]) != relabelled, truth
 
 
 def test_cli_prints_json_and_exits_zero(tmp_path, capsys):
@@ -282,14 +285,13 @@ def test_dips_made_by_flare_tails_are_not_a_planet_and_the_flares_are_found():
     """Seeded evaluation star (seed 2, TESS-inj-24): two bright flares 22.45 d apart on a
     spotted, red-noise star. Their faint tails lifted the transit trend, the hours before each
     flare looked like a dip, and an 11.2-day "planet" hid both flares; its injected planet is
-    at SNR 4, too faint to find."""
+    at SNR 4, too faint to find. (With the flares fitted by their template, their tails are
+    masked whole and the dips no longer appear; `dips_before_flares` still guards the rest.)"""
     from core.evaluation.cases import TESS_STAR, synthetic_case
 
     case = synthetic_case(24, 2, TESS_STAR)
     result = analyze(case.lc)
     assert result.transits == []
-    refused = [r for r in result.meta["transit_candidates_rejected"] if "flare starts" in r["reason"]]
-    assert any(abs(r["period"] / 11.23 - 1) < 0.01 for r in refused)
     flares = [e.t_peak for e in result.events if e.kind == "flare"]
     for peak in (1327.978, 1350.427):
         assert min(abs(np.array(flares) - peak)) < 0.01
@@ -323,3 +325,20 @@ def test_a_candidate_whose_remeasured_snr_is_below_the_threshold_is_refused(rng)
     assert [round(c.period, 2) for c in kept] == [3.1] and kept[0].snr > 7.0
     kept, _, rejected = _remeasure(t, flux, usable, [candidate], [], min_snr=kept[0].snr + 1.0)
     assert kept == [] and "once re-measured" in rejected[0]["reason"]
+
+
+def test_a_one_hour_planet_on_the_k2_flare_star_is_found_though_each_transit_is_two_exposures(real_data_dir):
+    """Issue 16: a 1-h, ~2.5-ppt planet with 61 transits at 30-min cadence on the K2 star came out as ~40
+    outliers and no candidate. Each transit is one or two exposures, each shaped like a glitch."""
+    from core.lightcurve import from_arrays
+    from core.prepare import prepare
+    from core.synthetic.signals import a_rs_from_duration, transit_dip
+
+    lc = prepare(load_lightcurve(real_data_dir / "ktwo211117077-c04_llc.fits"))
+    period, duration = 1.1573, 1.0 / 24.0
+    dip = transit_dip(lc.time, period, 2230.0, 0.045, a_rs_from_duration(period, 0.045, duration, 0.2), 0.2,
+                      0.4, 0.25, lc.cadence_days, 30)
+    planet = from_arrays(lc.time, lc.flux * (1 - dip), lc.flux_err, None, dict(lc.meta),
+                         centroid_col=lc.centroid_col, centroid_row=lc.centroid_row)
+    result = analyze(planet)
+    assert [round(c.period, 3) for c in result.transits] == [1.157]

@@ -1,0 +1,138 @@
+"""Short excursions from the trend, each named by its shape: flares and glitches (outliers).
+
+Candidates, strongest first, are fitted with every shape (`core.detect.shapes`) on
+the flux with the flares found so far subtracted, so a flare on another flare's tail
+is fitted as its own part. Two things guard the flares against what a star's own
+systematics fake:
+
+- on K2, the upside-down curve. Flares only go up; the roll-corrected flux's
+  residual jumps and ramps go both ways. The strongest "flare" the inverted curve
+  shows (away from dips deeper than INVERTED_MAX_DEPTH: transits and eclipses, not
+  roll residuals) is what this star's systematics can fake, and a flare must be at
+  least that significant. (Kepler and TESS curves have no such systematics; there a
+  deep eclipse or a gap ramp turned upside down would only cost real flares.)
+- a step that is a long flare. A big flare decays for longer than the fitting
+  window and looks like a step there; it is looked at again over a longer window,
+  on the flux divided by the star's own rotation when the star rotates fast (the
+  decay then stands out from the spots), and kept only if it decays back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.detect.flares import MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, flare_events, is_flare
+from core.detect.outliers import glitch_event, is_glitch, max_glitch_cadences
+from core.detect.shapes import fit_shapes
+from core.result import Event
+from core.stats import cadence_days
+
+INVERTED_MAX_DEPTH = 0.02  # dips deeper than this (relative) are transits or eclipses, not roll systematics
+GLITCH_CANDIDATE_SIGMA = 4.0  # any local extremum this far from the trend is a glitch candidate
+LONG_FLARE_SIGNIFICANCE = 20.0  # a step this significant ...
+LONG_FLARE_SHARE = 0.7  # ... that the template explains nearly as well is looked at again
+LONG_FLARE_AFTER_DAYS = 0.6  # over this long after its peak
+SAME_FLARE_CADENCES = 2  # candidates this close to a flare's peak are that flare
+
+
+@dataclass(frozen=True)
+class Excursions:
+    """Flares and glitches found, with the points each covers."""
+
+    flares: list[Event]
+    flare_mask: np.ndarray
+    glitches: list[Event]
+    glitch_mask: np.ndarray
+
+
+def find_excursions(
+    time: np.ndarray, flux: np.ndarray, residual: np.ndarray, sigma: float, usable: np.ndarray, *,
+    flare_sigma: float = 3.0, outlier_sigma: float = 5.0, flares: bool = True, glitches: bool = True,
+    rotation_flux: np.ndarray | None = None, star: dict | None = None,
+) -> Excursions:
+    """Flares and glitches among the candidates of `residual` (flux over a short trend, minus 1; noise `sigma`).
+
+    Points not `usable` (known transit windows) are never candidates. `rotation_flux`
+    is the flux divided by the star's rotation model, when the star rotates fast;
+    `star` (mission, teff, radius) turns equivalent durations into energies.
+    """
+    n = time.size
+    if n < 3 or not (np.isfinite(sigma) and sigma > 0) or not (flares or glitches):
+        return Excursions([], np.zeros(n, dtype=bool), [], np.zeros(n, dtype=bool))
+    floor = MIN_SIGNIFICANCE
+    if flares and (star or {}).get("mission") == "K2":  # what the roll systematics fake, upside down
+        shallow = usable & (residual > -INVERTED_MAX_DEPTH)
+        inverted, _ = _look(time, 2.0 - flux, -residual, sigma, shallow, flare_sigma, outlier_sigma, floor,
+                            flares=True, glitches=False, rotation_flux=None if rotation_flux is None else 2.0 - rotation_flux)
+        floor = max([floor] + [f.significance for f in inverted])
+    found, outliers = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, floor, flares=flares,
+                            glitches=glitches, rotation_flux=rotation_flux)
+    flare_list = flare_events(found, time, star)
+    return Excursions(flare_list, _covered(time, flare_list), outliers, _covered(time, outliers))
+
+
+def _look(
+    time: np.ndarray, flux: np.ndarray, residual: np.ndarray, sigma: float, usable: np.ndarray, flare_sigma: float,
+    outlier_sigma: float, floor: float, *, flares: bool, glitches: bool, rotation_flux: np.ndarray | None,
+) -> tuple[list[FoundFlare], list[Event]]:
+    """Each candidate, strongest first, fitted on the flux less the flares already found: a flare, a glitch or neither."""
+    cadence = cadence_days(time)
+    found: list[FoundFlare] = []
+    outliers: list[Event] = []
+    model = np.zeros(time.size)
+    taken = ~np.asarray(usable, dtype=bool)
+    for peak in _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flares, glitches):
+        if taken[peak]:
+            continue
+        sign = 1 if residual[peak] > 0 else -1
+        fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch_cadences(cadence, sign),
+                         usable=usable)
+        if flares and sign > 0:
+            fit = _long_flare(time, flux - model, sigma, fit, cadence, rotation_flux, model, usable)
+            if is_flare(fit, floor, cadence):
+                flare = FoundFlare.from_fit(time, fit, sigma, cadence, usable)
+                found.append(flare)
+                model += flare.model(time, cadence)
+                # Its own peak is done; elsewhere on it, flux less the template may hold another flare.
+                taken[max(fit.peak - SAME_FLARE_CADENCES, 0):fit.peak + SAME_FLARE_CADENCES + 1] = True
+                continue
+        if glitches and is_glitch(fit, sigma, outlier_sigma):
+            outliers.append(glitch_event(time, fit, sigma))
+            start, stop, _ = fit.params["glitch"]
+            taken[start:stop] = True
+    return found, sorted(outliers, key=lambda e: e.t_start)
+
+
+def _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flares, glitches) -> list[int]:
+    """Flare and glitch candidates, the furthest from the trend first."""
+    peaks: set[int] = set()
+    if flares:
+        peaks |= set(candidate_peaks(time, flux, residual, sigma, cadence, threshold=flare_sigma,
+                                     usable=usable).tolist())
+    if glitches:
+        z = np.where(usable, residual / sigma, 0.0)
+        extreme = np.abs(z[1:-1]) > GLITCH_CANDIDATE_SIGMA
+        local = ((z[1:-1] >= z[:-2]) & (z[1:-1] >= z[2:])) | ((z[1:-1] <= z[:-2]) & (z[1:-1] <= z[2:]))
+        peaks |= set((np.flatnonzero(extreme & local) + 1).tolist())
+        peaks |= {i for i in (0, time.size - 1) if abs(z[i]) > GLITCH_CANDIDATE_SIGMA}
+    return sorted(peaks, key=lambda i: -abs(residual[i]))
+
+
+def _long_flare(time, flux, sigma, fit, cadence, rotation_flux, model, usable):
+    """A step that the template explains nearly as well, looked at again over a longer window (see the module doc)."""
+    if not (fit.best == "step" and fit.gains["step"] >= LONG_FLARE_SIGNIFICANCE**2
+            and fit.gains.get("flare", -np.inf) >= LONG_FLARE_SHARE * fit.gains["step"]):
+        return fit
+    basis = flux if rotation_flux is None else rotation_flux - model
+    longer = fit_shapes(time, basis, sigma, fit.peak, cadence, +1, max_glitch_cadences(cadence),
+                        after=LONG_FLARE_AFTER_DAYS, usable=usable)
+    return longer if longer.best == "flare" else fit
+
+
+def _covered(time: np.ndarray, events: list[Event]) -> np.ndarray:
+    """True on the points of every event's span."""
+    mask = np.zeros(time.size, dtype=bool)
+    for event in events:
+        mask[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
+    return mask

@@ -1,0 +1,213 @@
+"""Name a short excursion by its shape: a flare, a glitch, a step or a smooth bump.
+
+A run of points above a trend is not yet a flare. On a spotted star's flank, at a
+K2 roll reset or a gap edge, a trend that lags the star leaves runs of high points
+that rise no faster than their neighbours. So around a candidate the flux itself is
+fitted with a local quadratic alone and with each shape added:
+
+- flare: the Davenport (2014) template averaged over each exposure (impulsive rise,
+  then decay), its peak time and FWHM on a grid;
+- bump: a symmetric Gaussian, for smooth brightenings that are not flares;
+- glitch: a flat-topped box of 1 to a few cadences with sharp edges (either sign);
+- step: the level moves to a new one within a few cadences and stays (a pointing
+  change, a gap edge; over several cadences, a transit's or an eclipse's egress);
+- recovery: the flux was low until just before the rise (a transit's or an eclipse's egress);
+- dip: a drop wider than a glitch (up to DIP_CADENCES), as a short transit is.
+
+Each shape has one linear amplitude, so for every grid point its chi^2 gain over the
+quadratic is a projection: all of them are computed at once. The gains are counted
+against the scatter the best shape leaves (never less than the curve's noise), so a
+stretch of flux that no shape explains well, like a K2 sawtooth, counts for less.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.flare_model import flare_binned
+from core.stats import robust_std
+
+HALF_WINDOW_DAYS = 0.2  # flux within this of the candidate is fitted; short enough for a quadratic to follow spots
+BASELINE_DEGREE = 2
+# The shortest flare fitted: a cadence, and no more than 4 minutes (at 30-min cadence a flare that short
+# leaves a tail of ~10% of its peak in the next exposure; anything shorter is a one-point spike).
+SHORTEST_FWHM_DAYS = 4.0 / 1440.0
+MAX_FWHM_DAYS = 0.1
+N_FWHM = 12  # coarse FWHM grid, geometric; the best one is refined on a grid N_FWHM_FINE times finer
+N_FWHM_FINE = 7
+PEAK_STEP_CADENCES = 0.25  # the flare's peak time is tried at this step, from a cadence before the highest point
+N_BUMP_WIDTHS = 8
+BUMP_SHIFTS = (-0.5, -0.25, 0.0, 0.25, 0.5)  # bump centres tried, in bump widths (at least a cadence) from the peak
+MAX_TAIL_GAP_CADENCES = 2.5  # the exposure after a peak may follow one missing cadence
+DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glitch
+STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
+STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
+MIN_POINTS = 2 * BASELINE_DEGREE + 4
+
+
+@dataclass(frozen=True)
+class ShapeFit:
+    """The chi^2 each shape gains over the local quadratic around one candidate, and its best parameters.
+
+    `params[shape]` ends with the amplitude (relative flux); flare: (t_peak, fwhm,
+    amplitude, amplitude error); bump: (centre, width, amplitude); glitch, dip and
+    recovery: (first, stop, amplitude) as indices into the whole curve; step:
+    (index, amplitude).
+    `scale` is the scatter left by the best shape, in units of the curve's noise (>= 1).
+    `tail` is the flux above the flare fit's baseline in the exposure after the
+    highest point, as a fraction of the highest point's (nan when no flare was fitted
+    or no exposure follows within MAX_TAIL_GAP_CADENCES).
+    """
+
+    peak: int
+    gains: dict[str, float]
+    params: dict[str, tuple]
+    scale: float
+    tail: float = float("nan")
+
+    @property
+    def best(self) -> str | None:
+        return max(self.gains, key=self.gains.get) if self.gains else None
+
+    def lead(self, shape: str, over: tuple[str, ...]) -> float:
+        """How much more chi^2 `shape` gains than the best of `over` (inf when none of them was fitted)."""
+        others = [self.gains[o] for o in over if o in self.gains]
+        return self.gains.get(shape, -np.inf) - max(others, default=-np.inf)
+
+    def significance(self, shape: str) -> float:
+        return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
+
+
+def fit_shapes(
+    time: np.ndarray, flux: np.ndarray, sigma: float, peak: int, cadence: float, sign: int, max_glitch: int,
+    before: float = HALF_WINDOW_DAYS, after: float = HALF_WINDOW_DAYS, usable: np.ndarray | None = None,
+) -> ShapeFit:
+    """Fit each shape near `peak` (an upward excursion when `sign` > 0, downward when < 0).
+
+    Flares and bumps are only tried upward; glitches only in the direction of `sign`.
+    `before` and `after` bound the window in days; points not `usable` (a known
+    transit's window) are left out of the fit.
+    """
+    near = (time >= time[peak] - before) & (time <= time[peak] + after)
+    if usable is not None:
+        near &= usable
+        near[peak] = True
+    window = np.flatnonzero(near)
+    if window.size < MIN_POINTS:
+        return ShapeFit(peak, {}, {}, 1.0)
+    t, y = time[window], flux[window] / sigma
+    p = int(np.searchsorted(window, peak))
+    basis, _ = np.linalg.qr(np.vander((t - time[peak]) / max(before, after), BASELINE_DEGREE + 1, increasing=True))
+    fits, ramp = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+    if max(fits, key=lambda shape: fits[shape][0]) == "step" and ramp is not None:
+        # A step away from the candidate is the background's, not the candidate's explanation:
+        # take it into the baseline and judge the candidate on top of it.
+        basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
+        fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+    best = max(fits, key=lambda shape: fits[shape][0])
+    left = robust_std(fits[best][2])
+    scale = max(1.0, left) if np.isfinite(left) else 1.0
+    gains = {shape: fit[0] / scale**2 for shape, fit in fits.items()}
+    # Amplitudes were fitted to flux / sigma: back to relative flux (the flare's error also to the scatter left).
+    params = {shape: (*fit[1][:-1], fit[1][-1] * sigma) for shape, fit in fits.items() if shape != "flare"}
+    tail = float("nan")
+    if "flare" in fits:
+        t_peak, fwhm, amplitude, error = fits["flare"][1]
+        params["flare"] = (t_peak, fwhm, amplitude * sigma, error * sigma * scale)
+        excess = fits["flare"][2] + amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
+        if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
+            tail = float(excess[p + 1] / excess[p])
+    return ShapeFit(peak, gains, params, scale, tail)
+
+
+def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after):
+    """Each shape's (gain, params, residual) over `basis`, and the best step's column when it does not touch
+    the candidate (None when it does)."""
+    fits: dict[str, tuple] = {}
+    if sign > 0:
+        fits["flare"] = _best_flare(basis, t, y, p, cadence, after)
+        # Noise moves the highest point of a wide bump off its centre: look up to half a width either side.
+        widths = np.geomspace(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
+        grid = [(t[p] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
+        fits["bump"] = _best_column(basis, np.column_stack([np.exp(-0.5 * ((t - c) / w) ** 2) for c, w in grid]), y,
+                                    grid, +1)
+        dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
+        if dips:
+            gain, params, residual = _best_column(basis, _box_columns(t.size, dips), y, dips, -1)
+            fits["recovery"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
+    boxes = [(a, a + n) for n in range(1, max_glitch + 1) for a in range(p - n + 1, p + 1) if a >= 0 and a + n <= t.size]
+    gain, params, residual = _best_column(basis, _box_columns(t.size, boxes), y, boxes, sign)
+    if sign < 0:
+        wide = [(a, a + n) for n in range(max_glitch + 1, DIP_CADENCES + 1) for a in range(p - n + 1, p + 1)
+                if a >= 0 and a + n <= t.size]
+        if wide:
+            dip_gain, dip_params, dip_residual = _best_column(basis, _box_columns(t.size, wide), y, wide, -1)
+            fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
+                           dip_residual)
+    fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
+    steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
+    index = np.arange(t.size)
+    ramps = np.column_stack([np.clip((index - k + n) / n, 0.0, 1.0) for k, n in steps])
+    gain, params, residual = _best_column(basis, ramps, y, steps, 0)
+    fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
+    k, n = params[0], params[1]
+    away = not (k - n - 1 <= p <= k + 1)
+    return fits, (ramps[:, steps.index((k, n))] if away else None)
+
+
+def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
+    """One column per [first, stop) box: 1 inside, 0 outside."""
+    columns = np.zeros((n, len(boxes)))
+    for j, (a, b) in enumerate(boxes):
+        columns[a:b, j] = 1.0
+    return columns
+
+
+def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence: float, after: float):
+    """(gain, (t_peak, fwhm, amplitude, amplitude error), residual) of the best flare template, coarse then fine.
+
+    The peak may sit in a gap just before the highest point: a table that kept only
+    good-quality rows often lost the flare's own peak, flagged by the mission.
+    """
+    earliest = min(t[p] - cadence, t[p - 1]) if p > 0 else t[p] - cadence
+    peaks = np.arange(earliest, t[p] + 0.5 * cadence + 1e-12, PEAK_STEP_CADENCES * cadence)
+    longest = min(MAX_FWHM_DAYS, after / 3.0)
+    shortest = min(cadence, SHORTEST_FWHM_DAYS, longest)
+    coarse = np.geomspace(shortest, longest, N_FWHM)
+    gain, (t_peak, fwhm, _, _), _ = _flare_grid(basis, t, y, peaks, coarse, cadence)
+    step = (longest / shortest) ** (1.0 / (N_FWHM - 1))
+    fine = fwhm * step ** np.linspace(-0.5, 0.5, N_FWHM_FINE)
+    near = t_peak + PEAK_STEP_CADENCES * cadence * np.linspace(-0.5, 0.5, 5)
+    refined = _flare_grid(basis, t, y, near, fine, cadence)
+    return refined if refined[0] >= gain else _flare_grid(basis, t, y, [t_peak], [fwhm], cadence)
+
+
+def _flare_grid(basis, t, y, peaks, fwhms, cadence):
+    grid = [(tp, fw) for fw in fwhms for tp in peaks]
+    t_peaks, widths = np.array(grid).T
+    columns = flare_binned(t[:, None], t_peaks[None, :], widths[None, :], 1.0, cadence)
+    gain, params, residual, error = _best_column(basis, columns, y, grid, +1, with_error=True)
+    return gain, (*params, error), residual
+
+
+def _best_column(basis: np.ndarray, columns: np.ndarray, y: np.ndarray, grid: list, sign: int,
+                 with_error: bool = False):
+    """The column of `columns` that, added to the orthonormal `basis`, lowers chi^2 of `y` the most.
+
+    Returns (gain, (*grid point, amplitude), residual[, amplitude error]); amplitudes
+    of the wrong sign (when `sign` is not 0) are not allowed.
+    """
+    projected = columns - basis @ (basis.T @ columns)
+    target = y - basis @ (basis.T @ y)
+    norm = np.einsum("ij,ij->j", projected, projected)
+    fitted = norm > 1e-12
+    amplitude = np.where(fitted, projected.T @ target / np.where(fitted, norm, 1.0), 0.0)
+    gain = np.where(fitted, amplitude**2 * norm, -np.inf)
+    if sign:
+        gain = np.where(np.sign(amplitude) == sign, gain, -np.inf)
+    j = int(np.argmax(gain))
+    out = (float(gain[j]), (*grid[j], float(amplitude[j])), target - projected[:, j] * amplitude[j])
+    if with_error:
+        return (*out, float(1.0 / np.sqrt(norm[j])) if fitted[j] else float("inf"))
+    return out
