@@ -7,6 +7,10 @@ oscillation, so the first look calls flares and outliers there; once the event i
 known, each flare or outlier it overlaps is judged again on the flux with the
 event's fitted model subtracted, against its own neighbours, and kept only if it
 still stands out: a flare on top of a brightening does, the edge of a dip does not.
+A flare or outlier between a step's last point before and first point after is the
+jump itself. An oscillation on which two or more flares still stand out is a train
+of flares (a flare star's flares a few hours apart), not a burst: it is dropped and
+the flares kept.
 """
 from __future__ import annotations
 

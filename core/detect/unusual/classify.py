@@ -11,6 +11,9 @@ fitted without it (and without the other excursions), is fitted with each shape
   other drop is a `dip`, its asymmetry saying fast in and slow out or the reverse;
 - a rise is a `brightening`.
 
+A dip or brightening whose fast side falls in a hole in the data is not reported:
+a level change across the hole (the instrument moved) explains it as well.
+
 A jump from the step search is a `step` only if a step fits the flux around it
 better than a dip or a brightening does: the edges of both jump too.
 """

@@ -30,6 +30,7 @@ STEP_SIGMA = 7.0
 LASTING_SHARE = 0.6  # of the jump still there with the longer lines
 MIN_COVERAGE = 0.5
 GAP_GUARD_BINS = 1
+HOLE_CADENCES = 1.5  # points this far apart, or more, have a hole between them
 SPLIT_POINTS = 5  # points on each side that place a step between two cadences
 REFINE_FACTOR = 2  # the step is placed where lines this many times shorter see the largest jump  # empty bins this close to the boundary make it a gap, not a step
 
@@ -73,6 +74,8 @@ def find_steps(grid: Grid, sigma_white: float, bridge_days: float = 0.0) -> list
             continue
         level = short.level[index]
         before, after = _split(grid, grid.start + index * grid.width, np.sign(j), max(half // 2, 2) * grid.width)
+        if after - before > bridge_days + HOLE_CADENCES * grid.cadence:
+            continue  # the flux changed across a hole in the data
         steps.append(Step(0.5 * (before + after), before, after, float(j / level), float(abs(snr[peak])),
                           float(level)))
     return steps
