@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import core
+from core.result import EVENT_KINDS
 from dashapp.api.analyze_request import ANALYZE_FORM
 from dashapp.api.model_request import PUBLISH_BODY
 from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
@@ -46,7 +47,7 @@ _SCHEMAS = {
             "transits": {"type": "array", "items": {"type": "object", "properties": {
                 k: {"type": ["number", "null"]} for k in ("period", "t0", "duration", "depth", "snr", "sde")}}},
             "events": {"type": "array", "items": {"type": "object", "properties": {
-                "kind": {"enum": ["transit", "flare", "outlier", "anomaly"]},
+                "kind": {"enum": list(EVENT_KINDS)},
                 **{k: {"type": ["number", "null"]} for k in ("t_start", "t_end", "t_peak", "amplitude", "snr",
                                                               "score")}}}},
             "timings": {"type": "object", "additionalProperties": {"type": "number"}},
