@@ -6,6 +6,8 @@ answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
+import shutil
+
 import tempfile
 from pathlib import Path
 
@@ -113,8 +115,12 @@ def train_uploaded_models() -> tuple[Response, int]:
     with owner_of_new_work() as (owner, issued):
         svc.training.check_room(owner)
         directory = stage_uploads(uploads)
-        job_id = svc.jobs.training.submit("train-files", files_work(svc.training, owner, directory, params),
-                                          owner=owner.owner)
+        try:
+            job_id = svc.jobs.training.submit("train-files", files_work(svc.training, owner, directory, params),
+                                              owner=owner.owner)
+        except Exception:  # a full or unreachable queue: the job that would remove the folder never runs
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
     return _accepted(job_id, issued)
 
 

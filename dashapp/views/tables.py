@@ -14,7 +14,7 @@ _HEADERS = {
     "snr": "SNR", "score": "Score", "period": "Period (d)", "t0": "T0", "duration": "Duration (d)",
     "depth": "Depth", "sde": "SDE", "n_transits": "Transits seen", "depth_err": "Depth error",
     "odd_even_sigma": "Odd/even (sigma)", "flags": "Flags", "equivalent_duration": "Equiv. duration (s)",
-    "min_period": "Min. period (d)", "asymmetry": "Asymmetry", "jump": "Jump",
+    "confidence": "Confidence", "min_period": "Min. period (d)", "asymmetry": "Asymmetry", "jump": "Jump",
 }
 # Kind names contain each other ("transit" in "single_transit"): the kind filter matches whole names first.
 _KIND_FILTER = {"filterOptions": ["equals", "contains", "notEqual"], "defaultOption": "equals"}
@@ -49,6 +49,13 @@ def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def events_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
     frame = result.events_frame()
     return rows(frame), column_defs(frame)
+
+
+def confidence_filter(min_confidence: float) -> dict[str, Any]:
+    """The events grid's filter model that hides events below `min_confidence` (none at 0)."""
+    if not min_confidence:
+        return {}
+    return {"confidence": {"filterType": "number", "type": "greaterThanOrEqual", "filter": float(min_confidence)}}
 
 
 def transits_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
