@@ -11,8 +11,9 @@ fitted without it (and without the other excursions), is fitted with each shape
   other drop is a `dip`, its asymmetry saying fast in and slow out or the reverse;
 - a rise is a `brightening`.
 
-A dip or brightening whose fast side falls in a hole in the data is not reported:
-a level change across the hole (the instrument moved) explains it as well.
+An excursion narrower than MIN_FWHM_DAYS is not reported (a glitch or a flare),
+nor a dip or brightening whose fast side falls in a hole in the data: a level
+change across the hole (the instrument moved) explains it as well.
 
 A jump from the step search is a `step` only if a step fits the flux around it
 better than a dip or a brightening does: the edges of both jump too.
@@ -38,6 +39,9 @@ TRANSIT_TIE = 4.0  # a trapezoid this much better (chi-square over the reduced c
 STEP_MARGIN = 9.0  # a step must beat a dip or brightening by this much (same units)
 STEP_WINDOW_DAYS = 1.0  # on each side of a jump
 MAX_FIT_BINS = 400
+# Half the shortest box searched: anything shorter is a glitch or a flare, which have their own detectors
+# (a glitch of a few 2-min cadences the outlier detector lets pass is not a transit).
+MIN_FWHM_DAYS = 0.5 / 24.0
 HOLE_SHARE = 0.3  # this share of empty bins (and at least one) on an event's fast side makes it unseen
 SHOULDER_SHARE = 0.3  # of a stronger overlapping excursion's SNR, under which a candidate is its shoulder
 
@@ -121,7 +125,7 @@ def name_excursion(grid: Grid, group: list[Candidate], others: np.ndarray, sigma
         return None
     scale = _reduced_chi2(fits, time.size)
     kind, fit = _kind(fits, best.sign, scale, UNRESOLVED_BINS * float(np.median(np.diff(time))))
-    if fit.family in ("gaussian", "cosine") and _fast_side_unseen(grid, fit):
+    if fit.fwhm < MIN_FWHM_DAYS or (fit.family in ("gaussian", "cosine") and _fast_side_unseen(grid, fit)):
         return None
     t0, t1 = fit.span
     t0, t1 = max(t0, start), min(t1, end)
