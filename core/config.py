@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from core.errors import ConfigError
 
-DETECTORS = ("transits", "flares", "outliers", "anomaly")
+DETECTORS = ("transits", "flares", "outliers", "unusual", "anomaly")
 MAX_UINT32 = 2**32 - 1
 
 

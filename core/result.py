@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-EVENT_KINDS = ("transit", "flare", "outlier", "anomaly")
-# Per-point label codes (AnalysisResult.labels); 0 is "nothing found here".
-LABEL_NAMES = ("normal", "transit", "flare", "outlier", "anomaly", "masked")
+EVENT_KINDS = ("transit", "flare", "outlier", "single_transit", "dip", "brightening", "step", "oscillation", "anomaly")
+# Per-point label codes (AnalysisResult.labels); 0 is "nothing found here". New kinds go at the end: codes are kept.
+LABEL_NAMES = ("normal", "transit", "flare", "outlier", "anomaly", "masked", "single_transit", "dip", "brightening",
+               "step", "oscillation")
 LABEL_CODES = {name: code for code, name in enumerate(LABEL_NAMES)}
 
 

@@ -3,7 +3,9 @@
 prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
 short trend) -> trend for the search (transit-preserving, flares and outliers
 masked) -> search and re-measure (BLS, then each candidate on a trend refitted
-around it) -> anomalies (IF + LOF where nothing else explains the data) -> result.
+around it) -> unusual events (single transits, dips, brightenings, steps,
+oscillation bursts; the flares and outliers they explain dropped) -> anomalies
+(IF + LOF where nothing else explains the data) -> result.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from core.pipeline.prepared import prepare_curve
 from core.pipeline.progress import ProgressCallback, StageClock, forward_only
 from core.pipeline.search import TransitFindings, search_and_remeasure
 from core.pipeline.search_trend import trend_for_search
+from core.pipeline.unusual import UnusualFindings, find_unusual_events
 from core.result import AnalysisResult
 
 
@@ -26,7 +29,7 @@ def analyze(
     progress: ProgressCallback | None = None,
     model: AnomalyEnsemble | None = None,
 ) -> AnalysisResult:
-    """Find transits, flares, outliers and anomalies in `lc`.
+    """Find transits, flares, outliers, unusual events and anomalies in `lc`.
 
     `model` is a fitted AnomalyEnsemble (e.g. from the model registry); without
     one the ensemble is fitted on this curve's own windows, as the seed app did.
@@ -54,11 +57,19 @@ def analyze(
         found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
 
+    unusual = UnusualFindings.none(found.final.look)
+    if "unusual" in config.detectors:
+        report(0.78, "Looking for single transits, dips, brightenings, steps and oscillations")
+        unusual = find_unusual_events(curve.time, curve.flux, found.final.look, found.transits,
+                                      curve.rotation_period, config, curve.lc.meta.get("mission"))
+        clock.lap("unusual")
+
     anomalies = AnomalyFindings.none(curve.time.size)
     if "anomaly" in config.detectors and curve.time.size >= config.window_size:
         report(0.8, "Scoring windows with the Isolation Forest + LOF ensemble")
-        anomalies = find_anomalies(curve.time, curve.flux, found.final.look, found.in_transit, config, model)
+        explained = found.in_transit | unusual.mask
+        anomalies = find_anomalies(curve.time, curve.flux, unusual.look, explained, config, model)
         clock.lap("anomaly")
 
     report(1.0, "Done")
-    return assemble_result(lc, curve, trend, found, anomalies, config, clock.timings())
+    return assemble_result(lc, curve, trend, found, unusual, anomalies, config, clock.timings())

@@ -12,17 +12,18 @@ from core.pipeline.anomalies import AnomalyFindings
 from core.pipeline.prepared import PreparedCurve
 from core.pipeline.search import TransitFindings
 from core.pipeline.search_trend import SearchTrend
+from core.pipeline.unusual import UnusualFindings
 from core.result import LABEL_CODES, AnalysisResult
 from core.stats import cdpp_ppm, find_segments, point_to_point_std
 
 
 def assemble_result(
-    lc: LightCurve, curve: PreparedCurve, trend: SearchTrend, found: TransitFindings, anomalies: AnomalyFindings,
-    config: AnalysisConfig, timings: dict[str, float],
+    lc: LightCurve, curve: PreparedCurve, trend: SearchTrend, found: TransitFindings, unusual: UnusualFindings,
+    anomalies: AnomalyFindings, config: AnalysisConfig, timings: dict[str, float],
 ) -> AnalysisResult:
-    """The AnalysisResult of `lc`, from what every stage found."""
-    look = found.final.look
-    events = sorted(with_confidence(found.events + look.flares + look.outliers + anomalies.events,
+    """The AnalysisResult of `lc`, from what every stage found (flares and outliers as the unusual stage left them)."""
+    look = unusual.look
+    events = sorted(with_confidence(found.events + look.flares + look.outliers + unusual.events + anomalies.events,
                                     curve.lc.cadence_days), key=lambda e: e.t_start)
     return AnalysisResult(
         n_points=len(lc),
@@ -33,7 +34,7 @@ def assemble_result(
         flux=curve.flux,
         trend=found.final.trend,
         detrended=found.final.detrended,
-        labels=_labels(found, anomalies),
+        labels=_labels(found, unusual, anomalies),
         periodogram=found.periodogram,
         anomaly_scores=anomalies.scores,
         timings=timings,
@@ -42,11 +43,14 @@ def assemble_result(
     )
 
 
-def _labels(found: TransitFindings, anomalies: AnomalyFindings) -> np.ndarray:
-    """One code per point (LABEL_CODES); a flare or outlier wins over a transit, which wins over an anomaly."""
-    look = found.final.look
+def _labels(found: TransitFindings, unusual: UnusualFindings, anomalies: AnomalyFindings) -> np.ndarray:
+    """One code per point (LABEL_CODES); a flare or outlier wins over a transit, which wins over an unusual
+    event, which wins over an anomaly."""
+    look = unusual.look
     labels = np.zeros(look.residual.size, dtype=np.int8)
     labels[anomalies.mask] = LABEL_CODES["anomaly"]
+    for kind, mask in unusual.masks.items():
+        labels[mask] = LABEL_CODES[kind]
     labels[found.in_transit] = LABEL_CODES["transit"]
     labels[look.flare_mask] = LABEL_CODES["flare"]
     labels[look.outlier_mask] = LABEL_CODES["outlier"]

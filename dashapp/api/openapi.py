@@ -10,6 +10,7 @@ from typing import Any
 
 import core
 from core.batch.summary import SUMMARY_COLUMNS
+from core.result import EVENT_KINDS
 from dashapp.api.analyze_request import ANALYZE_FORM
 from dashapp.api.batch_request import BATCH_FORM
 from dashapp.api.completeness_request import COMPLETENESS_FORM
@@ -50,7 +51,7 @@ _SCHEMAS = {
             "transits": {"type": "array", "items": {"type": "object", "properties": {
                 k: {"type": ["number", "null"]} for k in ("period", "t0", "duration", "depth", "snr", "sde")}}},
             "events": {"type": "array", "items": {"type": "object", "properties": {
-                "kind": {"enum": ["transit", "flare", "outlier", "anomaly"]},
+                "kind": {"enum": list(EVENT_KINDS)},
                 **{k: {"type": ["number", "null"]} for k in ("t_start", "t_end", "t_peak", "amplitude", "snr",
                                                               "score")}}}},
             "timings": {"type": "object", "additionalProperties": {"type": "number"}},

@@ -28,6 +28,11 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "transit": {"color": "#1f77b4", "symbol": "triangle-down"},
     "flare": {"color": "#ff7f0e", "symbol": "star"},
     "outlier": {"color": "#9467bd", "symbol": "x"},
+    "single_transit": {"color": "#17becf", "symbol": "triangle-down-open"},
+    "dip": {"color": "#8c564b", "symbol": "diamond"},
+    "brightening": {"color": "#bcbd22", "symbol": "triangle-up"},
+    "step": {"color": "#7f7f7f", "symbol": "square"},
+    "oscillation": {"color": "#e377c2", "symbol": "hexagon"},
     "anomaly": {"color": "#d62728", "symbol": "circle-open"},
 }
 FLUX_COLOR = "#5f6b7a"

@@ -14,8 +14,10 @@ _HEADERS = {
     "snr": "SNR", "score": "Score", "period": "Period (d)", "t0": "T0", "duration": "Duration (d)",
     "depth": "Depth", "sde": "SDE", "n_transits": "Transits seen", "depth_err": "Depth error",
     "odd_even_sigma": "Odd/even (sigma)", "flags": "Flags", "equivalent_duration": "Equiv. duration (s)",
-    "confidence": "Confidence",
+    "confidence": "Confidence", "min_period": "Min. period (d)", "asymmetry": "Asymmetry", "jump": "Jump",
 }
+# Kind names contain each other ("transit" in "single_transit"): the kind filter matches whole names first.
+_KIND_FILTER = {"filterOptions": ["equals", "contains", "notEqual"], "defaultOption": "equals"}
 DEFAULT_COL_DEF = {"sortable": True, "filter": True, "resizable": True, "floatingFilter": True, "minWidth": 90}
 
 
@@ -28,6 +30,7 @@ def column_defs(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "field": column,
             "headerName": _HEADERS.get(column, column.replace("_", " ").capitalize()),
             "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter",
+            **({"filterParams": _KIND_FILTER} if column == "kind" else {}),
             **({"valueFormatter": {"function": "params.value == null ? '' : d3.format('.6~g')(params.value)"}} if numeric else {}),
         })
     return defs

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.result import EVENT_KINDS, LABEL_CODES, Event
 from dashapp.views import figures
 from tests.dashapp.builders import make_lightcurve, make_result
 
@@ -100,3 +101,17 @@ def test_placeholder_is_the_empty_figure_and_a_fresh_copy_each_time():
     assert first["layout"]["annotations"][0]["text"] == "Detrended flux"
     first["layout"]["annotations"][0]["text"] = "edited"
     assert figures.placeholder("Detrended flux")["layout"]["annotations"][0]["text"] == "Detrended flux"
+
+
+def test_every_event_kind_has_its_own_colour_and_marker():
+    styles = [figures.KIND_STYLE[kind] for kind in EVENT_KINDS]
+    assert len({s["color"] for s in styles}) == len(EVENT_KINDS)
+    assert len({s["symbol"] for s in styles}) == len(EVENT_KINDS)
+
+
+def test_unusual_events_get_a_trace_of_their_kind():
+    result = make_result()
+    result.labels[3000:3050] = LABEL_CODES["dip"]
+    result.events.append(Event("dip", result.time[3000], result.time[3049], result.time[3010], -0.02, 30.0, 30.0))
+    dip = next(t for t in figures.lightcurve_figure(result).data if t.name == "dip")
+    assert len(dip.x) == 50 and dip.marker.color == figures.KIND_STYLE["dip"]["color"]

@@ -23,3 +23,9 @@ def test_summary_says_when_a_k2_curve_was_roll_corrected():
     result.meta["k2_roll_correction"] = {"applied": True, "windows": 47, "noise_before_ppm": 575.8,
                                          "noise_after_ppm": 450.8}
     assert "K2 roll corrected (self-flat-fielding in 47 windows): noise 576 -> 451 ppm" in summary_text(result)
+
+
+def test_the_kind_filter_matches_whole_kind_names_first():
+    kind = next(c for c in build_views(make_result()).events_columns if c["field"] == "kind")
+    # a 'contains' filter for "transit" would also keep every single_transit
+    assert kind["filter"] == "agTextColumnFilter" and kind["filterParams"]["defaultOption"] == "equals"
