@@ -3,7 +3,9 @@
 prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
 short trend) -> trend for the search (transit-preserving, flares and outliers
 masked) -> search and re-measure (BLS, then each candidate on a trend refitted
-around it) -> anomalies (IF + LOF where nothing else explains the data) -> result.
+around it) -> vetting (each candidate measured and judged: planet candidate,
+eclipsing binary or false alarm) -> anomalies (IF + LOF where nothing else
+explains the data) -> result.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from core.pipeline.prepared import prepare_curve
 from core.pipeline.progress import ProgressCallback, StageClock, forward_only
 from core.pipeline.search import TransitFindings, search_and_remeasure
 from core.pipeline.search_trend import trend_for_search
+from core.pipeline.vet import vet_transits
 from core.result import AnalysisResult
 
 
@@ -53,6 +56,9 @@ def analyze(
         report(0.4, "Searching for periodic transits (BLS)")
         found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
+        report(0.75, "Vetting the transit candidates")
+        found = vet_transits(curve, found, config)
+        clock.lap("vetting")
 
     anomalies = AnomalyFindings.none(curve.time.size)
     if "anomaly" in config.detectors and curve.time.size >= config.window_size:

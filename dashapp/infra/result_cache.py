@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from dataclasses import fields
 from typing import Any, Callable
 
 import numpy as np
@@ -18,7 +17,7 @@ from core.config import AnalysisConfig
 from core.result import AnalysisResult, Event, Periodogram, TransitCandidate
 
 _EVENT_FIELDS = ("kind", "t_start", "t_end", "t_peak", "amplitude", "snr", "score")
-_RESULT_FORMAT = 2  # 2: results carry flux_uncorrected (K2 roll correction)
+_RESULT_FORMAT = 3  # 2: results carry flux_uncorrected (K2 roll correction); 3: transits carry their vetting
 
 
 def result_key(curve_hash: str, config: AnalysisConfig) -> str:
@@ -56,7 +55,7 @@ def result_from_npz(data: bytes) -> AnalysisResult:
         return AnalysisResult(
             n_points=int(doc["n_points"]),
             meta=doc["meta"],
-            transits=[_transit(t) for t in doc["transits"]],
+            transits=[TransitCandidate.from_dict(t) for t in doc["transits"]],
             events=[_event(e) for e in doc["events"]],
             time=npz["time"],
             flux=npz["flux"],
@@ -117,17 +116,3 @@ def _event(row: dict[str, Any]) -> Event:
         **{k: _float(row.get(k)) for k in _EVENT_FIELDS if k != "kind"},
         extra=extra,
     )
-
-
-def _transit(row: dict[str, Any]) -> TransitCandidate:
-    """Rebuilt field by field from the dataclass, so a field added to it is never dropped here."""
-    values: dict[str, Any] = {}
-    for spec in fields(TransitCandidate):
-        raw = row.get(spec.name)
-        if spec.name == "n_transits":
-            values[spec.name] = int(raw or 0)
-        elif spec.name == "flags":
-            values[spec.name] = tuple(raw or ())
-        else:
-            values[spec.name] = _float(raw)
-    return TransitCandidate(**values)
