@@ -39,6 +39,7 @@ DETRENDED_GRAPH = "detrended-graph"
 PERIODOGRAM_GRAPH = "periodogram-graph"
 PHASE_FOLDS = "phase-folds"
 EVENTS_TABLE = "events-table"  # stable
+EVENT_CONFIDENCE = "event-confidence"  # slider: hide events below this confidence in the plot and table
 TRANSITS_TABLE = "transits-table"  # stable
 DOWNLOAD_RESULTS = "download-results"  # stable
 DOWNLOAD_EVENTS_CSV = "download-events-csv"

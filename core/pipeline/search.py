@@ -28,6 +28,7 @@ from core.trend.transit import search_weights
 
 SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
+DROP_WEIGHT = 0.1  # search weight of an outlier drop (a glitch, or a short transit at long cadence)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
 
 
@@ -64,11 +65,15 @@ def search_and_remeasure(
     """Search, re-measure, search again without refused candidates; then look once more with only the kept ones."""
     time, flux = curve.time, curve.flux
     now = TrendedLook(look, trend.not_transit_material, trend.trend, flux / trend.trend)
-    usable = ~trend.not_transit_material  # every retry searches the first look
-    weights = search_weights(trend.spread, point_to_point_std(now.detrended[usable]))
+    # Every retry searches the first look. Drops go in with little weight: one glitch cannot make a
+    # peak, while a planet whose short transits are single exposures (long cadence) adds up over them.
+    drops = _drop_points(time, look)
+    usable = ~trend.not_transit_material | drops
+    weights = search_weights(trend.spread, point_to_point_std(now.detrended[~trend.not_transit_material]))
     shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
     search = partial(
-        search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(), weights=weights,
+        search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(),
+        weights=np.where(drops, DROP_WEIGHT * weights, weights),
         min_period=config.min_period_days, max_period=config.max_period_days, min_snr=config.transit_min_snr,
         min_sde=config.transit_min_sde, max_planets=config.max_planets, progress=bls_reporter(report),
         periodograms={},  # a retry's rounds that search the same points as before reuse them
@@ -92,6 +97,15 @@ def search_and_remeasure(
         now = _look_again(curve, transits, trend, config, report)
     return TransitFindings(now, transits, events, found.rejected[:10] + rejections, found.periodogram,
                            _transit_windows(time, transits, 1.0))
+
+
+def _drop_points(time: np.ndarray, look: FirstLook) -> np.ndarray:
+    """The points of the first look's outlier drops."""
+    points = np.zeros(time.size, dtype=bool)
+    for event in look.outliers:
+        if event.amplitude < 0:
+            points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
+    return points
 
 
 def _look_again(

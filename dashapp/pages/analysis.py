@@ -31,7 +31,7 @@ from dashapp.views.components import alert_state, status_alert_outputs
 from dashapp.views.downloads import export, file_stem
 from dashapp.views.models import FIT_ON_CURVE, model_options, saved_model_id
 from dashapp.views.result_views import cached_views
-from dashapp.views.tables import DEFAULT_COL_DEF
+from dashapp.views.tables import DEFAULT_COL_DEF, confidence_filter
 from dashapp.views.zoom import NO_CHANGE, relayout_range, zoom_range
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,15 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                 ]),
                 html.Div(id=ids.PHASE_FOLDS, className="mb-3"),
                 html.H5("Events"),
+                html.Div([
+                    dbc.Label("Show events of confidence at least", html_for=ids.EVENT_CONFIDENCE,
+                              className="mb-0"),
+                    dcc.Slider(id=ids.EVENT_CONFIDENCE, min=0, max=1, step=0.05, value=0,
+                               marks={0: "all", 0.5: "0.5", 0.8: "0.8", 1: "1"},
+                               tooltip={"placement": "bottom"}),
+                    html.Div("Confidence is the share of events like this one (same kind, cadence and "
+                             "significance) that were real in our injection tests.", className="muted-help"),
+                ], className="mb-2"),
                 dag.AgGrid(id=ids.EVENTS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit", style=grid_style,
                            className="ag-theme-alpine mb-3"),
@@ -313,6 +322,34 @@ def download(*clicks_and_token):
     if result is None:
         raise dash.exceptions.PreventUpdate
     return export(result, DOWNLOADS[ctx.triggered_id], file_stem(result.meta))
+
+
+@callback(
+    Output(ids.LIGHTCURVE_GRAPH, "figure", allow_duplicate=True),
+    Output(ids.EVENTS_TABLE, "filterModel"),
+    Input(ids.EVENT_CONFIDENCE, "value"),
+    Input(ids.ANALYSIS_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def filter_by_confidence(min_confidence, token):
+    """Hide events below the chosen confidence in the plot (its event traces, patched in place) and the table."""
+    if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
+        raise dash.exceptions.PreventUpdate  # the slider sends numbers in [0, 1]; anything else was crafted
+    min_confidence = float(min_confidence)
+    if ctx.triggered_id == ids.ANALYSIS_SHOWN and min_confidence == 0.0:
+        raise dash.exceptions.PreventUpdate  # a new result is drawn unfiltered already
+    shown = unseal(dash.get_app().server, token)
+    result = services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
+    if result is None:
+        return dash.no_update, confidence_filter(min_confidence)
+    patch = dash.Patch()
+    first = len(figures.zoom_series(result))  # the flux and trend traces come before the events'
+    for offset, trace in enumerate(figures.event_traces(result, min_confidence)):
+        patch["data"][first + offset]["x"] = list(trace.x)
+        patch["data"][first + offset]["y"] = list(trace.y)
+        patch["data"][first + offset]["hovertemplate"] = trace.hovertemplate
+    patch["layout"]["title"]["text"] = figures.lightcurve_title(result, min_confidence)
+    return patch, confidence_filter(min_confidence)
 
 
 @callback(

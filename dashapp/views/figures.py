@@ -118,7 +118,8 @@ def preview_figure(lc: LightCurve, max_points: int = DISPLAY_POINTS) -> go.Figur
                    xaxis_title=time_label(lc.meta), yaxis_title="Flux")
 
 
-def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) -> go.Figure:
+def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS,
+                      min_confidence: float = 0.0) -> go.Figure:
     """Flux with its trend and the points of each event kind in that kind's colour and marker."""
     time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
     marker_budget = max_points // 5
@@ -141,24 +142,45 @@ def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS) 
         go.Scattergl(x=time[trend_idx], y=np.asarray(result.trend)[trend_idx], mode="lines", name="trend",
                      line=dict(color=TREND_COLOR, width=2), hoverinfo="skip"),
     ]
-    per_kind = max(1, marker_budget // len(EVENT_KINDS))
+    traces += event_traces(result, min_confidence, max_points)
+    fig = go.Figure(traces)
+    return _finish(fig, title_text=lightcurve_title(result, min_confidence),
+                   xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
+
+
+def event_traces(result: AnalysisResult, min_confidence: float = 0.0,
+                 max_points: int = DISPLAY_POINTS) -> list[go.Scattergl]:
+    """One marker trace per kind the analysis found, in EVENT_KINDS order, showing only events of
+    at least `min_confidence`; a kind whose events are all filtered out keeps an empty trace, so
+    the confidence filter can patch the traces in place without shifting the others."""
+    time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
+    per_kind = max(1, (max_points // 5) // len(EVENT_KINDS))
+    traces = []
     for kind in EVENT_KINDS:
-        t, f = _event_points(result, kind, labels, time, flux)
-        if len(t) == 0:
+        found = [e for e in result.events if e.kind == kind]
+        if not found and not (labels == LABEL_CODES[kind]).any():
             continue
-        keep = np.linspace(0, len(t) - 1, min(len(t), per_kind)).astype(int)
+        shown = [e for e in found if _confidence(e) >= min_confidence]
+        t, f = _event_points(shown, kind, labels, time, flux, filtered=len(shown) < len(found))
+        keep = np.linspace(0, len(t) - 1, min(len(t), per_kind)).astype(int) if len(t) else np.empty(0, int)
         style = KIND_STYLE[kind]
-        n_events = sum(e.kind == kind for e in result.events)
         traces.append(go.Scattergl(
             x=t[keep], y=f[keep], mode="markers", name=kind,
             marker=dict(size=7, color=style["color"], symbol=style["symbol"],
                         line=dict(width=1, color=style["color"])),
-            hovertemplate=f"{kind}<br>t=%{{x:.5f}}<br>flux=%{{y:.6g}}<extra>{n_events} event(s)</extra>",
+            hovertemplate=f"{kind}<br>t=%{{x:.5f}}<br>flux=%{{y:.6g}}<extra>{len(shown)} event(s)</extra>",
         ))
-    fig = go.Figure(traces)
-    counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in result.counts().items() if n)
-    return _finish(fig, title_text=_title(result.meta, counts or "nothing unusual found"),
-                   xaxis_title=time_label(result.meta), yaxis_title="Flux", dragmode="zoom")
+    return traces
+
+
+def lightcurve_title(result: AnalysisResult, min_confidence: float = 0.0) -> str:
+    """The target and how many events of each kind are shown (at the confidence filter, if any)."""
+    shown = [e for e in result.events if _confidence(e) >= min_confidence]
+    counts = {kind: sum(e.kind == kind for e in shown) for kind in EVENT_KINDS}
+    detail = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n)
+    if min_confidence > 0:
+        detail = f"{detail or 'no events'} at confidence >= {min_confidence:g}"
+    return _title(result.meta, detail or "nothing unusual found")
 
 
 def zoom_series(result: AnalysisResult) -> list[tuple[np.ndarray, int]]:
@@ -261,16 +283,28 @@ def count_points(fig: go.Figure) -> int:
     return sum(len(trace.x) if trace.x is not None else 0 for trace in fig.data)
 
 
-def _event_points(result: AnalysisResult, kind: str, labels: np.ndarray, time: np.ndarray,
-                  flux: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Points labelled with `kind`; the event peaks instead when the labels don't mark any."""
+def _event_points(events: list, kind: str, labels: np.ndarray, time: np.ndarray, flux: np.ndarray,
+                  filtered: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Points labelled with `kind` (only those inside `events` when some were filtered out);
+    the events' peaks instead when the labels don't mark any."""
     mask = labels == LABEL_CODES[kind]
+    if filtered:
+        inside = np.zeros(len(time), bool)
+        for event in events:
+            inside |= (time >= event.t_start) & (time <= event.t_end)
+        mask &= inside
     if mask.any():
         return time[mask], flux[mask]
-    peaks = np.array([e.t_peak for e in result.events if e.kind == kind and np.isfinite(e.t_peak)])
+    peaks = np.array([e.t_peak for e in events if np.isfinite(e.t_peak)])
     if len(peaks) == 0 or len(time) == 0:
         return np.empty(0), np.empty(0)
     return peaks, np.interp(peaks, time, flux)
+
+
+def _confidence(event) -> float:
+    """An event without a confidence (made before events had one) is always shown."""
+    value = event.extra.get("confidence")
+    return 1.0 if value is None else float(value)
 
 
 def _title(meta: dict, detail: str) -> str:

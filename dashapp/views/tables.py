@@ -14,6 +14,7 @@ _HEADERS = {
     "snr": "SNR", "score": "Score", "period": "Period (d)", "t0": "T0", "duration": "Duration (d)",
     "depth": "Depth", "sde": "SDE", "n_transits": "Transits seen", "depth_err": "Depth error",
     "odd_even_sigma": "Odd/even (sigma)", "flags": "Flags", "equivalent_duration": "Equiv. duration (s)",
+    "confidence": "Confidence",
 }
 DEFAULT_COL_DEF = {"sortable": True, "filter": True, "resizable": True, "floatingFilter": True, "minWidth": 90}
 
@@ -45,6 +46,13 @@ def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def events_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
     frame = result.events_frame()
     return rows(frame), column_defs(frame)
+
+
+def confidence_filter(min_confidence: float) -> dict[str, Any]:
+    """The events grid's filter model that hides events below `min_confidence` (none at 0)."""
+    if not min_confidence:
+        return {}
+    return {"confidence": {"filterType": "number", "type": "greaterThanOrEqual", "filter": float(min_confidence)}}
 
 
 def transits_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:

@@ -325,3 +325,20 @@ def test_a_candidate_whose_remeasured_snr_is_below_the_threshold_is_refused(rng)
     assert [round(c.period, 2) for c in kept] == [3.1] and kept[0].snr > 7.0
     kept, _, rejected = _remeasure(t, flux, usable, [candidate], [], min_snr=kept[0].snr + 1.0)
     assert kept == [] and "once re-measured" in rejected[0]["reason"]
+
+
+def test_a_one_hour_planet_on_the_k2_flare_star_is_found_though_each_transit_is_two_exposures(real_data_dir):
+    """Issue 16: a 1-h, ~2.5-ppt planet with 61 transits at 30-min cadence on the K2 star came out as ~40
+    outliers and no candidate. Each transit is one or two exposures, each shaped like a glitch."""
+    from core.lightcurve import from_arrays
+    from core.prepare import prepare
+    from core.synthetic.signals import a_rs_from_duration, transit_dip
+
+    lc = prepare(load_lightcurve(real_data_dir / "ktwo211117077-c04_llc.fits"))
+    period, duration = 1.1573, 1.0 / 24.0
+    dip = transit_dip(lc.time, period, 2230.0, 0.045, a_rs_from_duration(period, 0.045, duration, 0.2), 0.2,
+                      0.4, 0.25, lc.cadence_days, 30)
+    planet = from_arrays(lc.time, lc.flux * (1 - dip), lc.flux_err, None, dict(lc.meta),
+                         centroid_col=lc.centroid_col, centroid_row=lc.centroid_row)
+    result = analyze(planet)
+    assert [round(c.period, 3) for c in result.transits] == [1.157]

@@ -40,3 +40,18 @@ def test_a_zoom_event_with_unreadable_ranges_leaves_the_plot_as_it_is(app, clien
     response = call(client, app, "lightcurve-graph.figure", {"lightcurve-graph.relayoutData": relayout},
                     {"analysis-shown.data": None})
     assert response.status_code == 204  # PreventUpdate
+
+
+@pytest.mark.parametrize("value", ["0.8", -1, 2, [0.5], None])
+def test_a_confidence_filter_outside_the_slider_range_changes_nothing(app, client, value):
+    response = call(client, app, "..lightcurve-graph.figure@", {"event-confidence.value": value},
+                    {"analysis-shown.data": None})
+    assert response.status_code == 204
+
+
+def test_the_confidence_filter_sets_the_events_table_filter_even_before_a_result(app, client):
+    response = call(client, app, "..lightcurve-graph.figure@", {"event-confidence.value": 0.8},
+                    {"analysis-shown.data": None})
+    assert response.status_code == 200
+    table = response.get_json()["response"]["events-table"]["filterModel"]
+    assert table == {"confidence": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 0.8}}
