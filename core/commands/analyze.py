@@ -1,4 +1,4 @@
-"""`python -m core analyze FILE [--json]`: a readable summary of what was found, or the result JSON."""
+"""`python -m core analyze FILE [--json] [--report DIR]`: a readable summary or the result JSON, and vetting reports."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ from core.config import AnalysisConfig
 from core.io import load_lightcurve
 from core.prepare import describe_roll_correction
 from core.pipeline import analyze
+from core.report.files import REPORT_FORMATS, write_reports
 from core.result import AnalysisResult
 
 
@@ -22,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--detrend-window", type=float, default=0.75, help="transit-search trend window in days")
     parser.add_argument("--no-k2-roll-correction", action="store_true",
                         help="analyse K2 flux as it is, without dividing out the thruster-roll sawtooth")
+    parser.add_argument("--vetting", default=None,
+                        help='vetting thresholds as JSON, e.g. \'{"max_odd_even_sigma": 5}\' (docs/vetting.md)')
+    parser.add_argument("--report", metavar="DIR", default=None,
+                        help="write each transit candidate's vetting report to DIR (candidate_<n>.pdf)")
+    parser.add_argument("--report-format", choices=REPORT_FORMATS, default="pdf", help="report file format")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,12 +39,16 @@ def run(args: argparse.Namespace) -> int:
             "detectors": args.detectors,
             "detrend_window_days": args.detrend_window,
             "k2_roll_correction": not args.no_k2_roll_correction,
+            "vetting": args.vetting or {},
         }
     )
     lc = load_lightcurve(args.file)
     # A multi-year curve's transit search takes minutes: say how far it has got, on a terminal only.
     result = analyze(lc, config, progress=_print_progress if sys.stderr.isatty() else None)
     print(json.dumps(result.to_dict(), indent=2) if args.json else summary(result))
+    if args.report:
+        written = write_reports(result, args.report, args.report_format)
+        print(f"{len(written)} vetting report(s) written to {args.report}", file=sys.stderr)
     return 0
 
 
@@ -61,9 +71,10 @@ def summary(result: AnalysisResult) -> str:
     if result.transits:
         lines.append("Transit candidates:")
         for c in result.transits:
-            flags = f"  [{', '.join(c.flags)}]" if c.flags else ""
+            flags = f"  [failed: {', '.join(c.flags)}]" if c.flags else ""
+            verdict = f"{c.vetting.verdict.replace('_', ' ')}: " if c.vetting is not None else ""
             lines.append(
-                f"  P = {c.period:.5f} d, t0 = {c.t0:.4f}, duration = {c.duration * 24:.2f} h, "
+                f"  {verdict}P = {c.period:.5f} d, t0 = {c.t0:.4f}, duration = {c.duration * 24:.2f} h, "
                 f"depth = {c.depth * 1e6:.0f} ppm, SNR = {c.snr:.1f}, SDE = {c.sde:.1f}, {c.n_transits} transits{flags}"
             )
     else:
