@@ -20,24 +20,28 @@ from core.result import Periodogram, TransitCandidate
 from core.stats import point_to_point_std
 
 
-ROTATION_TOLERANCE = 0.02  # relative: a period this close to k x P_rot or P_rot / k is a rotation harmonic ...
-ROTATION_HARMONICS = (1, 2, 3)
+ROTATION_TOLERANCE = 0.02  # relative: a period this close to a rotation harmonic is one ...
+MAX_ROTATION_TOLERANCE = 0.05  # ... widened for a short curve up to this (wider would take in most periods)
+# A spot dims once per rotation (BLS may fold two spots at P_rot / 2 or 3), and Lomb-Scargle often
+# finds half the rotation of a star with two spots: these are the periods a spot's dips can take.
+ROTATION_HARMONICS = (("P_rot", 1.0), ("P_rot / 2", 0.5), ("P_rot / 3", 1.0 / 3.0), ("2 x P_rot", 2.0))
 
 
 def rotation_harmonic(period: float, rotation_period: float | None, span: float = np.inf) -> str | None:
-    """"P_rot", "2 x P_rot", "P_rot / 3" ... when `period` is within the rotation's uncertainty of one, else None.
+    """"P_rot", "P_rot / 2", ... when `period` is within the rotation's uncertainty of one, else None.
 
-    ... or within half the periodogram peak's width, P_rot / (2 span) relative, when a short
-    curve (few rotations) measures the rotation more coarsely than ROTATION_TOLERANCE.
+    ... or within a quarter of the periodogram peak's width, P_rot / (4 span) relative,
+    when a short curve (few rotations) measures the rotation more coarsely than that, up
+    to MAX_ROTATION_TOLERANCE.
     """
     if rotation_period is None or not np.isfinite(rotation_period) or rotation_period <= 0:
         return None
-    tolerance = max(ROTATION_TOLERANCE, rotation_period / (2.0 * span)) if span > 0 else ROTATION_TOLERANCE
-    for k in ROTATION_HARMONICS:
-        for label, value in (("P_rot" if k == 1 else f"{k} x P_rot", k * rotation_period),
-                             (f"P_rot / {k}", rotation_period / k)):
-            if abs(period / value - 1.0) <= tolerance:
-                return label
+    tolerance = ROTATION_TOLERANCE
+    if span > 0:
+        tolerance = min(max(ROTATION_TOLERANCE, rotation_period / (4.0 * span)), MAX_ROTATION_TOLERANCE)
+    for label, factor in ROTATION_HARMONICS:
+        if abs(period / (factor * rotation_period) - 1.0) <= tolerance:
+            return label
     return None
 
 

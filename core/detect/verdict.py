@@ -83,16 +83,27 @@ def _sinusoid(m: CandidateMetrics, limits: VettingThresholds) -> Reason:
 
 
 def _rotation(m: CandidateMetrics, limits: VettingThresholds) -> Reason:
-    """A dip with no flat bottom at a harmonic of the star's rotation is a spot, not an eclipse."""
+    """A smooth dip with no flat bottom at a harmonic of the star's rotation is a spot, not an eclipse.
+
+    A synchronised binary also eclipses at its rotation period, but its sharp eclipses leave
+    the sinusoids little (sine_vs_box under `min_sine_vs_box_at_rotation`).
+    """
+    value = m.v_shape if _known(m.v_shape) else None
     if m.rotation_harmonic is None:
         where = "no strong rotation measured" if m.rotation_period is None else \
             f"the period is no harmonic of the rotation ({m.rotation_period:.3f} d)"
-        return Reason("rotation", m.v_shape if _known(m.v_shape) else None, limits.max_v_shape, True, FALSE_ALARM,
-                      where)
-    passed = _known(m.v_shape) and m.v_shape < limits.max_v_shape
-    return Reason("rotation", m.v_shape if _known(m.v_shape) else None, limits.max_v_shape, passed, FALSE_ALARM,
-                  f"the period is {m.rotation_harmonic} ({m.rotation_period:.3f} d) and the dip is "
-                  + ("flat-bottomed: kept" if passed else "not flat-bottomed: a spot rotating, not a transit"))
+        return Reason("rotation", value, limits.max_v_shape, True, FALSE_ALARM, where)
+    pointed = value is not None and value >= limits.max_v_shape
+    smooth = _known(m.sine_vs_box) and m.sine_vs_box >= limits.min_sine_vs_box_at_rotation
+    passed = not (pointed and smooth)
+    detail = f"the period is {m.rotation_harmonic} ({m.rotation_period:.3f} d); "
+    if not pointed:
+        detail += "the dip is flat-bottomed: kept"
+    elif not smooth:
+        detail += f"the V-shaped dip is sharp (sinusoids explain {m.sine_vs_box:.2f} of it): an eclipse, kept"
+    else:
+        detail += f"a V-shaped dip sinusoids explain {m.sine_vs_box:.2f} of: a spot rotating, not a transit"
+    return Reason("rotation", value, limits.max_v_shape, passed, FALSE_ALARM, detail)
 
 
 def _duration(m: CandidateMetrics, limits: VettingThresholds) -> Reason:

@@ -123,10 +123,12 @@ def test_duration_ratio_against_the_star():
 
 
 def test_rotation_harmonics_are_named_within_the_rotation_uncertainty():
-    assert rotation_harmonic(4.0, 2.0) == "2 x P_rot"
+    assert rotation_harmonic(4.0, 2.0) == "2 x P_rot"  # Lomb-Scargle's half rotation of a two-spot star
     assert rotation_harmonic(0.67, 2.0) == "P_rot / 3"
+    assert rotation_harmonic(6.0, 2.0) is None  # a spot cannot dim every third rotation only
     assert rotation_harmonic(2.5, 2.0) is None
-    assert rotation_harmonic(2.1, 2.0, span=10.0) == "P_rot"  # a 10-day curve knows a 2-day rotation to 10%
+    assert rotation_harmonic(2.08, 2.0, span=10.0) == "P_rot"  # a 10-day curve knows a 2-day rotation to 5%
+    assert rotation_harmonic(2.3, 2.0, span=2.0) is None  # never wider than 5%
     assert rotation_harmonic(2.1, None) is None
 
 

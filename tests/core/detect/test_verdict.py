@@ -42,7 +42,7 @@ def test_a_clean_planet_passes_every_test():
     ({"sine_vs_box": 1.1}, "sinusoid"),
     ({"duration_ratio": 5.0}, "duration"),
     ({"duration_ratio": 0.02}, "duration"),
-    ({"rotation_period": 3.0, "rotation_harmonic": "P_rot", "v_shape": 0.9}, "rotation"),
+    ({"rotation_period": 3.0, "rotation_harmonic": "P_rot", "v_shape": 0.9, "sine_vs_box": 0.5}, "rotation"),
 ])
 def test_not_a_transit_of_this_star_is_a_false_alarm(changes, test):
     vetting = _verdict(**changes, odd_even_sigma=8.0)  # a false alarm's tests come first
@@ -68,6 +68,9 @@ def test_what_a_planet_may_show_is_not_held_against_it():
     assert _verdict(v_shape=0.9, v_shape_sigma=1.0).verdict == "planet_candidate"  # not a clear V
     flat_at_rotation = _verdict(rotation_period=3.0, rotation_harmonic="P_rot", v_shape=0.3)
     assert flat_at_rotation.verdict == "planet_candidate"
+    sharp_eclipse_at_rotation = _verdict(rotation_period=3.0, rotation_harmonic="P_rot", v_shape=0.9,
+                                         v_shape_sigma=8.0, sine_vs_box=0.1)  # a synchronised binary
+    assert sharp_eclipse_at_rotation.verdict == "eclipsing_binary"
     unknown = _verdict(fap=float("nan"), duration_ratio=None)
     assert unknown.verdict == "planet_candidate"
     assert "not tested" in next(r.detail for r in unknown.reasons if r.test == "duration")
