@@ -92,6 +92,13 @@ class ResultCache:
         """Store a result; False if the backend refused it (down, full): callers decide if that matters."""
         return bool(self.cache.set(key, result_to_npz(result), timeout=self.timeout_s))
 
+    def grant(self, key: str, owner: str) -> None:
+        """Record that `owner` (an owner tag) reached the result under `key`, for as long as results are kept."""
+        self.cache.set(f"{key}:reader:{owner}", 1, timeout=self.timeout_s)
+
+    def reached(self, key: str, owner: str) -> bool:
+        return self.cache.get(f"{key}:reader:{owner}") is not None
+
     def get_or_compute(self, key: str, compute: Callable[[], AnalysisResult]) -> AnalysisResult:
         """The cached result, else a computed and stored one; ResultNotStoredError if it cannot be stored,
         since the dashboard hands results from its background job to the page through this cache."""
