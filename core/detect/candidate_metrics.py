@@ -15,16 +15,17 @@ from core.candidate_vetting import CandidateMetrics
 from core.detect.fold_metrics import Fold, max_single_event_share, odd_even, per_transit, phase_scan, transit_depth
 from core.detect.periodogram_metrics import alias_table, false_alarm_probability
 from core.detect.shape_metrics import expected_duration, fit_ephemeris, fit_trapezoid
-from core.detect.vetting import red_variance, sine_vs_box
+from core.detect.vetting import red_variance, sine_vs_box, transit_mask
 from core.result import Periodogram, TransitCandidate
 from core.stats import point_to_point_std
 
 
 ROTATION_TOLERANCE = 0.02  # relative: a period this close to a rotation harmonic is one ...
 MAX_ROTATION_TOLERANCE = 0.05  # ... widened for a short curve up to this (wider would take in most periods)
-# A spot dims once per rotation (BLS may fold two spots at P_rot / 2 or 3), and Lomb-Scargle often
-# finds half the rotation of a star with two spots: these are the periods a spot's dips can take.
-ROTATION_HARMONICS = (("P_rot", 1.0), ("P_rot / 2", 0.5), ("P_rot / 3", 1.0 / 3.0), ("2 x P_rot", 2.0))
+# A spot dims once per rotation (BLS may fold two spots at P_rot / 2 or 3), and Lomb-Scargle may find a
+# harmonic of the rotation (a sharp spot puts power in them): these are the periods a spot's dips can take.
+ROTATION_HARMONICS = (("P_rot", 1.0), ("P_rot / 2", 0.5), ("P_rot / 3", 1.0 / 3.0), ("2 x P_rot", 2.0),
+                      ("3 x P_rot", 3.0), ("4 x P_rot", 4.0), ("5 x P_rot", 5.0))
 
 
 def rotation_harmonic(period: float, rotation_period: float | None, span: float = np.inf) -> str | None:
@@ -110,6 +111,8 @@ def measure_candidate(
         positive_sigma=scan.positive_sigma,
         red_noise_factor=scan.red_noise_factor,
         sine_vs_box=_sine_over_box(t, f, period, candidate.t0, duration),
+        sine_vs_box_of_box=_sine_over_box(t, 1.0 - transit_mask(t, period, candidate.t0, duration), period,
+                                          candidate.t0, duration),
         duration_ratio=None if ratio is None else float(ratio),
         expected_duration=expected,
         rotation_period=rotation_period,

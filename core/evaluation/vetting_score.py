@@ -5,7 +5,8 @@ the signal's period, half or double (a box search folds equal eclipses at P/2); 
 rotation-harmonic curve every candidate belongs to the spot. The confusion matrix counts
 one call per signal (its first matching candidate's verdict, or "not found") and the
 candidates that belong to nothing apart. The design's bars are over the signals found:
-a signal never found was never judged.
+a signal never found was never judged. A binary counts as significant by the evidence
+its found period can show: found at P/2, its odd/even difference; at P, its secondary.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Mapping
 
 from core.candidate_vetting import ECLIPSING_BINARY, FALSE_ALARM, PLANET_CANDIDATE, VERDICTS
 from core.evaluation.cases import Case
+from core.evaluation.vetting_cases import SIGNIFICANT_SIGMA
 from core.result import AnalysisResult
 
 PERIOD_TOLERANCE = 0.01
@@ -36,7 +38,7 @@ def score_vetting(case: Case, result: AnalysisResult) -> Counter:
         matching = [c for c in result.transits if _same_period(c.period, period)]
     call = matching[0].vetting.verdict if matching and matching[0].vetting is not None else NOT_FOUND
     out = Counter({f"vet|{truth}|{call}": 1, "vet_curves": 1})
-    if case.binaries and case.binaries[0]["significant"]:
+    if case.binaries and _significant(case.binaries[0], matching[0].period if matching else None):
         out[f"vet_sig_eb|{call}"] += 1
     if case.planets and case.planets[0].get("effective_snr", 0.0) >= MIN_PLANET_SNR:
         out[f"vet_snr10_planet|{call}"] += 1
@@ -44,6 +46,16 @@ def score_vetting(case: Case, result: AnalysisResult) -> Counter:
         if candidate not in matching and candidate.vetting is not None:
             out[f"vet_other|{candidate.vetting.verdict}"] += 1
     return out
+
+
+def _significant(binary: dict[str, Any], found_period: float | None) -> bool:
+    """Whether the evidence the found period can show is >= SIGNIFICANT_SIGMA: folded at half the period, the
+    eclipses' odd/even difference; at the period, the secondary alone; not found, either."""
+    if found_period is None:
+        return bool(binary["significant"])
+    if found_period < 0.75 * binary["period"]:
+        return binary["odd_even_sigma"] >= SIGNIFICANT_SIGMA
+    return binary["secondary_sigma"] >= SIGNIFICANT_SIGMA
 
 
 def _same_period(found: float, true: float) -> bool:

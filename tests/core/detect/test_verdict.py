@@ -17,7 +17,7 @@ PLANET = CandidateMetrics(
     secondary_sigma=0.7, secondary_phase=0.5, v_shape=0.3, v_shape_sigma=0.0, b_plus_k=0.4,
     smooth_dip_sigma=-5.0, t14=0.13, t23=0.09, trapezoid_depth=0.0021, max_single_event_share=0.15,
     uniqueness=20.0, primary_sigma=25.0, tertiary_sigma=3.0, positive_sigma=2.0, red_noise_factor=1.1,
-    sine_vs_box=0.2, duration_ratio=1.0, expected_duration=0.13, rotation_period=None, rotation_harmonic=None,
+    sine_vs_box=0.2, sine_vs_box_of_box=0.2, duration_ratio=1.0, expected_duration=0.13, rotation_period=None, rotation_harmonic=None,
     per_transit=(TransitMeasure(0, 1.0, 0.002, 2e-4, 10.0, 90),),
     aliases=(AliasPower("P", 3.0, 18.0), AliasPower("3P", 9.0, None)),
 )
@@ -66,6 +66,8 @@ def test_what_a_planet_may_show_is_not_held_against_it():
     assert _verdict(secondary_sigma=6.0, secondary_depth=0.0001).verdict == "planet_candidate"  # its occultation
     assert _verdict(secondary_sigma=30.0, secondary_depth=0.002, secondary_phase=0.5).verdict == "planet_candidate"
     assert _verdict(v_shape=0.9, v_shape_sigma=1.0).verdict == "planet_candidate"  # not a clear V
+    long_duty_cycle = _verdict(sine_vs_box=0.8, sine_vs_box_of_box=0.7)  # a box a quarter of the period long
+    assert long_duty_cycle.verdict == "planet_candidate"
     flat_at_rotation = _verdict(rotation_period=3.0, rotation_harmonic="P_rot", v_shape=0.3)
     assert flat_at_rotation.verdict == "planet_candidate"
     sharp_eclipse_at_rotation = _verdict(rotation_period=3.0, rotation_harmonic="P_rot", v_shape=0.9,
