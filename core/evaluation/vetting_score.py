@@ -68,12 +68,12 @@ def vetting_summary(c: Mapping[str, int]) -> dict[str, Any]:
     sig = {call: int(c.get(f"vet_sig_eb|{call}", 0)) for call in CALLS}
     planets = {call: int(c.get(f"vet_snr10_planet|{call}", 0)) for call in CALLS}
     harmonic = matrix[FALSE_ALARM]
-    rates = {
-        "significant_eb_called_eb": _rate(sig[ECLIPSING_BINARY], sum(sig[v] for v in VERDICTS)),
-        "planet_called_otherwise": _rate(planets[ECLIPSING_BINARY] + planets[FALSE_ALARM],
-                                         sum(planets[v] for v in VERDICTS)),
-        "harmonic_called_false_alarm": _rate(harmonic[FALSE_ALARM], sum(harmonic[v] for v in VERDICTS)),
+    counts = {
+        "significant_eb_called_eb": (sig[ECLIPSING_BINARY], sum(sig[v] for v in VERDICTS)),
+        "planet_called_otherwise": (planets[ECLIPSING_BINARY] + planets[FALSE_ALARM], sum(planets[v] for v in VERDICTS)),
+        "harmonic_called_false_alarm": (harmonic[FALSE_ALARM], sum(harmonic[v] for v in VERDICTS)),
     }
+    rates = {key: _rate(hits, n) for key, (hits, n) in counts.items()}
     met = {
         "significant_eb_called_eb": _at_least(rates["significant_eb_called_eb"], BARS["significant_eb_called_eb"]),
         "planet_called_otherwise": _at_most(rates["planet_called_otherwise"], BARS["planet_called_otherwise"]),
@@ -83,7 +83,7 @@ def vetting_summary(c: Mapping[str, int]) -> dict[str, Any]:
     return {"curves": int(c.get("vet_curves", 0)), "confusion": matrix,
             "significant_eb": sig, "planets_effective_snr_ge_10": planets,
             "unmatched_candidates": {v: int(c.get(f"vet_other|{v}", 0)) for v in VERDICTS},
-            "rates": rates, "bars": BARS, "met": met}
+            "rates": rates, "fractions": counts, "bars": BARS, "met": met}
 
 
 def vetting_markdown(c: Mapping[str, int]) -> list[str]:
@@ -107,7 +107,8 @@ def vetting_markdown(c: Mapping[str, int]) -> list[str]:
     for key, (label, sign) in labels.items():
         rate = s["rates"][key]
         met = s["met"][key]
-        lines.append(f"| {label} | {'n/a' if rate is None else f'{rate:.0%}'} | {sign} {BARS[key]:.0%} "
+        hits, n = s["fractions"][key]
+        lines.append(f"| {label} | {'n/a' if rate is None else f'{rate:.0%} ({hits}/{n})'} | {sign} {BARS[key]:.0%} "
                      f"| {'n/a' if met is None else ('yes' if met else 'NO')} |")
     return lines
 
