@@ -239,7 +239,8 @@ class EvaluationReport:
         return "\n".join(lines) + "\n"
 
     def _curve_counts(self) -> dict[str, int]:
-        out = {source: counts.get("stars", 0) for source, counts in self.counts.items()}
+        out = {source: counts.get("vet_curves" if is_vetting(source) else "stars", 0)
+               for source, counts in self.counts.items()}
         if self.real_checks:
             out["real as-is"] = len({r["file"] for r in self.real_checks})
         return out
