@@ -21,7 +21,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 
 
 def post_worker_init(worker):
-    """Compile the transit search's kernel (or load it from numba's cache) before serving."""
-    from core.detect.box_kernel import warm_up
+    """Compile the transit search's kernels (or load them from numba's cache) before serving."""
+    from core.detect.periodogram import warm_up
 
     warm_up()

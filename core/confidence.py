@@ -9,6 +9,7 @@ injection set: an isotonic (never decreasing) map from log S to that share.
 --calibration-out RECORDS` (on seeds other than those the README's reliability
 table uses) and writes `calibration.json` beside this module.
 
+`calibration.json` also says what it was fitted on (`fitted_on`: the evaluate settings).
 A kind the calibration has not seen gets FALLBACK: a logistic in S centred on 7 sigma.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ def cadence_class(cadence_days: float) -> str:
 
 
 def confidence(kind: str, significance: float, cadence_days: float) -> float:
-    """The calibrated probability that an event of `kind` and `significance` is real."""
+    """The calibrated probability that an event of `kind` and `significance` is real (see `significance`)."""
     if not (significance is not None and math.isfinite(significance) and significance > 0):
         return 0.0
     curve = _calibration().get(f"{kind}|{cadence_class(cadence_days)}")
@@ -44,10 +45,16 @@ def confidence(kind: str, significance: float, cadence_days: float) -> float:
     return float(np.interp(math.log(significance), curve["log_snr"], curve["real"]))
 
 
+def significance(kind: str, snr: float | None, score: float | None) -> float | None:
+    """What an event's confidence is read from: its SNR, but for a transit its candidate's SNR (the
+    event's `score`), since one transit of a real planet can be faint and one of a false candidate deep."""
+    return score if kind == "transit" else snr
+
+
 def with_confidence(events: Iterable[Event], cadence_days: float) -> list[Event]:
     """The events, each with `confidence` in its extra fields."""
-    return [replace(e, extra={**e.extra, "confidence": round(confidence(e.kind, e.snr, cadence_days), 3)})
-            for e in events]
+    return [replace(e, extra={**e.extra, "confidence": round(
+        confidence(e.kind, significance(e.kind, e.snr, e.score), cadence_days), 3)}) for e in events]
 
 
 def fit_calibration(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
@@ -60,7 +67,8 @@ def fit_calibration(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, li
 
     groups: dict[str, list[tuple[float, bool]]] = {}
     for record in records:
-        snr = record["features"].get("snr")
+        features = record["features"]
+        snr = significance(record["kind"], features.get("snr"), features.get("score"))
         if snr is None or not (snr > 0 and math.isfinite(snr)):
             continue
         key = f"{record['kind']}|{cadence_class(record['cadence_min'] / 1440.0)}"

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from core.config import AnalysisConfig
 from core.anomaly.estimator import AnomalyEnsemble
-from core.detect.transits import search_work
+from core.detect.periodogram import search_work
 from core.io import load_lightcurve
 from core.lightcurve import LightCurve
 from core.pipeline import analyze

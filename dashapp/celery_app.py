@@ -10,7 +10,7 @@ from celery.signals import worker_process_init
 from dash import CeleryManager
 
 import dashapp.app as dashboard
-from core.detect.box_kernel import warm_up
+from core.detect.periodogram import warm_up
 
 _manager = dashboard.app._background_manager
 if not isinstance(_manager, CeleryManager):

@@ -4,9 +4,16 @@ The seed app's method, kept as one detector among several: a window is anomalous
 when both members agree (vote="both"; "either" is the looser option). LOF costs
 O(n^2)-ish, so both members are fitted on a bounded, seeded reference sample of
 windows and every other window is only scored.
+
+Fitting and scoring run on one BLAS/OpenMP thread: the matrices are small (a few
+thousand windows of 14 features), and threads cost more than they save (the LOF fit
+on 1.6k windows took 14 ms on one thread and 110-230 ms on two of a busy 2-core
+machine); the process pool (core.parallel) is where parallelism pays.
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from functools import lru_cache
 from numbers import Integral, Real
 from typing import Any, Sequence
 
@@ -17,6 +24,7 @@ from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import ThreadpoolController
 
 VOTES = ("both", "either")
 
@@ -57,6 +65,10 @@ class AnomalyEnsemble(OutlierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> "AnomalyEnsemble":
         """Fit scaler and both members on at most `max_reference` rows of X."""
+        with _one_thread():
+            return self._fit(X)
+
+    def _fit(self, X: Any) -> "AnomalyEnsemble":
         self._validate_params()
         # C order: the stored reference is C-ordered, and a refit must see the same layout
         # for bit-identical sums.
@@ -97,7 +109,8 @@ class AnomalyEnsemble(OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         scaled = self.scaler_.transform(X)
-        raw = np.column_stack([self.iforest_.decision_function(scaled), self.lof_.decision_function(scaled)])
+        with _one_thread():
+            raw = np.column_stack([self.iforest_.decision_function(scaled), self.lof_.decision_function(scaled)])
         return raw / self.score_scale_
 
     def score_samples(self, X: Any) -> np.ndarray:
@@ -158,6 +171,17 @@ def points_from_windows(
     covering = np.cumsum(covering[:-1])
     flagged = np.cumsum(flagged[:-1])
     return flagged > vote_threshold * covering  # uncovered points: 0 > 0 is False
+
+
+def _one_thread() -> AbstractContextManager:
+    """BLAS and OpenMP limited to one thread for the duration of a `with` block."""
+    return _thread_pools().limit(limits=1)
+
+
+@lru_cache(maxsize=1)
+def _thread_pools() -> ThreadpoolController:
+    """The thread pools of the loaded numeric libraries, found once (looking costs ~5 ms)."""
+    return ThreadpoolController()
 
 
 def _robust_spread(scores: np.ndarray) -> float:

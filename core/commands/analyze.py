@@ -1,16 +1,21 @@
-"""`python -m core analyze FILE [--json] [--report DIR]`: a readable summary or the result JSON, and vetting reports."""
+"""`python -m core analyze FILE [--json] [--report DIR]`: a readable summary or the result JSON, and vetting reports.
+
+The pipeline (scikit-learn, numba, astropy) is imported once the file has been
+read, so a file that cannot be read is refused at once; matplotlib only when
+reports are asked for.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from core.config import AnalysisConfig
-from core.io import load_lightcurve
-from core.prepare import describe_roll_correction
-from core.pipeline import analyze
-from core.report.files import REPORT_FORMATS, write_reports
-from core.result import AnalysisResult
+from core.report import REPORT_FORMATS
+
+if TYPE_CHECKING:
+    from core.result import AnalysisResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,11 +47,17 @@ def run(args: argparse.Namespace) -> int:
             "vetting": args.vetting or {},
         }
     )
+    from core.io import load_lightcurve
+
     lc = load_lightcurve(args.file)
-    # A multi-year curve's transit search takes minutes: say how far it has got, on a terminal only.
+    from core.pipeline import analyze
+
+    # A multi-year curve takes seconds: say how far it has got, on a terminal only.
     result = analyze(lc, config, progress=_print_progress if sys.stderr.isatty() else None)
     print(json.dumps(result.to_dict(), indent=2) if args.json else summary(result))
     if args.report:
+        from core.report.files import write_reports
+
         written = write_reports(result, args.report, args.report_format)
         print(f"{len(written)} vetting report(s) written to {args.report}", file=sys.stderr)
     return 0
@@ -58,6 +69,8 @@ def _print_progress(fraction: float, message: str) -> None:
 
 def summary(result: AnalysisResult) -> str:
     """A few lines a person can read: the target, the planets, the event counts, the time taken."""
+    from core.prepare import describe_roll_correction
+
     meta = result.meta
     lines = [
         f"{meta.get('target') or 'unknown target'} ({meta.get('mission') or 'unknown mission'}): "

@@ -33,5 +33,6 @@ def run(args: argparse.Namespace) -> int:
         steps = ", ".join(f"{2.718281828 ** x:.1f}->{y:.2f}" for x, y in zip(curve["log_snr"], curve["real"]))
         print(f"{key} ({curve['n_events']} events): {steps}")
     if args.write:
-        print(f"written to {write_calibration(calibration, args.out)}")
+        fitted_on = {"fitted_on": {"evaluate_settings": document.get("settings", {}), "records": args.records.name}}
+        print(f"written to {write_calibration({**fitted_on, **calibration}, args.out)}")
     return 0

@@ -16,7 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 from astropy.timeseries import BoxLeastSquares
-from numba import njit
+
+from core.detect.box_scan import best_box_after, bound_terms
+from core.detect.jit import compiled
 
 _TINY = float(np.finfo(np.float64).eps)  # astropy's DBL_EPSILON: a bin side with less weight is empty
 
@@ -30,10 +32,15 @@ class BoxPower(NamedTuple):
 
 
 def box_likelihood_power(
-    t: np.ndarray, y: np.ndarray, dy: np.ndarray | None, periods: np.ndarray, durations: np.ndarray, oversample: int
+    t: np.ndarray, y: np.ndarray, dy: np.ndarray | None, periods: np.ndarray, durations: np.ndarray, oversample: int,
+    *, pruned: bool = False,
 ) -> BoxPower:
     """The BLS likelihood periodogram of (t, y +- dy) at `periods`, trying every duration in
-    `durations` at phase steps of min(durations) / oversample (astropy's conventions)."""
+    `durations` at phase steps of min(durations) / oversample (astropy's conventions).
+
+    `pruned` skips the phases a bound shows cannot hold the best box (`core.detect.box_scan`):
+    the same numbers, found faster; without it every box is tried, as astropy does.
+    """
     t = np.ascontiguousarray(t, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     periods = np.ascontiguousarray(periods, dtype=np.float64)
@@ -45,7 +52,8 @@ def box_likelihood_power(
     power = np.empty(periods.size)
     duration = np.empty(periods.size)
     phase = np.empty(periods.size)
-    _fold_and_search(t - t_ref, y - np.median(y), ivar, periods, durations, int(oversample), power, duration, phase)
+    search = _fold_and_search_pruned if pruned else _fold_and_search
+    search(t - t_ref, y - np.median(y), ivar, periods, durations, int(oversample), power, duration, phase)
     return BoxPower(power, duration, phase + t_ref)
 
 
@@ -55,12 +63,6 @@ def astropy_likelihood_power(
     """The reference: astropy's own kernel, with `box_likelihood_power`'s signature."""
     result = BoxLeastSquares(t, y, dy=dy).power(periods, durations, objective="likelihood", oversample=oversample)
     return BoxPower(np.asarray(result.power), np.asarray(result.duration), np.asarray(result.transit_time))
-
-
-def warm_up() -> None:
-    """Compile the kernel now (or load it from numba's cache), so no request waits ~3 s for it."""
-    t = np.linspace(0.0, 2.0, 64)
-    box_likelihood_power(t, np.ones_like(t), None, np.array([0.5]), np.array([0.1]), 1)
 
 
 def _validate(t, y, dy, periods, durations, oversample) -> None:
@@ -80,16 +82,7 @@ def _validate(t, y, dy, periods, durations, oversample) -> None:
         raise ValueError(f"oversample must be >= 1, got {oversample}")
 
 
-def _compiled(function):
-    """nogil: the search runs its period chunks on a thread pool. cache: compiled once per
-    install (~3 s), not once per process, unless no directory for numba's cache is writable."""
-    try:
-        return njit(nogil=True, cache=True)(function)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(nogil=True)(function)
-
-
-@_compiled
+@compiled
 def _fold_and_search(t, y, ivar, periods, durations, oversample, power, best_duration, best_phase):
     n = t.size
     bin_width = durations.min() / oversample
@@ -142,4 +135,50 @@ def _fold_and_search(t, y, ivar, periods, durations, oversample, power, best_dur
         power[p] = best
         best_duration[p] = best_width * bin_width
         mid = best_start * bin_width + 0.5 * best_duration[p]
+        best_phase[p] = mid - period * math.floor(mid / period)
+
+
+@compiled
+def _fold_and_search_pruned(t, y, ivar, periods, durations, oversample, power, best_duration, best_phase):
+    """`_fold_and_search`'s fold (the same bins, sums and wrap), scanned by `box_scan.best_box`."""
+    n = t.size
+    bin_width = durations.min() / oversample
+    max_bins = int(math.ceil(periods.max() / bin_width)) + oversample
+    sum_wy = np.zeros(max_bins + 1)
+    sum_w = np.zeros(max_bins + 1)
+    sum_q = np.zeros(max_bins + 1)
+    wy = y * ivar
+    total_wy = wy.sum()
+    total_w = ivar.sum()
+    mean = total_wy / total_w
+    index = np.empty(n, dtype=np.int64)
+    width_bins = np.empty(durations.size, dtype=np.int64)
+    for k in range(durations.size):
+        width_bins[k] = int(math.floor(durations[k] / bin_width + 0.5))
+    hint = 0
+    for p in range(periods.size):
+        period = periods[p]
+        n_bins = int(math.ceil(period / bin_width)) + oversample
+        sum_wy[: n_bins + 1] = 0.0
+        sum_w[: n_bins + 1] = 0.0
+        for i in range(n):
+            index[i] = int((t[i] - period * math.floor(t[i] / period)) / bin_width) + 1
+        for i in range(n):
+            sum_wy[index[i]] += wy[i]
+            sum_w[index[i]] += ivar[i]
+        for j in range(1, oversample + 1):
+            sum_wy[n_bins - oversample + j - 1] = sum_wy[j]
+            sum_w[n_bins - oversample + j - 1] = sum_w[j]
+        bound_terms(sum_wy[1: n_bins + 1], sum_w[1: n_bins + 1], mean, sum_q[1: n_bins + 1])
+        for j in range(1, n_bins + 1):
+            sum_wy[j] += sum_wy[j - 1]
+            sum_w[j] += sum_w[j - 1]
+            sum_q[j] += sum_q[j - 1]
+        best, width, start = best_box_after(sum_wy[: n_bins + 1], sum_w[: n_bins + 1], sum_q[: n_bins + 1],
+                                            n_bins - width_bins.min() + 1, width_bins, total_wy, total_w, hint,
+                                            power[p - 1] if p > 0 else -np.inf)
+        hint = start
+        power[p] = best
+        best_duration[p] = width * bin_width
+        mid = start * bin_width + 0.5 * best_duration[p]
         best_phase[p] = mid - period * math.floor(mid / period)

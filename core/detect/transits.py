@@ -1,45 +1,31 @@
-"""Periodic transit search: box least squares on a duration-aware period grid.
+"""Periodic transit search: rounds of periodogram, peak refinement and vetting.
 
-The cost of BLS is the size of the period grid. A grid whose step grows with the
-expected transit duration (Ofir 2014) needs far fewer periods than a uniform
-frequency grid, and binning dense data to a fraction of the shortest duration
-cuts the work again. Candidates are vetted on the unbinned flux. The periodogram
-is astropy's BoxLeastSquares likelihood statistic with its bin conventions,
-computed by our compiled kernel (`core.detect.box_kernel`), ~1.8x faster.
+Each round's periodogram (`core.detect.periodogram`: box least squares over a
+duration-aware period grid, by fast folding) is computed on binned flux; its
+strongest peaks are refined and vetted on the unbinned flux with the exact BLS
+kernel (`core.detect.box_kernel`).
 """
 from __future__ import annotations
 
 import hashlib
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from scipy.ndimage import median_filter
 
-from core.detect.box_kernel import BoxPower, box_likelihood_power
+from core.detect.box_kernel import box_likelihood_power
+from core.detect.periodogram import MAX_DUTY_CYCLE, detection_efficiency, period_grid, period_range, periodogram
 from core.detect.vetting import sine_vs_box, transit_mask, vet_candidate
-from core.stats import cadence_days, point_to_point_std
+from core.stats import point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
 
-DURATIONS_HOURS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
-MAX_DUTY_CYCLE = 0.15  # longest duration tried at a period, as a fraction of it
-PHASE_DRIFT = 0.5  # allowed drift of the transit phase across the data, in durations (peaks are refined)
-MIN_PERIOD_DAYS = 0.3
 TRANSIT_MASK_FACTOR = 1.5  # mask this many durations around a found transit
-CHUNK_RATIO = 1.5  # periods searched together differ by at most this factor
 REFINE_STEPS = 3
 REFINE_FRACTION = 0.01  # a candidate's period is re-fitted within this fraction
 REFINE_POINTS = 100
-TASK_PERIODS = 1000  # periods per thread-pool task
-BLS_THREADS = 2
-BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
-OVERSAMPLE = 3  # phase steps per shortest duration in the coarse search
 ACCEPTED_ALIAS_TOLERANCE = 0.002  # relative: accepted candidates' periods are refined
 MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each other
 SINE_OVER_BOX = 0.6  # at the rotation period a candidate whose dip a sinusoid explains this well is rotation
-MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
 
 
 @dataclass
@@ -51,34 +37,6 @@ class TransitSearch:
     in_transit: np.ndarray
     periodogram: Periodogram | None
     rejected: list[dict] = field(default_factory=list)
-
-
-def expected_duration(period: np.ndarray | float) -> np.ndarray | float:
-    """A short plausible central-transit duration (days) at `period` days.
-
-    Half the duration of a central transit of a Sun-like star (13 h at 365 d,
-    scaling as P^(1/3)): dense, small stars give shorter transits, so the grid
-    built on it is fine enough for them too.
-    """
-    return 0.5 * (13.0 / 24.0) * (period / 365.25) ** (1.0 / 3.0)
-
-
-def period_range(span_days: float, min_period: float | None, max_period: float | None) -> tuple[float, float]:
-    """The periods searched: as asked, else from MIN_PERIOD_DAYS to half the span (two transits in the data)."""
-    return float(min_period or MIN_PERIOD_DAYS), float(max_period or span_days / 2.0)
-
-
-def period_grid(span_days: float, min_period: float, max_period: float) -> np.ndarray:
-    """Periods stepped so a transit's phase drifts by <= PHASE_DRIFT durations over the data.
-
-    The loop runs on Python floats: with a numpy call per step it was ~5x slower
-    (1.1 s instead of 0.2 s for the 300k periods of a 4-year Kepler curve).
-    """
-    periods = [float(min_period)]
-    while periods[-1] < max_period:
-        p = periods[-1]
-        periods.append(p + PHASE_DRIFT * expected_duration(p) * p / span_days)
-    return np.asarray(periods)
 
 
 def search_transits(
@@ -141,10 +99,10 @@ def search_transits(
             if heard is not None:
                 heard(1.0)
         else:
-            power, best = coarse_periodogram(t, f, periods, w, heard)
+            power, best = periodogram(t, f, periods, w, heard)
             if periodograms is not None:
                 periodograms[key] = (power, best)
-        sde = _sde(power)
+        sde = detection_efficiency(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
         accepted = None
@@ -202,97 +160,6 @@ def refine_candidate(
     return _refine_peak(t, f, periods, REFINE_POINTS, candidate.duration, steps=REFINE_POINTS)
 
 
-@dataclass(frozen=True)
-class _Task:
-    """Periods [first, last) of the grid, searched with `durations` on flux binned to `width` days."""
-
-    first: int
-    last: int
-    durations: np.ndarray
-    width: float
-
-
-def _plan(t: np.ndarray, periods: np.ndarray) -> list[_Task]:
-    """The coarse search cut into thread-pool tasks.
-
-    The grid is cut into chunks of periods within a factor CHUNK_RATIO; each chunk
-    tries only durations plausible there (no shorter than MIN_DURATION_FRACTION of
-    the expected one, no longer than MAX_DUTY_CYCLE of the period) and runs on
-    flux binned to BIN_FRACTION of its shortest duration, so long periods cost no
-    more than short ones. Chunks are split into pieces of at most TASK_PERIODS.
-    """
-    durations = np.asarray(DURATIONS_HOURS) / 24.0
-    cadence = cadence_days(t)
-    tasks = []
-    start = 0
-    while start < periods.size:
-        stop = int(np.searchsorted(periods, periods[start] * CHUNK_RATIO, side="right"))
-        chunk_first, chunk_last = periods[start], periods[stop - 1]
-        shortest = max(durations[0], MIN_DURATION_FRACTION * float(expected_duration(chunk_last)), cadence)
-        allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk_first)]
-        if allowed.size == 0:
-            allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
-        width = float(allowed.min() * BIN_FRACTION)
-        for piece in range(start, stop, TASK_PERIODS):
-            tasks.append(_Task(piece, min(piece + TASK_PERIODS, stop), allowed, width))
-        start = stop
-    return tasks
-
-
-def search_work(time: np.ndarray, min_period: float | None = None, max_period: float | None = None) -> float:
-    """Periods times binned points of one coarse search round: what the transit search costs.
-
-    It grows with the time span twice over (more periods, and more points per
-    period), so a 4-year Kepler curve costs ~100x a TESS sector of as many points.
-    Callers use it to decide whether an analysis fits in a web request.
-    """
-    t = np.sort(np.asarray(time, dtype=np.float64)[np.isfinite(time)])
-    if t.size < 20:
-        return 0.0
-    span = float(t[-1] - t[0])
-    p_min, p_max = period_range(span, min_period, max_period)
-    if p_max <= p_min:
-        return 0.0
-    periods = period_grid(span, p_min, p_max)
-    tasks = _plan(t, periods)
-    ones = np.ones(t.size)
-    sizes = {width: _bin_mean(t, ones, width, ones)[0].size for width in {task.width for task in tasks}}
-    return float(sum((task.last - task.first) * sizes[task.width] for task in tasks))
-
-
-def coarse_periodogram(
-    t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray, progress: Callable[[float], None] | None = None,
-    kernel: Callable[..., BoxPower] = box_likelihood_power,
-) -> tuple[np.ndarray, dict]:
-    """BLS log-likelihood power over `periods` (see `_plan`); `progress` hears the share of periods done.
-
-    The kernel releases the GIL, so the tasks run on a small thread pool. `kernel`
-    is ours; the benchmark and tests also pass astropy's (the reference).
-    """
-    tasks = _plan(t, periods)
-    binned = {width: _bin_mean(t, f, width, w) for width in {task.width for task in tasks}}
-
-    def run(task: _Task):
-        tb, fb, weights = binned[task.width]
-        return task, kernel(tb, fb, 1.0 / np.sqrt(weights), periods[task.first:task.last], task.durations, OVERSAMPLE)
-
-    power = np.zeros(periods.size)
-    best = {k: np.zeros(periods.size) for k in ("period", "duration", "t0")}
-    workers = max(1, min(BLS_THREADS, os.cpu_count() or 1, len(tasks)))
-    done = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for task, res in pool.map(run, tasks):
-            first, last = task.first, task.last
-            power[first:last] = res.power
-            best["period"][first:last] = periods[first:last]
-            best["duration"][first:last] = res.duration
-            best["t0"][first:last] = res.transit_time
-            done += last - first
-            if progress is not None:
-                progress(done / periods.size)
-    return power, best
-
-
 def _refine_peak(
     t: np.ndarray, f: np.ndarray, periods: np.ndarray, index: int, duration: float, w: np.ndarray | None = None,
     steps: int = 0,
@@ -313,42 +180,9 @@ def _refine_peak(
     if durations.size == 0:
         durations = np.array([duration])
     dy = None if w is None else 1.0 / np.sqrt(w)
-    res = box_likelihood_power(t, f, dy, fine, durations, 20)
+    res = box_likelihood_power(t, f, dy, fine, durations, 20, pruned=True)
     i = int(np.argmax(res.power))
     return float(fine[i]), float(res.duration[i]), float(res.transit_time[i])
-
-
-def _bin_mean(
-    t: np.ndarray, f: np.ndarray, width: float, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted mean time and flux in bins of `width` days (when coarser than the cadence), and summed weights."""
-    if width < 1.5 * cadence_days(t):
-        return t, f, w
-    index = np.floor((t - t[0]) / width).astype(np.int64)
-    total = np.bincount(index, weights=w)
-    keep = total > 0
-    tb = np.bincount(index, weights=w * t)[keep] / total[keep]
-    fb = np.bincount(index, weights=w * f)[keep] / total[keep]
-    return tb, fb, total[keep]
-
-
-def _sde(power: np.ndarray) -> np.ndarray:
-    """Signal detection efficiency: power above a running median, in standard deviations.
-
-    A period at which no trial is a dip (flat flux, or too few points in and out of
-    transit) has power -inf: it holds no evidence, so it counts as the lowest power
-    measured.
-    """
-    measured = np.isfinite(power)
-    if not measured.any():
-        return np.zeros_like(power)
-    power = np.where(measured, power, power[measured].min())
-    width = max(3, min(501, power.size // 20) | 1)
-    flattened = power - median_filter(power, size=width, mode="nearest")
-    spread = np.std(flattened)
-    if spread <= 0:
-        return np.zeros_like(power)
-    return (flattened - np.mean(flattened)) / spread
 
 
 def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int, exclude: tuple[float, ...] = ()) -> list[int]:

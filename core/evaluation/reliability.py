@@ -4,7 +4,8 @@ An event is true when it matches an injected event of its own kind (flares and
 transit events by their peak, outliers and the longer kinds by overlap), when
 it is an `anomaly` overlapping anything injected (it names no kind, so any
 injected signal is its target), or when it touches a signal the real curve
-already had. On a clean star every event is false. The same labels, with the
+already had (a transit event: when its period is a planet the curve already had).
+On a clean star every event is false. The same labels, with the
 event's numeric fields, are what `--calibration-out` writes for fitting the
 confidence.
 """
@@ -15,7 +16,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from core.evaluation.cases import Case, is_clean
-from core.evaluation.matching import near_known, overlaps, peak_in
+from core.evaluation.matching import near_known, overlaps, peak_in, period_match
 from core.result import AnalysisResult, Event
 
 CONFIDENCE_BINS: tuple[tuple[str, float, float], ...] = (
@@ -42,7 +43,14 @@ def _is_real(event: Event, case: Case) -> bool:
         matched = any(overlaps(event, t, case.cadence) for t in case.events)
     else:
         matched = any(overlaps(event, t, case.cadence) for t in case.events if t["kind"] == event.kind)
-    return matched or near_known(event, case.known, case.cadence)
+    return matched or near_known(event, case.known, case.cadence) or _known_planet(event, case)
+
+
+def _known_planet(event: Event, case: Case) -> bool:
+    """A transit event of a planet the real curve already had (WASP-18 b on its injected copies)."""
+    period = event.extra.get("period")
+    return (event.kind == "transit" and period is not None
+            and period_match(period, case.known_periods) == "found")
 
 
 def confidence_of(event: Event) -> float | None:

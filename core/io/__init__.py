@@ -16,7 +16,6 @@ import numpy as np
 
 from core.errors import LightCurveFormatError
 from core.io.sniff import GZIP_MAGIC, detect_format, gunzip_capped
-from core.io.fits import read_fits
 from core.io.text import read_text
 from core.lightcurve import LightCurve
 
@@ -76,7 +75,10 @@ def load_lightcurve(
             raise LightCurveFormatError("this file is gzip-compressed twice; decompress it once and upload that")
 
     fmt = detect_format(data[:_HEAD_BYTES])
-    reader = read_fits if fmt == "fits" else read_text
+    if fmt == "fits":
+        from core.io.fits import read_fits as reader  # astropy: imported only for a FITS file
+    else:
+        reader = read_text
     lc = reader(data, flux_column=flux_column, max_points=max_points)
     if len(lc) < min_points:
         raise LightCurveFormatError(

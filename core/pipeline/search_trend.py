@@ -13,7 +13,7 @@ import numpy as np
 
 from core.config import AnalysisConfig
 from core.detect.periodic_drops import MIN_DROPS, periodic_drops
-from core.detect.transits import period_range
+from core.detect.periodogram import period_range
 from core.pipeline.first_look import FirstLook
 from core.pipeline.prepared import ROTATION_VETO_POWER, PreparedCurve
 from core.result import Event

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from core.report import REPORT_FORMATS
 from core.report.page import draw_page
 from core.report.panels import vetting_panels
 from core.result import AnalysisResult
 
-REPORT_FORMATS = ("pdf", "png")
 PNG_DPI = 110
 
 

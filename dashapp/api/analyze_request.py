@@ -38,11 +38,11 @@ ANALYZE_FORM = RequestSchema(
     required=("file",),
 )
 FORM_FIELDS = tuple(name for name in ANALYZE_FORM.names if name != "file")  # the settings among them
-# Transit-search work (periods x binned points per round, ~3e-9 s a unit on 2 cores, 2+ rounds) that
-# is still answered within the request: about 20 s of search, well inside Gunicorn's 120 s timeout.
-# Everything up to a 200k-point TESS curve (1.3e9) stays synchronous; a 4-year Kepler curve (~2e10
-# a round, ~2 minutes) becomes a job.
-SYNC_MAX_SEARCH_WORK = 3e9
+# Transit-search work (`core.detect.periodogram.search_work`: folding additions and box trials of one
+# round, ~2e-9 s a unit on one core) that is still answered within the request: a few seconds of
+# search, well inside Gunicorn's 120 s timeout. A 200k-point TESS curve (5e8) stays synchronous; a
+# 4-year Kepler curve (5e9 a round, two or more rounds) becomes a job.
+SYNC_MAX_SEARCH_WORK = 2e9
 
 
 class UnsupportedMediaError(ValueError):

@@ -7,6 +7,7 @@ answers JSON; failures are answered by `errors`.
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from flask import Blueprint, Flask, Response, jsonify, request, send_file
 import core
 from core.io.writers import write_csv
 from core.anomaly.registry import DEFAULT_MODEL_ID
-from core.report.files import REPORT_FORMATS
+from core.report import REPORT_FORMATS
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
@@ -132,8 +133,12 @@ def train_uploaded_models() -> tuple[Response, int]:
     with owner_of_new_work() as (owner, issued):
         svc.training.check_room(owner)
         directory = stage_uploads(uploads)
-        job_id = svc.jobs.training.submit("train-files", files_work(svc.training, owner, directory, params),
-                                          owner=owner.owner)
+        try:
+            job_id = svc.jobs.training.submit("train-files", files_work(svc.training, owner, directory, params),
+                                              owner=owner.owner)
+        except Exception:  # a full or unreachable queue: the job that would remove the folder never runs
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
     return _accepted(job_id, issued)
 
 

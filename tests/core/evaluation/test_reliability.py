@@ -23,6 +23,14 @@ def result_with(detections) -> AnalysisResult:
                           trend=lc.flux, detrended=lc.flux, labels=lc.flux.astype("int8"))
 
 
+def test_transit_events_of_a_planet_the_real_curve_already_had_are_real():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    case = Case("wasp18+inj0", "real-injected", lc, [], [], CADENCE, known_periods=[0.9415])
+    own = replace(detection("transit", 2.0, 2.1), extra={"period": 0.94152})
+    other = replace(detection("transit", 3.0, 3.1), extra={"period": 1.7})
+    assert [real for _, real in label_events(case, result_with([own, other]))] == [True, False]
+
+
 def sure(event, confidence):
     return replace(event, extra={**event.extra, "confidence": confidence})
 

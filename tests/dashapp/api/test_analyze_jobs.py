@@ -79,7 +79,7 @@ def test_long_search_runs_as_job_and_then_is_cached(client: FlaskClient, referen
     document = state["result"]
 
     with pytest.MonkeyPatch.context() as default_threshold:
-        default_threshold.setattr(analyze_request, "SYNC_MAX_SEARCH_WORK", 3e9)
+        default_threshold.setattr(analyze_request, "SYNC_MAX_SEARCH_WORK", 2e9)
         reference = post_file(reference_client, sample_csv)
     assert reference.status_code == 200
     assert set(document) == set(reference.json)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,16 @@ def test_queue_full(app, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -
     response = client.post("/api/train/synthetic", json={"n_samples": 50})
     _error_of(response, 503)
     assert response.headers["Retry-After"]
+
+
+def test_uploads_refused_by_a_full_queue_leave_no_staged_files(app, client: FlaskClient, sample_csv: bytes,
+                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(app.server.extensions[EXTENSION_KEY].jobs.training, "max_pending", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = client.post("/api/train", data={"files": [(io.BytesIO(sample_csv), "a.csv")]},
+                           content_type="multipart/form-data")
+    _error_of(response, 503)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_ids(client: FlaskClient) -> None:
