@@ -1,4 +1,4 @@
-"""Command line: python -m core analyze|samples|train|evaluate|bench|calibrate.
+"""Command line: python -m core analyze|batch|samples|train|evaluate|bench|calibrate|completeness.
 
 Each subcommand lives in core/commands/<name>.py with add_arguments(parser) and
 run(args) -> int. Errors a user can fix print one line and exit 2; no traceback.
@@ -22,7 +22,9 @@ COMMANDS = {
     "train": "Train the anomaly ensemble and save it in the model registry.",
     "evaluate": "Injection-recovery evaluation of every detector, beside the seed-style method.",
     "bench": "Time each stage at 20k, 65k and 200k points and a 4-year Kepler curve, beside the seed-style method.",
+    "batch": "Analyse many curves (files, folders, globs) on a process pool into one summary table.",
     "calibrate": "Fit each event kind's confidence from labelled evaluation events (evaluate --calibration-out).",
+    "completeness": "Inject planets or flares into one file's own curve: what could it have hidden?",
 }
 
 

@@ -8,6 +8,10 @@ and no worker inherits a thread of the caller's (forking a process that runs
 threads can deadlock). Inside a worker, numeric libraries and the transit search's
 kernels run one thread each, so N workers use N CPUs, not N times more.
 
+A worker ends when the process that started the pool ends, however it ends (a
+batch killed with SIGKILL): Python's pool workers would otherwise wait forever on
+their queue, so each watches its caller.
+
 Arguments and results travel between our own processes by pickle; pass arrays,
 light curves and settings, never objects read from a user's pickle.
 """
@@ -15,6 +19,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Callable, Sequence, TypeVar
 
@@ -73,7 +80,8 @@ def parallel_map(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     results: list = [None] * len(items)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_become_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_become_worker,
+                             initargs=(os.getpid(),)) as pool:
         pending: dict[Future, int] = {pool.submit(function, item): index for index, item in enumerate(items)}
         try:
             while pending:
@@ -90,10 +98,36 @@ def parallel_map(
     return results
 
 
-def _become_worker() -> None:
-    """One thread per numeric library and kernel in a pool worker: the pool is the parallelism."""
+def _become_worker(caller_pid: int) -> None:
+    """One thread per numeric library and kernel in a pool worker (the pool is the parallelism),
+    and an end when the caller ends."""
     global _IN_WORKER
     _IN_WORKER = True
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+    threading.Thread(target=_exit_after, args=(caller_pid,), name="caller-watch", daemon=True).start()
+
+
+def _exit_after(pid: int) -> None:
+    """Return never: wait for process `pid` to end, then end this process at once."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux, or an old kernel): look every second
+        while _alive(pid):
+            time.sleep(1.0)
+        os._exit(1)
+    select.select([handle], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

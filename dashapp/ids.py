@@ -52,6 +52,15 @@ DOWNLOAD_EVENTS_CSV = "download-events-csv"
 DOWNLOAD_TRANSITS_CSV = "download-transits-csv"
 DOWNLOAD_JSON = "download-json"
 DOWNLOAD_FILE = "download-file"
+# Analysis page: the Completeness card (injection-recovery on the chosen curve, a background job).
+COMPLETENESS_CARD = "completeness-card"
+COMPLETENESS_KIND = "completeness-kind"
+COMPLETENESS_N = "completeness-n"
+COMPLETENESS_BUTTON = "completeness-button"
+COMPLETENESS_PROGRESS = "completeness-progress"
+COMPLETENESS_REQUEST = "completeness-request"  # sealed job for the background callback
+COMPLETENESS_GRAPH = "completeness-graph"  # the heatmap; browser tests look for it
+COMPLETENESS_SENTENCE = "completeness-sentence"
 
 # Training page (/training).
 TRAIN_REQUEST = "train-request"  # sealed job (settings and the session that will own the model)
@@ -70,3 +79,13 @@ MODEL_DELETE_TYPE = "model-delete"  # the same, for the delete button
 # Gallery page (/gallery).
 GALLERY = "gallery"  # stable
 GALLERY_CARD_TYPE = "gallery-card"  # pattern-matching id type: {"type": ..., "entry": <entry id>}
+
+# Batch page (/batch): every curve of the session analysed at once, one row each.
+BATCH_RUN_BUTTON = "batch-run-button"  # stable
+BATCH_ID = "batch-id"  # the session's running or last batch (browser session storage)
+BATCH_POLL = "batch-poll"  # interval that refreshes the table while the batch runs
+BATCH_PROGRESS = "batch-progress"  # stable
+BATCH_TABLE = "batch-table"  # stable: one row per curve, the summary columns; a click opens it on /analysis
+BATCH_DOWNLOAD_CSV = "batch-download-csv"  # stable
+BATCH_DOWNLOAD_FILE = "batch-download-file"
+BATCH_OPEN = "batch-open"  # dcc.Location the clicked row navigates to

@@ -1,6 +1,6 @@
 """The one container of what pages and the REST API share: settings, the curve store, the
 caches, the analysis service, the training service (with the model registry and the access
-rules for models), the API keys and the API's job lanes. It is kept on the Flask app.
+rules for models), the API keys, the API's job lanes and the batches. It is kept on the Flask app.
 
 Callbacks and routes fetch it with `services()` instead of module globals, so each app
 built by `create_app` (tests build their own with temporary directories) has its own.
@@ -8,6 +8,7 @@ built by `create_app` (tests build their own with temporary directories) has its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import dash
 import flask
@@ -16,6 +17,10 @@ from flask import Flask
 from core.anomaly.registry import ModelRegistry
 from dashapp.analysis_service import AnalysisService
 from dashapp.api.jobs import JobLanes
+from dashapp.batch.celery_queue import CeleryQueue
+from dashapp.batch.embedded import EmbeddedQueue
+from dashapp.batch.service import BatchService
+from dashapp.batch.store import BatchStore
 from dashapp.infra.api_keys import KeyStore
 from dashapp.infra.cache import ResilientCache
 from dashapp.infra.curve_store import CurveStore
@@ -40,19 +45,23 @@ class Services:
     analysis: AnalysisService
     keys: KeyStore  # API keys, stored hashed
     jobs: JobLanes  # the REST API's background jobs
+    batches: BatchService  # many curves at once: on this worker's process pool, or one Celery task per curve
     views: LRU[str, Views]  # figures and tables of recently shown results, by result key
 
     @classmethod
-    def build(cls, settings: Settings, cache: ResilientCache) -> "Services":
-        """Everything wired to one settings and one cache backend."""
+    def build(cls, settings: Settings, cache: ResilientCache, celery: Any = None) -> "Services":
+        """Everything wired to one settings and one cache backend; batches go to `celery` when given (REDIS_URL)."""
         store = CurveStore(settings.upload_dir)
         results = ResultCache(cache, settings.result_timeout_s)
+        batch_store = BatchStore(cache, settings.result_timeout_s)
+        queue = CeleryQueue(celery, batch_store) if celery is not None else EmbeddedQueue(settings.batch_processes)
         registry = ModelRegistry(settings.models_dir)
         limits = OwnerLimits(max_models=settings.max_models_per_owner, max_mb=settings.max_model_mb_per_owner)
         training = TrainingService(registry, work_dir=settings.cache_dir, limits=limits)
         return cls(settings=settings, cache=cache, store=store, results=results, registry=registry,
                    training=training, analysis=AnalysisService(results, store, training),
-                   keys=KeyStore(settings.keys_dir), jobs=JobLanes.on(cache), views=LRU(VIEWS_LRU_SIZE))
+                   keys=KeyStore(settings.keys_dir), jobs=JobLanes.on(cache), views=LRU(VIEWS_LRU_SIZE),
+                   batches=BatchService(batch_store, results, queue))
 
     def prune(self) -> None:
         """Forget what nobody used for UPLOAD_RETENTION_DAYS: sessions' uploads, owned models, API keys."""

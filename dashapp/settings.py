@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.parallel import worker_count
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_API_RATE_LIMIT = "120/minute"
 MIN_ADMIN_TOKEN_CHARS = 32
@@ -38,6 +40,8 @@ class Settings:
     trusted_proxy_count: int
     max_models_per_owner: int  # a session or API key keeps at most this many models (409 beyond)
     max_model_mb_per_owner: int  # and at most this many MB of them
+    max_batch_files: int  # curves in one batch (POST /api/batch, the Batch page); more is refused with 413
+    batch_processes: int  # processes a web worker analyses a batch on without Redis (with it, Celery workers do)
     # The operator's token (off when None): lists and deletes anything through the API. Never printed.
     admin_token: str | None = field(default=None, repr=False)
 
@@ -63,6 +67,8 @@ class Settings:
             trusted_proxy_count=_proxy_count(env.get("TRUSTED_PROXY_COUNT", "0")),
             max_models_per_owner=_positive(env, "MAX_MODELS_PER_OWNER", 10),
             max_model_mb_per_owner=_positive(env, "MAX_MODEL_MB_PER_OWNER", 25),
+            max_batch_files=_positive(env, "MAX_BATCH_FILES", 1000),
+            batch_processes=_positive(env, "BATCH_PROCESSES", worker_count()),
             admin_token=_admin_token(env.get("ADMIN_TOKEN", "")),
         )
 

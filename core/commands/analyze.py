@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from core.config import AnalysisConfig
+from core.commands.settings_args import add_settings_arguments, settings_from_arguments
 from core.report import REPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -21,32 +21,14 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a Kepler/K2/TESS FITS light curve or a CSV/TSV/text table")
     parser.add_argument("--json", action="store_true", help="print the result as JSON (the REST API's shape)")
-    parser.add_argument("--contamination", type=float, default=0.05, help="ensemble contamination, (0, 0.5]")
-    parser.add_argument("--window-size", type=int, default=50, help="ensemble window length in points")
-    parser.add_argument("--vote-threshold", type=float, default=0.3, help="share of flagged windows that flags a point")
-    parser.add_argument("--detectors", default="transits,flares,outliers,anomaly", help="comma-separated list")
-    parser.add_argument("--detrend-window", type=float, default=0.75, help="transit-search trend window in days")
-    parser.add_argument("--no-k2-roll-correction", action="store_true",
-                        help="analyse K2 flux as it is, without dividing out the thruster-roll sawtooth")
-    parser.add_argument("--vetting", default=None,
-                        help='vetting thresholds as JSON, e.g. \'{"max_odd_even_sigma": 5}\' (docs/vetting.md)')
+    add_settings_arguments(parser)
     parser.add_argument("--report", metavar="DIR", default=None,
                         help="write each transit candidate's vetting report to DIR (candidate_<n>.pdf)")
     parser.add_argument("--report-format", choices=REPORT_FORMATS, default="pdf", help="report file format")
 
 
 def run(args: argparse.Namespace) -> int:
-    config = AnalysisConfig.from_mapping(
-        {
-            "contamination": args.contamination,
-            "window_size": args.window_size,
-            "vote_threshold": args.vote_threshold,
-            "detectors": args.detectors,
-            "detrend_window_days": args.detrend_window,
-            "k2_roll_correction": not args.no_k2_roll_correction,
-            "vetting": args.vetting or {},
-        }
-    )
+    config = settings_from_arguments(args)
     from core.io import load_lightcurve
 
     lc = load_lightcurve(args.file)

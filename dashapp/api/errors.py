@@ -1,5 +1,6 @@
 """How the REST API answers failures: `{"error": "..."}` with a 4xx status (401 with
-WWW-Authenticate for a bad key, 409 for an owner at their limits), a 503 (with Retry-After)
+WWW-Authenticate for a bad key, 409 for an owner at their limits, 413 for more than a
+batch takes), a 503 (with Retry-After)
 when the job queue or the server's storage is unavailable, and a generic 500 for anything
 unexpected (logged, never shown), so no request can make the server show a traceback or a path."""
 from __future__ import annotations
@@ -15,6 +16,7 @@ from core.errors import UserError
 from dashapp.api.analyze_request import UnsupportedMediaError
 from dashapp.api.auth import NotAuthenticated
 from dashapp.api.jobs import JobQueueUnavailableError, QueueFullError
+from dashapp.infra.archives import TooLargeError
 from dashapp.infra.disk import STORAGE_MESSAGE, is_storage_error
 from dashapp.infra.ownership import OwnerLimitError
 
@@ -45,6 +47,7 @@ def register(api: Blueprint) -> None:
     api.register_error_handler(ModelNotFoundError, lambda exc: error(404, str(exc)))
     api.register_error_handler(OwnerLimitError, lambda exc: error(409, str(exc)))
     api.register_error_handler(UserError, lambda exc: error(422, str(exc)))
+    api.register_error_handler(TooLargeError, lambda exc: error(413, str(exc)))
     api.register_error_handler(UnsupportedMediaError, lambda exc: error(415, str(exc)))
     for busy in (QueueFullError, JobQueueUnavailableError):
         api.register_error_handler(busy, lambda exc: unavailable(str(exc)))

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import core
+from core.batch.summary import SUMMARY_COLUMNS
 from dashapp.api.analyze_request import ANALYZE_FORM
+from dashapp.api.batch_request import BATCH_FORM
+from dashapp.api.completeness_request import COMPLETENESS_FORM
 from dashapp.api.model_request import PUBLISH_BODY
 from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY
 from dashapp.infra.ownership import BUILT_IN, PRIVATE, SHARED, YOU
@@ -25,7 +28,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     meaning = {400: "Bad request (missing file, malformed JSON)",
                401: "The Authorization header names no valid key (malformed, unknown or revoked)",
                404: "Not found (or not yours: other owners' ids are never revealed)", 409: "Refused",
-               413: "Upload larger than MAX_CONTENT_LENGTH", 415: "Unsupported media type",
+               413: "Upload larger than MAX_CONTENT_LENGTH (a batch: more than MAX_BATCH_FILES curves, or a zip "
+                    "that would expand beyond twice the upload limit)", 415: "Unsupported media type",
                422: "Invalid parameter or unreadable light curve", 503: "Job queue full; retry later"}
     return {str(code): _json(ERROR, meaning[code]) for code in codes}
 
@@ -74,8 +78,32 @@ _SCHEMAS = {
         "progress": {"type": "number", "minimum": 0, "maximum": 1},
         "updated": {"type": "number", "description": "Unix time of the job's last state change or progress"},
         "result": {"oneOf": [{"$ref": "#/components/schemas/TrainResult"},
-                             {"$ref": "#/components/schemas/AnalysisResult"}, {"type": "null"}]},
+                             {"$ref": "#/components/schemas/AnalysisResult"},
+                             {"$ref": "#/components/schemas/CompletenessMap"}, {"type": "null"}]},
         "error": {"type": ["string", "null"]}}},
+    "CompletenessMap": {
+        "type": "object",
+        "required": ["kind", "grid", "recovery", "low", "high", "injected", "recovered", "n_injections", "seed",
+                     "sentence"],
+        "properties": {
+            "kind": {"enum": ["transit", "flare"]},
+            "grid": {"type": "object", "description": "Two axes: period (d) and depth (relative) or radius (Earth "
+                                                      "radii, when the file gives the star's radius); or fwhm (d) "
+                                                      "and amplitude (relative)",
+                     "additionalProperties": {"type": "array", "items": {"type": "number"}}},
+            "axes": {"type": "object", "properties": {"x": {"type": "string"}, "y": {"type": "string"}}},
+            **{name: {"type": "array", "description": description, "items": {"type": "array", "items": {
+                "type": ["number", "null"]}}} for name, description in (
+                ("recovery", "Recovered share per cell; rows follow the depth/radius/amplitude axis"),
+                ("low", "Wilson 95% interval, lower bound"), ("high", "Wilson 95% interval, upper bound"),
+                ("injected", "Injections per cell"), ("recovered", "Recovered injections per cell"))},
+            "n_injections": {"type": "integer"}, "seed": {"type": "integer"},
+            "sentence": {"type": "string", "description": "The limit in words"},
+            "noise": {"type": "number", "description": "Point-to-point noise of the curve, relative flux"},
+            "injections": {"type": "array", "items": {"type": "object"}},
+            "found": {"type": "array", "items": {"type": "object"},
+                      "description": "What the analysis finds in the curve as it is"},
+            "settings": {"type": "object"}, "timings": {"type": "object"}}},
     "TrainResult": {"type": "object", "required": ["model_id", "metrics"], "properties": {
         "model_id": {"type": "string"}, "metrics": {"type": "object"}, "model": {"$ref": "#/components/schemas/Model"},
         "model_url": {"type": "string"}, **_NEW_KEY}},
@@ -89,6 +117,25 @@ _SCHEMAS = {
         "last_used": {"type": "string", "description": "Models unused for UPLOAD_RETENTION_DAYS are deleted"},
         "size_bytes": {"type": "integer"},
         "metrics": {"type": "object"}, "training_data": {"type": "object"}, "versions": {"type": "object"}}},
+    "BatchAccepted": {"type": "object", "required": ["batch_id", "status_url", "summary_csv_url", "n_curves"],
+                      "properties": {"batch_id": {"type": "string"}, "status_url": {"type": "string"},
+                                     "summary_csv_url": {"type": "string"}, "n_curves": {"type": "integer"},
+                                     **_NEW_KEY}},
+    "Batch": {"type": "object", "required": ["id", "status", "n_curves", "progress", "counts", "curves", "summary"],
+              "properties": {
+                  "id": {"type": "string"}, "status": {"enum": ["queued", "running", "done"]},
+                  "created": {"type": "number"}, "n_curves": {"type": "integer"},
+                  "progress": {"type": "number", "minimum": 0, "maximum": 1,
+                               "description": "Share of the curves finished (analysed or failed)"},
+                  "counts": {"type": "object", "properties": {
+                      k: {"type": "integer"} for k in ("queued", "running", "done", "failed")}},
+                  "curves": {"type": "array", "items": {"type": "object", "properties": {
+                      "index": {"type": "integer"}, "file": {"type": "string"},
+                      "status": {"enum": ["queued", "running", "done", "failed"]},
+                      "error": {"type": ["string", "null"]}}}},
+                  "summary": {"type": "array", "description": "One row per file, in the order sent (zips opened)",
+                              "items": {"type": "object", "properties": {
+                                  column: {} for column in SUMMARY_COLUMNS}}}}},
     "KeyIssued": {"type": "object", "required": ["key", "key_id", "revoke_url"], "properties": {
         "key": {"type": "string", "description": "Shown this once; the server keeps only its SHA-256"},
         "key_id": {"type": "string"}, "revoke_url": {"type": "string"}}},
@@ -99,6 +146,7 @@ _OWNERSHIP = ("Send an API key as 'Authorization: Bearer <key>' (POST /api/keys 
               "answer carries a new key that owns the model (keep it: nobody else can use, publish or delete the "
               "model). The operator's token (ADMIN_TOKEN) may list and delete anything.")
 
+_BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _MODEL_ID = {"name": "model_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _KEY_ID = {"name": "key_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -133,6 +181,22 @@ def openapi_spec() -> dict[str, Any]:
                               "202": _json({"$ref": "#/components/schemas/JobAccepted"},
                                            "Long transit search: queued as a job whose result is the analysis"),
                               **_errors(400, 401, 404, 413, 415, 422, 503)}}},
+            "/api/completeness": {"post": {
+                "summary": "What this curve could have hidden: injection-recovery of planets or flares (a job: 202)",
+                "description": "Planets (limb-darkened, random epochs) or flares (Davenport template, away from "
+                               "the curve's own events) are injected into the uploaded curve itself and each copy "
+                               "analysed; the job's result is the map of recovered shares with Wilson intervals "
+                               "and one sentence stating the limit. Unreadable files (415/422) and bad settings "
+                               "(422: a grid larger than the limit, zero injections, periods too long for the "
+                               "curve) are refused before anything is queued. The same seed gives the same map; the "
+                               "same file and settings again answer 200 with the map from the cache.",
+                "requestBody": {"required": True,
+                                "content": {"multipart/form-data": {"schema": COMPLETENESS_FORM.json_schema()}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/CompletenessMap"},
+                                           "The map a job already made for the same file and settings (cached)"),
+                              "202": _json({"$ref": "#/components/schemas/JobAccepted"},
+                                           "Queued as a job whose result is the CompletenessMap"),
+                              **_errors(400, 401, 413, 415, 422, 503)}}},
             "/api/train/synthetic": {"post": {
                 "summary": "Train a model on seeded synthetic curves (n_samples <= 5 answers at once with 201)",
                 "description": "The model is the key's; sent without a key, the answer carries a new key that owns "
@@ -170,6 +234,32 @@ def openapi_spec() -> dict[str, Any]:
                 "summary": "Status, progress and result of a job you started (send the key that started it)",
                 "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Job"}, "The job"), **_errors(401, 404)}}},
+            "/api/batch": {"post": {
+                "summary": "Analyse many light curves as one batch (files, or zips of them): 202",
+                "description": "Each file (or light curve inside a zip) is one curve and one row of the batch's "
+                               "summary; a file that cannot be read is a failed row with its reason, and the others "
+                               "go on. Zip member paths are only labels. The batch is the key's (sent without one, "
+                               "the 202 carries a new key that reads it); poll /api/batch/{batch_id}.",
+                "requestBody": {"required": True,
+                                "content": {"multipart/form-data": {"schema": BATCH_FORM.json_schema()}}},
+                "responses": {"202": _json({"$ref": "#/components/schemas/BatchAccepted"}, "Queued"),
+                              **_errors(400, 401, 413, 415, 422, 503)}}},
+            "/api/batch/{batch_id}": {"get": {
+                "summary": "Status, progress, each curve's state and the summary rows of a batch you started",
+                "parameters": [_BATCH_ID],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Batch"}, "The batch"),
+                              **_errors(401, 404)}}},
+            "/api/batch/{batch_id}/summary.csv": {"get": {
+                "summary": "The batch's summary table as CSV (one row per file; rows of unfinished curves are "
+                           "their status only)",
+                "parameters": [_BATCH_ID],
+                "responses": {"200": {"description": "CSV file", "content": {"text/csv": {}}}, **_errors(401, 404)}}},
+            "/api/batch/{batch_id}/curves/{index}": {"get": {
+                "summary": "One analysed curve's full result (as POST /api/analyze answers)",
+                "parameters": [_BATCH_ID, {"name": "index", "in": "path", "required": True,
+                                           "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/AnalysisResult"}, "The analysis"),
+                              **_errors(401, 404)}}},
             "/api/keys": {"post": {
                 "summary": "A new API key: an owner identity for a client without a browser",
                 "responses": {"201": _json({"$ref": "#/components/schemas/KeyIssued"}, "The key, shown once")}}},

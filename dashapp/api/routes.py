@@ -1,8 +1,8 @@
 """The REST API's routes: a Flask blueprint on the dashboard's server (`register_api(server)`).
 
-Every route parses its request (`analyze_request`, `train_request`, `model_request`), calls
-the same services the pages use (`services()`) for the caller its key names (`auth`), and
-answers JSON; failures are answered by `errors`.
+Every route parses its request (`analyze_request`, `completeness_request`, `train_request`,
+`model_request`), calls the same services the pages use (`services()`) for the caller its key
+names (`auth`), and answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, jsonify, request, send_file
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import core
 from core.io.writers import write_csv
 from core.anomaly.registry import DEFAULT_MODEL_ID
+from core.io import load_lightcurve
 from core.report import REPORT_FORMATS
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
 from dashapp.api.auth import api_caller, owner_of_new_work, resolve_caller, with_key
+from dashapp.api.batch_request import batch_files, parse_batch_config, too_many_parts
+from dashapp.api.completeness_request import cached_map, parse_completeness
 from dashapp.api.model_request import parse_publish
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.train_request import (
@@ -104,6 +108,31 @@ def vetting_report(result_id: str, number: int, fmt: str) -> Response | tuple[Re
                      download_name=f"candidate_{number}.{fmt}")
 
 
+@api.post("/api/completeness")
+def completeness_upload() -> Response | tuple[Response, int]:
+    """Injection-recovery on the uploaded curve, as a job (202), or 200 with the map a job already made for the
+    same file and settings; bad files and settings are refused at once."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the light curve as multipart/form-data with the file in field 'file'")
+    upload = request.files.get("file")
+    if upload is None:
+        return errors.error(400, "no file: send the light curve (FITS or CSV) in multipart field 'file'")
+    params = parse_completeness(request.form)
+    data = upload.read()
+    svc = services()
+    key = params.work_key(data)
+    done = cached_map(svc.cache, key)
+    if done is not None:
+        return jsonify(done)
+    check_media(data)
+    lc = load_lightcurve(data, filename=upload.filename)
+    params.check(lc)
+    work = params.work(lc, svc.cache, key, svc.settings.result_timeout_s)
+    with owner_of_new_work() as (owner, issued):
+        job_id = svc.jobs.analysis.submit("completeness", work, owner=owner.owner, same_work=key)
+    return _accepted(job_id, issued)
+
+
 @api.post("/api/train/synthetic")
 def train_synthetic_models() -> tuple[Response, int]:
     """The replaced app's call: works without a key, and then answers with a new key that owns the model."""
@@ -149,6 +178,62 @@ def job_status(job_id: str) -> Response | tuple[Response, int]:
     if state is None:
         return errors.error(404, f"no job with id {job_id}")
     return jsonify(state)
+
+
+@api.post("/api/batch")
+def start_batch() -> tuple[Response, int]:
+    """Many curves (files, or zips of them) as one batch: 202 with its status URL; each curve a row of its summary."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaError("send the light curves as multipart/form-data, one part per file in field 'files' "
+                                    "(or zips of them)")
+    svc = services()
+    try:
+        uploads, form = request.files.getlist("files"), request.form
+    except RequestEntityTooLarge:  # the byte limit, or more parts than a batch may have
+        if (request.content_length or 0) > (current_app.config.get("MAX_CONTENT_LENGTH") or 0):
+            raise
+        raise too_many_parts(svc.settings.max_batch_files) from None
+    config = parse_batch_config(form)
+    if not uploads:
+        return errors.error(400, "no files: send the light curves in multipart field 'files' (one part each, or a zip)")
+    files = batch_files(uploads, svc.settings.max_batch_files, svc.settings.max_upload_mb * 1024 * 1024)
+    if not files:
+        return errors.error(400, "the zip holds no light-curve files")
+    with owner_of_new_work() as (owner, issued):
+        batch_id = svc.batches.start_uploads(owner.owner, files, config)
+    url = f"/api/batch/{batch_id}"
+    response = jsonify(with_key({"batch_id": batch_id, "status_url": url, "summary_csv_url": f"{url}/summary.csv",
+                                 "n_curves": len(files)}, issued))
+    response.headers["Location"] = url
+    return response, 202
+
+
+@api.get("/api/batch/<batch_id>")
+def batch_status(batch_id: str) -> Response | tuple[Response, int]:
+    """Status, progress, each curve's state and the summary rows, for whoever started the batch."""
+    view = services().batches.view(batch_id, api_caller())
+    if view is None:
+        return errors.error(404, f"no batch with id {batch_id}")
+    return jsonify(view)
+
+
+@api.get("/api/batch/<batch_id>/summary.csv")
+def batch_summary_csv(batch_id: str) -> Response | tuple[Response, int]:
+    text = services().batches.summary_csv(batch_id, api_caller())
+    if text is None:
+        return errors.error(404, f"no batch with id {batch_id}")
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"'})
+
+
+@api.get("/api/batch/<batch_id>/curves/<int:index>")
+def batch_curve(batch_id: str, index: int) -> Response | tuple[Response, int]:
+    """One curve's full result document (the shape of POST /api/analyze), once it is analysed."""
+    document = services().batches.curve_result(batch_id, index, api_caller())
+    if document is None:
+        return errors.error(404, f"no analysed curve {index} in batch {batch_id} (not analysed yet, failed, "
+                                 "or no such batch)")
+    return jsonify(document)
 
 
 @api.post("/api/keys")

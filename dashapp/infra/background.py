@@ -11,6 +11,7 @@ import diskcache
 from celery import Celery
 from dash import CeleryManager, DiskcacheManager
 
+from dashapp.batch.celery_queue import batch_queues
 from dashapp.infra.cache import REDIS_CONNECT_TIMEOUT_S, REDIS_SOCKET_TIMEOUT_S
 from dashapp.settings import Settings
 
@@ -28,13 +29,14 @@ def make_background_manager(settings: Settings) -> Any:
 
 
 def make_celery(settings: Settings) -> Celery:
-    """The Celery app that runs background callbacks; Redis is both broker and result store.
+    """The Celery app that runs background callbacks and batch curves; Redis is both broker and result store.
 
     Connection timeouts are short so that, with Redis down, starting or polling a job fails
     within seconds instead of blocking a web thread.
     """
     celery_app = Celery("dashapp", broker=settings.redis_url, backend=settings.redis_url)
     celery_app.conf.update(result_expires=3600, worker_prefetch_multiplier=1, task_acks_late=True,
+                           task_queues=batch_queues(),  # workers take the dashboard's callbacks and batch curves
                            broker_connection_retry_on_startup=True,
                            broker_connection_timeout=REDIS_CONNECT_TIMEOUT_S,
                            redis_socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,

@@ -40,7 +40,7 @@ def cache_config(settings: Settings) -> dict[str, Any]:
 
 
 class ResilientCache(Cache):
-    """A flask-caching Cache whose get/set/has/add/delete never raise for backend failures.
+    """A flask-caching Cache whose get/get_many/set/has/add/delete never raise for backend failures.
 
     A failure is logged once, answered as a miss (get -> None, the others -> False) and,
     for BACKEND_RETRY_S, every further call is answered the same way at once, so a
@@ -67,6 +67,11 @@ class ResilientCache(Cache):
 
     def delete(self, key: str) -> bool:
         return bool(self._guarded("delete", False, lambda: super(ResilientCache, self).delete(key)))
+
+    def get_many(self, *keys: str) -> list[Any]:
+        """One value (or None) per key; a batch of many curves reads its states in one round trip to Redis."""
+        misses = [None] * len(keys)
+        return list(self._guarded("get_many", misses, lambda: super(ResilientCache, self).get_many(*keys)))
 
     def _guarded(self, operation: str, miss: Any, call: Callable[[], Any]) -> Any:
         if self._clock() < self._retry_at:

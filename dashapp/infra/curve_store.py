@@ -140,6 +140,15 @@ class CurveStore:
             return None
         return lightcurve_from_npz((self._dir(sid) / f"{curve_hash}.npz").read_bytes())
 
+    def npz(self, sid: str, curve_hash: str) -> bytes | None:
+        """The stored curve as .npz bytes (to send it to a batch worker elsewhere), or None."""
+        if not self.has(sid, curve_hash):
+            return None
+        try:
+            return (self._dir(sid) / f"{curve_hash}.npz").read_bytes()
+        except FileNotFoundError:  # pruned meanwhile
+            return None
+
     def entry(self, sid: str, curve_hash: str) -> StoredCurve | None:
         if not is_valid_hash(curve_hash):
             return None

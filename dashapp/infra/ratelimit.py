@@ -5,7 +5,8 @@ counter per IP stops that. The counter lives in Redis (INCR + EXPIRE) when REDIS
 set, so all workers and machines share it; without Redis, or while Redis is down, each
 worker counts in its own memory: the limit then holds per worker, which still bounds the
 load. The dashboard's own routes (/_dash-*, pages, assets) and /health are never limited,
-nor are GET /api/jobs/<id> polls: clients are told to poll a job, and a poll is one cache read.
+nor are GET /api/jobs/<id> and /api/batch/<id> polls: clients are told to poll, and a poll
+only reads the cache.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 PERIODS_S = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
 LIMITED_PREFIX = "/api/"
-JOB_POLL_PREFIX = "/api/jobs/"
+POLL_PREFIXES = ("/api/jobs/", "/api/batch/")
 REDIS_RETRY_S = 30.0  # after a Redis failure, count in memory this long before trying Redis again
 REDIS_TIMEOUT_S = 0.25  # a slow Redis must not add more than this to a request
 MAX_MEMORY_KEYS = 100_000  # addresses counted apart per window in one worker (a few MB at most)
@@ -124,7 +125,7 @@ def install(server: Flask, limiter: RateLimiter) -> None:
 
     def check() -> tuple[Response, int] | None:
         if not request.path.startswith(LIMITED_PREFIX) or (
-                request.method == "GET" and request.path.startswith(JOB_POLL_PREFIX)):
+                request.method == "GET" and request.path.startswith(POLL_PREFIXES)):
             return None
         wait_s = limiter.hit(request.remote_addr or "unknown")
         if not wait_s:

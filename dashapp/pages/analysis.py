@@ -25,6 +25,7 @@ from dashapp.infra.curve_store import StoredCurve
 from dashapp.infra.ownership import ANONYMOUS, Caller
 from dashapp.infra.result_cache import ResultNotStoredError
 from dashapp.infra.session import current_session_id, seal, unseal
+from dashapp.pages import completeness_card
 from dashapp.pages.forms import build_config
 from dashapp.services import services
 from dashapp.views import figures
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 dash.register_page(__name__, path="/analysis", name="Analysis", title="Analysis - Light-curve anomaly detector",
                    order=1)
+completeness_card.register_callbacks()
 
 _DEFAULTS = AnalysisConfig()
 CACHE_DOWN_ALERT = ("Analyses are unavailable right now: the server cannot reach its result cache "
@@ -192,6 +194,7 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                     dbc.Button("Everything (JSON)", id=ids.DOWNLOAD_JSON, size="sm", color="primary",
                                outline=True, disabled=True),
                 ], id=ids.DOWNLOAD_RESULTS, className="mb-4"),
+                completeness_card.card(),
             ], xs=12, lg=9),
         ]),
     ])

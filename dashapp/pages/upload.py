@@ -22,15 +22,16 @@ def layout(**_query: str) -> html.Div:
         html.H2("Upload light curves"),
         html.P([
             "Kepler, K2 or TESS light-curve FITS files (PDCSAP flux is used when present) or CSV/text "
-            "files with a time and a flux column. Drop several at once; up to ", f"{limit} MB per upload. ",
-            "Or start from the ", dcc.Link("gallery", href="/gallery"), ".",
+            "files with a time and a flux column. Drop several at once, or a zip of them; up to ",
+            f"{limit} MB per upload. Analyse them all at once on the ", dcc.Link("Batch", href="/batch"),
+            " page, or start from the ", dcc.Link("gallery", href="/gallery"), ".",
         ], className="text-muted"),
         dcc.Upload(
             id=ids.UPLOAD_DATA,
             multiple=True,
             className="upload-zone mb-3",
             children=html.Div([html.Div("Drag and drop light-curve files here", className="fs-5"),
-                               html.Div("or click to choose files (.fits, .fits.gz, .csv, .txt)",
+                               html.Div("or click to choose files (.fits, .fits.gz, .csv, .txt, .zip)",
                                         className="muted-help")]),
         ),
         dcc.Loading(dbc.Alert(id=ids.STATUS_ALERT, is_open=False, dismissable=True, className="mb-3"),
@@ -59,7 +60,8 @@ def on_upload(contents: list[str] | None, filenames: list[str] | None):
         return dash.no_update, *alert_state(["Your session has expired; reload the page and try again."])
     svc = services()
     outcome = store_uploads(svc.store, sid, contents, filenames or [None] * len(contents),
-                            max_bytes=svc.settings.max_upload_mb * 1024 * 1024)
+                            max_bytes=svc.settings.max_upload_mb * 1024 * 1024,
+                            max_zip_files=svc.settings.max_batch_files)
     notice = None
     if outcome.stored:
         n = len(outcome.stored)

@@ -5,7 +5,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-NAV_ITEMS = (("Upload", "/"), ("Analysis", "/analysis"), ("Training", "/training"), ("Gallery", "/gallery"))
+NAV_ITEMS = (("Upload", "/"), ("Analysis", "/analysis"), ("Batch", "/batch"), ("Training", "/training"),
+             ("Gallery", "/gallery"))
 
 
 def navbar() -> dbc.Navbar:

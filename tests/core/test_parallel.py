@@ -51,3 +51,50 @@ def test_pool_size_is_the_usable_cpus_unless_given():
         with pytest.raises(ConfigError, match="jobs"):
             worker_count(bad)
     assert threads_per_process(2) == min(2, usable_cpus())
+
+
+def test_workers_end_when_their_caller_is_killed(tmp_path):
+    """A batch killed with SIGKILL leaves no pool process behind, waiting forever on its queue."""
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    (tmp_path / "napping.py").write_text(textwrap.dedent("""
+        import os, time
+        from pathlib import Path
+
+        def nap(folder):
+            (Path(folder) / f"worker-{os.getpid()}").touch()
+            time.sleep(300)
+    """))
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path[:0] = [{str(tmp_path)!r}, {os.getcwd()!r}]
+        from core.parallel import parallel_map
+        from napping import nap
+        parallel_map(nap, [{str(tmp_path)!r}] * 2, jobs=2)
+    """)
+    caller = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = [int(p.name.split("-")[1]) for p in tmp_path.glob("worker-*")]
+    assert len(workers) == 2, "the pool never started its two workers"
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = Path(f"/proc/{pid}/stat")
+        return not (status.exists() and status.read_text().split(")")[1].split()[0] == "Z")  # a zombie has ended
+
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)

@@ -22,7 +22,8 @@ def call(client: FlaskClient, app: dash.Dash, output_prefix: str, inputs: dict[s
     def props(items: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
         return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
 
-    body = {"output": callback_id, "outputs": outputs, "inputs": props(spec["inputs"], inputs),
+    single = not callback_id.startswith("..")  # Output(...) rather than a list of them: Dash sends one dict
+    body = {"output": callback_id, "outputs": outputs[0] if single else outputs, "inputs": props(spec["inputs"], inputs),
             "state": props(spec.get("state", []), state or {}), "changedPropIds": list(inputs)}
     # Tests build several apps in one process; the callbacks' dash.get_app() must name this one.
     return with_app_context_factory(lambda: client.post("/_dash-update-component", json=body), app)()

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import ConfigError
 from dashapp.api.analyze_request import ANALYZE_FORM, FORM_FIELDS, parse_config
+from dashapp.api.completeness_request import COMPLETENESS_FORM
 from dashapp.api.openapi import openapi_spec
 from dashapp.api.schemas import Field
 from dashapp.api.train_request import FILES_FORM, SYNTHETIC_BODY, TrainParams, parse_synthetic
@@ -22,6 +23,7 @@ def test_request_bodies_are_rendered_from_the_schemas() -> None:
     assert _body("/api/analyze", "multipart/form-data") == ANALYZE_FORM.json_schema()
     assert _body("/api/train/synthetic", "application/json") == SYNTHETIC_BODY.json_schema()
     assert _body("/api/train", "multipart/form-data") == FILES_FORM.json_schema()
+    assert _body("/api/completeness", "multipart/form-data") == COMPLETENESS_FORM.json_schema()
     assert set(ANALYZE_FORM.json_schema()["properties"]) == {"file", *FORM_FIELDS}
 
 
