@@ -1,11 +1,13 @@
 """What `analyze` returns: events, transit candidates, series for plots, timings."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from core.candidate_vetting import Vetting
 
 EVENT_KINDS = ("transit", "flare", "outlier", "single_transit", "dip", "brightening", "step", "oscillation", "anomaly")
 # Per-point label codes (AnalysisResult.labels); 0 is "nothing found here". New kinds go at the end: codes are kept.
@@ -44,7 +46,12 @@ class Event:
 
 @dataclass(frozen=True)
 class TransitCandidate:
-    """A periodic dip found by the BLS search and kept by vetting."""
+    """A periodic dip found by the BLS search and kept by its refusal tests, with its vetting once judged.
+
+    `flags` names the vetting tests it failed (the search flags an odd/even mismatch
+    before it is vetted); `vetting` (verdict, reasons, metrics) is filled by the
+    pipeline's vetting stage and flattened into to_dict(), as the result contract asks.
+    """
 
     period: float
     t0: float
@@ -57,11 +64,30 @@ class TransitCandidate:
     odd_even_sigma: float = float("nan")
     snr_pink: float = float("nan")  # SNR counting red noise on the transit's time scale
     flags: tuple[str, ...] = ()
+    vetting: Vetting | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: _plain(v) for k, v in asdict(self).items()}
+        out = {spec.name: _plain(getattr(self, spec.name)) for spec in fields(self) if spec.name != "vetting"}
         out["flags"] = list(self.flags)
+        if self.vetting is not None:
+            out.update(self.vetting.to_dict())
         return out
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "TransitCandidate":
+        """The inverse of to_dict (None read back as NaN), so a stored result keeps every field and the vetting."""
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = row.get(spec.name)
+            if spec.name == "n_transits":
+                values[spec.name] = int(raw or 0)
+            elif spec.name == "flags":
+                values[spec.name] = tuple(raw or ())
+            elif spec.name == "vetting":
+                values[spec.name] = Vetting.from_dict(row) if "verdict" in row else None
+            else:
+                values[spec.name] = float("nan") if raw is None else float(raw)
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -125,12 +151,36 @@ class AnalysisResult:
         return pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
 
     def transits_frame(self) -> pd.DataFrame:
+        """One row per candidate: its fields, verdict and metrics, with the lists (reasons, per-transit
+        depths and SNRs, aliases) as text, so a CSV or a grid carries them in one cell each."""
         columns = ["period", "t0", "duration", "depth", "snr", "sde", "n_transits"]
-        rows = [t.to_dict() for t in self.transits]
+        rows = [_flat_transit(t.to_dict()) for t in self.transits]
         return pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
 
     def counts(self) -> dict[str, int]:
         return {kind: sum(e.kind == kind for e in self.events) for kind in EVENT_KINDS}
+
+
+def _flat_transit(row: dict[str, Any]) -> dict[str, Any]:
+    """A transit's to_dict() with its lists written out as '; '-separated text."""
+    out = dict(row)
+    if "reasons" in out:
+        out["reasons"] = "; ".join(
+            f"{r['test']} {'passed' if r['passed'] else 'FAILED'} ({_short(r['value'])} vs {_short(r['threshold'])})"
+            for r in row["reasons"])
+    if "per_transit" in out:
+        transits = out.pop("per_transit")
+        out["per_transit_depth"] = "; ".join(_short(t["depth"]) for t in transits)
+        out["per_transit_depth_err"] = "; ".join(_short(t["depth_err"]) for t in transits)
+        out["per_transit_snr"] = "; ".join(_short(t["snr"]) for t in transits)
+    if "aliases" in out:
+        out["aliases"] = "; ".join(f"{a['label']}: {_short(a['sde'])}" for a in row["aliases"])
+    out["flags"] = ", ".join(row.get("flags", ()))
+    return out
+
+
+def _short(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
 
 
 def _plain(value: Any) -> Any:

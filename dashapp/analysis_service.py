@@ -12,6 +12,7 @@ backend is logged and ignored, and a few recent documents stay in this process.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -21,16 +22,18 @@ from core.detect.periodogram import search_work
 from core.io import load_lightcurve
 from core.lightcurve import LightCurve
 from core.pipeline import analyze
+from core.report.files import report_bytes
 from core.result import AnalysisResult
 from dashapp.infra.curve_store import CurveStore, content_hash
 from dashapp.infra.lru import LRU
-from dashapp.infra.ownership import Caller
+from dashapp.infra.ownership import Caller, may_read_result
 from dashapp.infra.result_cache import ResultCache, result_key
 from dashapp.training_service import TrainingService
 
 log = logging.getLogger(__name__)
 
 RESULT_LRU_SIZE = 32  # API documents a worker keeps in memory
+RESULT_ID_PATTERN = re.compile(r"^[0-9a-f]{40}$")  # the hex part of a result key: what the API calls result_id
 Progress = Callable[[float, str], None]  # fraction done, what is running
 
 
@@ -121,10 +124,39 @@ class AnalysisService:
         """Analyse and keep the document in both caches; `progress` hears the fraction done."""
         report = (lambda fraction, message: progress(fraction)) if progress else None
         result = self._run(prepared, report)
-        document = result.to_dict()
+        document = with_result_id(result.to_dict(), prepared.key)
         self._shared_put(prepared.key, result)
         self.documents.put(prepared.key, document)
         return document
+
+    # ------------------------------------------------------------------ the API: a result's vetting report
+
+    def grant(self, key: str, caller: Caller) -> None:
+        """Let `caller` come back for the result under `key` (its reports); nothing to record for no key."""
+        if caller.owner is None:
+            return
+        try:
+            self.results.grant(key, caller.owner)
+        except Exception:  # noqa: BLE001 - a dead cache only costs the report route, not the analysis
+            log.warning("shared cache unwritable; the result's report will not be reachable", exc_info=True)
+
+    def report(self, caller: Caller, result_id: str, number: int, fmt: str) -> bytes:
+        """Candidate `number`'s vetting report (PDF or PNG) of a result `caller` reached.
+
+        LookupError (the API's 404) for an id that is malformed, unknown, expired or not
+        the caller's, and for a candidate the result does not have.
+        """
+        key = f"result:{result_id}"
+        if not RESULT_ID_PATTERN.match(result_id) or not may_read_result(
+                caller, caller.owner is not None and self.results.reached(key, caller.owner)):
+            raise LookupError(f"no analysis result {result_id} (results are kept for the key that analysed them)")
+        result = self.results.get(key)
+        if result is None:
+            raise LookupError(f"analysis result {result_id} has expired from the cache; analyse the curve again")
+        if not 1 <= number <= len(result.transits):
+            raise LookupError(f"result {result_id} has no transit candidate {number} "
+                              f"(it has {len(result.transits)})")
+        return report_bytes(result, number, fmt)
 
     # The shared cache only saves the API work: if its backend (e.g. Redis) is down, analyse anyway.
     def _shared_get(self, key: str) -> dict[str, Any] | None:
@@ -133,10 +165,18 @@ class AnalysisService:
         except Exception:  # noqa: BLE001 - any backend failure means "not cached"
             log.warning("shared result cache unreadable; analysing without it", exc_info=True)
             return None
-        return result.to_dict() if result is not None else None
+        return with_result_id(result.to_dict(), key) if result is not None else None
 
     def _shared_put(self, key: str, result: AnalysisResult) -> None:
         try:
             self.results.put(key, result)
         except Exception:  # noqa: BLE001 - see _shared_get
             log.warning("shared result cache unwritable; result kept in this process only", exc_info=True)
+
+
+def with_result_id(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """The API document with its `result_id` and, per transit candidate, the URL of its vetting report."""
+    result_id = key.removeprefix("result:")
+    transits = [{**row, "report_url": f"/api/results/{result_id}/transits/{number}/report.pdf"}
+                for number, row in enumerate(document.get("transits", []), start=1)]
+    return {**document, "result_id": result_id, "transits": transits}

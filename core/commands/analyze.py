@@ -1,7 +1,8 @@
-"""`python -m core analyze FILE [--json]`: a readable summary of what was found, or the result JSON.
+"""`python -m core analyze FILE [--json] [--report DIR]`: a readable summary or the result JSON, and vetting reports.
 
 The pipeline (scikit-learn, numba, astropy) is imported once the file has been
-read, so a file that cannot be read is refused at once.
+read, so a file that cannot be read is refused at once; matplotlib only when
+reports are asked for.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from core.commands.settings_args import add_settings_arguments, settings_from_arguments
+from core.report import REPORT_FORMATS
 
 if TYPE_CHECKING:
     from core.result import AnalysisResult
@@ -20,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a Kepler/K2/TESS FITS light curve or a CSV/TSV/text table")
     parser.add_argument("--json", action="store_true", help="print the result as JSON (the REST API's shape)")
     add_settings_arguments(parser)
+    parser.add_argument("--report", metavar="DIR", default=None,
+                        help="write each transit candidate's vetting report to DIR (candidate_<n>.pdf)")
+    parser.add_argument("--report-format", choices=REPORT_FORMATS, default="pdf", help="report file format")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +37,11 @@ def run(args: argparse.Namespace) -> int:
     # A multi-year curve takes seconds: say how far it has got, on a terminal only.
     result = analyze(lc, config, progress=_print_progress if sys.stderr.isatty() else None)
     print(json.dumps(result.to_dict(), indent=2) if args.json else summary(result))
+    if args.report:
+        from core.report.files import write_reports
+
+        written = write_reports(result, args.report, args.report_format)
+        print(f"{len(written)} vetting report(s) written to {args.report}", file=sys.stderr)
     return 0
 
 
@@ -56,9 +66,10 @@ def summary(result: AnalysisResult) -> str:
     if result.transits:
         lines.append("Transit candidates:")
         for c in result.transits:
-            flags = f"  [{', '.join(c.flags)}]" if c.flags else ""
+            flags = f"  [failed: {', '.join(c.flags)}]" if c.flags else ""
+            verdict = f"{c.vetting.verdict.replace('_', ' ')}: " if c.vetting is not None else ""
             lines.append(
-                f"  P = {c.period:.5f} d, t0 = {c.t0:.4f}, duration = {c.duration * 24:.2f} h, "
+                f"  {verdict}P = {c.period:.5f} d, t0 = {c.t0:.4f}, duration = {c.duration * 24:.2f} h, "
                 f"depth = {c.depth * 1e6:.0f} ppm, SNR = {c.snr:.1f}, SDE = {c.sde:.1f}, {c.n_transits} transits{flags}"
             )
     else:

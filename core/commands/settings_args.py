@@ -14,6 +14,8 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--detrend-window", type=float, default=0.75, help="transit-search trend window in days")
     parser.add_argument("--no-k2-roll-correction", action="store_true",
                         help="analyse K2 flux as it is, without dividing out the thruster-roll sawtooth")
+    parser.add_argument("--vetting", default=None,
+                        help='vetting thresholds as JSON, e.g. \'{"max_odd_even_sigma": 5}\' (docs/vetting.md)')
 
 
 def settings_from_arguments(args: argparse.Namespace) -> AnalysisConfig:
@@ -26,5 +28,6 @@ def settings_from_arguments(args: argparse.Namespace) -> AnalysisConfig:
             "detectors": args.detectors,
             "detrend_window_days": args.detrend_window,
             "k2_roll_correction": not args.no_k2_roll_correction,
+            "vetting": args.vetting or {},
         }
     )

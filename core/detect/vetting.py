@@ -108,7 +108,7 @@ def vet_candidate(
         verdict["reason"] = f"{inconsistent.sum()} of {with_data.size} transits are missing or far too shallow"
         return verdict
 
-    red = _red_variance(t, f - baseline, duration, sigma)
+    red = red_variance(t, f - baseline, duration, sigma)
     pink = float(depth / np.sqrt(sigma**2 / inside.sum() + red / with_data.size))
     if pink < MIN_PINK_SNR:
         verdict["reason"] = f"SNR {pink:.1f} once correlated noise on the transit's time scale is counted"
@@ -237,7 +237,7 @@ def _odd_even_sigma(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) 
     return float(abs(np.median(depths[odd]) - np.median(depths[~odd])) / np.sqrt(sum(variances)))
 
 
-def _red_variance(t: np.ndarray, residual: np.ndarray, duration: float, sigma: float) -> float:
+def red_variance(t: np.ndarray, residual: np.ndarray, duration: float, sigma: float) -> float:
     """Variance of duration-long bin means beyond what white noise explains (Pont et al. 2006).
 
     It averages down only with the number of transits, not of points: the pink
@@ -261,20 +261,37 @@ def _epoch_scatter(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -
     ramps that end at thruster resets) does not. The most deviant transit is left
     out, so one transit spoilt by a gap edge or a flare does not condemn a planet;
     an eclipsing binary's alternating depths are measured about their own odd and
-    even medians when that is the smaller spread. Many transits cannot all be
-    chance dips, and there the test would cost planets: on K2, even roll-corrected,
-    a real planet's 17 transit depths scatter 4.6 times these errors.
+    even medians when that is the smaller spread (its most deviant transit left out
+    after the split, so the deep half is not taken for the outlier). Many transits
+    cannot all be chance dips, and there the test would cost planets: on K2, even
+    roll-corrected, a real planet's 17 transit depths scatter 4.6 times these errors.
     """
     if not 4 <= depths.size <= MAX_EPOCHS_SCATTER_TEST:
         return None
-    keep = np.argsort(np.abs(depths - np.median(depths)))[:-1]
-    d, e = depths[keep], errors[keep]
-    spreads = [float(np.sqrt(np.sum(((d - np.median(d)) / e) ** 2) / (d.size - 1)))]
-    odd = (epochs[keep] % 2) == 1
+    spreads = [_spread_without_worst(depths, np.zeros(depths.size, dtype=bool), errors)]
+    odd = (epochs % 2) == 1
     if odd.sum() >= 2 and (~odd).sum() >= 2:  # two depths fitted: two degrees of freedom used
-        deviation = np.where(odd, d - np.median(d[odd]), d - np.median(d[~odd]))
-        spreads.append(float(np.sqrt(np.sum((deviation / e) ** 2) / (d.size - 2))))
+        spreads.append(_spread_without_worst(depths, odd, errors))
     return min(spreads)
+
+
+def _spread_without_worst(depths: np.ndarray, group: np.ndarray, errors: np.ndarray) -> float:
+    """RMS of the depths about their group's median (one or two groups), in errors, without the most deviant.
+
+    A group left with one depth after the cut contributes no deviation and takes no degree of freedom.
+    """
+    def deviation(keep: np.ndarray) -> np.ndarray:
+        out = np.zeros(depths.size)
+        for members in (group & keep, ~group & keep):
+            if members.any():
+                out[members] = depths[members] - np.median(depths[members])
+        return out
+
+    everything = np.ones(depths.size, dtype=bool)
+    keep = everything.copy()
+    keep[np.argmax(np.abs(deviation(everything)))] = False
+    fitted = sum(1 for members in (group & keep, ~group & keep) if members.any())
+    return float(np.sqrt(np.sum((deviation(keep)[keep] / errors[keep]) ** 2) / max(keep.sum() - fitted, 1)))
 
 
 def _folded_snr(t: np.ndarray, f: np.ndarray, period: float, t0: float, duration: float, depth: float) -> float | None:

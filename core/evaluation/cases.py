@@ -50,11 +50,14 @@ class Case:
 
     `known` holds (t_start, t_end) of signals already in a real curve (found in
     its as-is run): a detection there that matches nothing injected is not false;
-    `known_periods` the same for its as-is transit candidates.
+    `known_periods` the same for its as-is transit candidates. The vetting set
+    (vetting_cases.py) adds its eclipsing binaries' truth in `binaries`, and the
+    rotation period of a star whose spot makes the dips in `rotation_period`.
     """
 
     name: str
-    # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean", "hard-<mission>", "clean-hard", "unusual-..."
+    # "synthetic-TESS", "synthetic-Kepler", "real-injected", "clean", "hard-<mission>", "clean-hard", "unusual-...",
+    # "vetting-eb", "vetting-harmonic", "vetting-planet"
     source: str
     lc: LightCurve
     events: list[dict[str, Any]]
@@ -62,6 +65,13 @@ class Case:
     cadence: float
     known: list[tuple[float, float]] = field(default_factory=list)
     known_periods: list[float] = field(default_factory=list)
+    binaries: list[dict[str, Any]] = field(default_factory=list)
+    rotation_period: float | None = None
+
+
+def is_vetting(source: str) -> bool:
+    """Curves of the vetting set ("vetting-eb", "vetting-harmonic", "vetting-planet"), scored apart."""
+    return source.startswith("vetting")
 
 
 def is_clean(source: str) -> bool:

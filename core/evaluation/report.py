@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual
+from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual, is_vetting
 from core.evaluation.effective_snr import FLATTEN_DURATIONS
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
@@ -13,6 +13,7 @@ from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
 from core.evaluation.summary import as_percent, as_text, median_or_none, rate, summarize
 from core.evaluation.unusual import unusual_markdown
+from core.evaluation.vetting_score import vetting_markdown, vetting_summary
 
 # The clean-star table's columns, as they were before the unusual kinds (clean_by_set_markdown lists every kind).
 _TODAYS_KINDS = ("transit", "flare", "outlier", "anomaly")
@@ -38,7 +39,8 @@ class EvaluationReport:
 
     def total(self, sources: Iterable[str] | None = None) -> Counter:
         """Counts summed over `sources` (default: every injected source; clean stars and unusual events apart)."""
-        chosen = ([s for s in self.counts if not is_clean(s) and not is_unusual(s)] if sources is None
+        chosen = ([s for s in self.counts if not is_clean(s) and not is_unusual(s) and not is_vetting(s)]
+                  if sources is None
                   else list(sources))
         out: Counter = Counter()
         for source in chosen:
@@ -50,6 +52,9 @@ class EvaluationReport:
 
     def unusual_total(self) -> Counter:
         return self.total([s for s in self.counts if is_unusual(s)])
+
+    def vetting_total(self) -> Counter:
+        return self.total([s for s in self.counts if is_vetting(s)])
 
     def summary(self) -> dict[str, Any]:
         """The headline rates and whether each design bar is met."""
@@ -79,6 +84,7 @@ class EvaluationReport:
             "settings": self.settings,
             "elapsed_s": round(self.elapsed_s, 1),
             "summary": self.summary(),
+            "vetting": vetting_summary(self.vetting_total()),
             "counts": self.counts,
             "median_period_error": median_or_none(self.period_errors),
             "real_checks": self.real_checks,
@@ -202,7 +208,7 @@ class EvaluationReport:
             "| outlier recall | outlier precision | transit recall effective SNR>=10 |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for source in (s for s in self.counts if not is_clean(s) and not is_unusual(s)):
+        for source in (s for s in self.counts if not is_clean(s) and not is_unusual(s) and not is_vetting(s)):
             s = summarize(Counter(self.counts[source]), Counter(), [])
             lines.append(
                 f"| {source} | {self.counts[source].get('stars', 0)} | {as_percent(s['transit_recall_snr_ge_10'])} "
@@ -213,6 +219,8 @@ class EvaluationReport:
         unusual_sources = {s: self.counts[s] for s in self.counts if is_unusual(s)}
         if unusual_sources:
             lines += ["", *unusual_markdown(self.unusual_total(), unusual_sources, clean)]
+        if self.vetting_total():
+            lines += ["", *vetting_markdown(self.vetting_total())]
         if self.real_checks:
             lines += ["", "**Real files as they are** (MANIFEST.json known signals)", "",
                       "| file | signal | expected | found | detail |", "|---|---|---|---|---|"]
@@ -231,7 +239,8 @@ class EvaluationReport:
         return "\n".join(lines) + "\n"
 
     def _curve_counts(self) -> dict[str, int]:
-        out = {source: counts.get("stars", 0) for source, counts in self.counts.items()}
+        out = {source: counts.get("vet_curves" if is_vetting(source) else "stars", 0)
+               for source, counts in self.counts.items()}
         if self.real_checks:
             out["real as-is"] = len({r["file"] for r in self.real_checks})
         return out

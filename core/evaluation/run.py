@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.baseline import seed_style_detect
-from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, real_injected_case
+from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, is_vetting, real_injected_case
 from core.evaluation.hard_cases import build_hard_cases
 from core.evaluation.labels import load_flare_labels, label_row
 from core.evaluation.real import REAL_DATA_DIR, load_real, real_checks
@@ -22,6 +22,8 @@ from core.evaluation.report import EvaluationReport
 from core.evaluation.scoring import score_case, score_clean
 from core.evaluation.unusual import score_unusual
 from core.evaluation.unusual_cases import UNUSUAL_KINDS, build_unusual_cases
+from core.evaluation.vetting_cases import build_vetting_cases
+from core.evaluation.vetting_score import score_vetting
 from core.pipeline import analyze
 
 ProgressCallback = Callable[[float, str], None]
@@ -30,6 +32,8 @@ DEFAULT_N_STARS = 36
 HARD_SHARE = 3  # one hard star per this many of today's injected stars
 N_UNUSUAL_CURVES = 8  # per seed: 2-min and 30-min, quiet and spotted, twice each
 N_UNUSUAL_QUICK = 2
+N_VETTING_CURVES = 20  # per seed: 12 eclipsing binaries, 4 rotation-harmonic spots, 4 planets (vetting_cases.py)
+N_VETTING_QUICK = 5
 # What a real curve's as-is run found that an injected copy forgives: its flares, outliers and unusual events
 # (its planet is forgiven by period; an anomaly's span is too vague to forgive by).
 KNOWN_KINDS = ("flare", "outlier") + UNUSUAL_KINDS
@@ -49,7 +53,8 @@ def evaluate(
 
     Today's stars (`n_stars` injected, a quarter as many clean), one hard star per
     HARD_SHARE of them (at least three, one per mission, plus a clean hard star of
-    each), the unusual events' curves, and the real files. `quick` uses short
+    each), the unusual events' curves, the vetting set's binaries, spots and planets,
+    and the real files. `quick` uses short
     curves and no real-based injections: a smoke run for tests. The default takes
     several minutes on 2 cores.
     """
@@ -60,6 +65,7 @@ def evaluate(
     cases = build_cases(n_stars, seed, quick)
     cases += build_hard_cases(max(3, n_stars // HARD_SHARE), seed, quick)
     cases += build_unusual_cases(N_UNUSUAL_QUICK if quick else N_UNUSUAL_CURVES, seed, quick)
+    cases += build_vetting_cases(N_VETTING_QUICK if quick else N_VETTING_CURVES, seed, quick)
     real, skipped = load_real(real_dir or REAL_DATA_DIR) if include_real else ([], [])
     labels = load_flare_labels() if real else {}
     injections = {entry["file"]: 0 if quick or entry.get("copy_of") else injections_per_real for entry, _ in real}
@@ -77,13 +83,16 @@ def evaluate(
         result = analyze(case.lc)
         if is_unusual(case.source):  # the seed-style method has no column in the unusual events' tables
             counter, found_errors = score_unusual(case, result), []
+        elif is_vetting(case.source):  # scored by what each signal was called, not by events
+            counter, found_errors = score_vetting(case, result), []
         elif is_clean(case.source):
             counter, found_errors = score_clean(result, seed_style_detect(case.lc.time, case.lc.flux).events), []
         else:
             counter, found_errors = score_case(case, result, seed_style_detect(case.lc.time, case.lc.flux).events)
-        labelled = label_events(case, result)
-        counter.update(reliability_counts(labelled))
-        calibration.extend(calibration_records(case, labelled))
+        if not is_vetting(case.source):  # a binary's eclipses are real dips but no injected planet: no label
+            labelled = label_events(case, result)
+            counter.update(reliability_counts(labelled))
+            calibration.extend(calibration_records(case, labelled))
         counts.setdefault(case.source, Counter()).update(counter)
         errors.extend(found_errors)
         done += 1

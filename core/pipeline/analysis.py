@@ -3,9 +3,10 @@
 prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
 short trend) -> trend for the search (transit-preserving, flares and outliers
 masked) -> search and re-measure (BLS, then each candidate on a trend refitted
-around it) -> unusual events (single transits, dips, brightenings, steps,
-oscillation bursts; the flares and outliers they explain dropped) -> anomalies
-(IF + LOF where nothing else explains the data) -> result.
+around it) -> vetting (each candidate measured and judged: planet candidate,
+eclipsing binary or false alarm) -> unusual events (single transits, dips,
+brightenings, steps, oscillation bursts; the flares and outliers they explain
+dropped) -> anomalies (IF + LOF where nothing else explains the data) -> result.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from core.pipeline.progress import ProgressCallback, StageClock, forward_only
 from core.pipeline.search import TransitFindings, search_and_remeasure
 from core.pipeline.search_trend import trend_for_search
 from core.pipeline.unusual import UnusualFindings, find_unusual_events
+from core.pipeline.vet import vet_transits
 from core.result import AnalysisResult
 
 
@@ -56,6 +58,9 @@ def analyze(
         report(0.4, "Searching for periodic transits (BLS)")
         found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
+        report(0.75, "Vetting the transit candidates")
+        found = vet_transits(curve, found, config)
+        clock.lap("vetting")
 
     unusual = UnusualFindings.none(found.final.look)
     if "unusual" in config.detectors:

@@ -48,8 +48,22 @@ _SCHEMAS = {
         "properties": {
             "n_points": {"type": "integer"},
             "meta": {"type": "object"},
+            "result_id": {"type": "string", "description": "Names this result in /api/results/{result_id}/..."},
             "transits": {"type": "array", "items": {"type": "object", "properties": {
-                k: {"type": ["number", "null"]} for k in ("period", "t0", "duration", "depth", "snr", "sde")}}},
+                **{k: {"type": ["number", "null"]} for k in (
+                    "period", "t0", "duration", "depth", "snr", "sde", "fap", "period_err", "t0_err", "depth_err",
+                    "odd_even_sigma", "secondary_depth", "secondary_sigma", "secondary_phase", "v_shape",
+                    "max_single_event_share", "uniqueness", "sine_vs_box", "duration_ratio")},
+                "verdict": {"enum": ["planet_candidate", "eclipsing_binary", "false_alarm"]},
+                "reasons": {"type": "array", "items": {"type": "object", "properties": {
+                    "test": {"type": "string"}, "value": {"type": ["number", "null"]},
+                    "threshold": {"type": "number"}, "passed": {"type": "boolean"},
+                    "detail": {"type": "string"}}}},
+                "per_transit": {"type": "array", "items": {"type": "object", "properties": {
+                    k: {"type": "number"} for k in ("epoch", "t_mid", "depth", "depth_err", "snr")}}},
+                "aliases": {"type": "array", "items": {"type": "object", "properties": {
+                    "label": {"type": "string"}, "period": {"type": "number"}, "sde": {"type": ["number", "null"]}}}},
+                "report_url": {"type": "string", "description": "This candidate's vetting report (PDF)"}}}},
             "events": {"type": "array", "items": {"type": "object", "properties": {
                 "kind": {"enum": list(EVENT_KINDS)},
                 **{k: {"type": ["number", "null"]} for k in ("t_start", "t_end", "t_peak", "amplitude", "snr",
@@ -201,6 +215,22 @@ def openapi_spec() -> dict[str, Any]:
                                 "content": {"multipart/form-data": {"schema": FILES_FORM.json_schema()}}},
                 "responses": {"202": _json({"$ref": "#/components/schemas/JobAccepted"}, "Queued as a job"),
                               **_errors(400, 401, 409, 413, 415, 422, 503)}}},
+            "/api/results/{result_id}/transits/{number}/report.{fmt}": {"get": {
+                "summary": "A transit candidate's vetting report: one PDF or PNG page (send the key that analysed it)",
+                "description": "The result_id and each candidate's report_url come with the analysis. The page "
+                               "shows the light curve with the transits marked, the fold with its model, odd "
+                               "against even transits, the secondary-eclipse window, each transit, their depths, "
+                               "the periodogram with its aliases and the verdict's reasons. Results are kept for "
+                               "whoever analysed them with a key (or the operator), as long as the result cache "
+                               "keeps the result; an analysis sent without a key has no report to come back for.",
+                "parameters": [
+                    {"name": "result_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "number", "in": "path", "required": True,
+                     "schema": {"type": "integer", "minimum": 1}, "description": "1 is the first candidate"},
+                    {"name": "fmt", "in": "path", "required": True, "schema": {"enum": ["pdf", "png"]}}],
+                "responses": {"200": {"description": "The report page",
+                                      "content": {"application/pdf": {}, "image/png": {}}},
+                              **_errors(401, 404)}}},
             "/api/jobs/{job_id}": {"get": {
                 "summary": "Status, progress and result of a job you started (send the key that started it)",
                 "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -6,8 +6,8 @@ names (`auth`), and answers JSON; failures are answered by `errors`.
 """
 from __future__ import annotations
 
+import io
 import shutil
-
 import tempfile
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import core
 from core.io.writers import write_csv
 from core.anomaly.registry import DEFAULT_MODEL_ID
 from core.io import load_lightcurve
+from core.report import REPORT_FORMATS
 from core.synthetic import SAMPLE_DESCRIPTIONS, SAMPLE_NAMES, generate_sample
 from dashapp.api import errors
 from dashapp.api.analyze_request import UnsupportedMediaError, check_media, fits_in_request, parse_config
@@ -79,15 +80,32 @@ def analyze_upload() -> Response | tuple[Response, int]:
     data = upload.read()
     key, document = svc.analysis.lookup(caller, data, config, upload.filename)
     if document is not None:
+        svc.analysis.grant(key, caller)
         return jsonify(document)
     check_media(data)
     prepared = svc.analysis.prepare_upload(caller, key, data, config, upload.filename)
     if fits_in_request(prepared):
-        return jsonify(svc.analysis.run(prepared))
+        document = svc.analysis.run(prepared)
+        svc.analysis.grant(key, caller)
+        return jsonify(document)
     with owner_of_new_work() as (owner, issued):
         job_id = svc.jobs.analysis.submit("analyze", lambda progress: svc.analysis.run(prepared, progress),
                                           owner=owner.owner, same_work=prepared.key)
+        svc.analysis.grant(key, owner)
     return _accepted(job_id, issued)
+
+
+@api.get("/api/results/<result_id>/transits/<int:number>/report.<fmt>")
+def vetting_report(result_id: str, number: int, fmt: str) -> Response | tuple[Response, int]:
+    """One transit candidate's vetting report page (PDF or PNG) of a result the caller's key analysed."""
+    if fmt not in REPORT_FORMATS:
+        return errors.error(404, f"no report format {fmt!r}; ask for report.pdf or report.png")
+    try:
+        page = services().analysis.report(api_caller(), result_id, number, fmt)
+    except LookupError as exc:
+        return errors.error(404, str(exc))
+    return send_file(io.BytesIO(page), mimetype="application/pdf" if fmt == "pdf" else "image/png",
+                     download_name=f"candidate_{number}.{fmt}")
 
 
 @api.post("/api/completeness")

@@ -10,7 +10,9 @@ Models: the built-in default and published models are shared and read-only for e
 but their owner; a model whose metadata names no owner (saved before owners were recorded,
 or by the CLI) is shared and read-only too, so nothing is lost on upgrade. Everything else
 is seen and changed by its owner alone, and the operator may list and delete anything.
-Jobs: read by whoever started them. What a caller may not see does not exist for them:
+Jobs: read by whoever started them. Analysis results (their vetting reports): read by whoever
+sent the analysis under their key (the operator too); a request without a key reached it
+only for that request. What a caller may not see does not exist for them:
 the pages do not list it and the API answers 404, never 403, so ids are not revealed.
 """
 from __future__ import annotations
@@ -101,6 +103,11 @@ def owned_by(owner: str, models: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def may_read_job(caller: Caller, started_it: bool) -> bool:
     """A job (of any kind) is read by whoever started it, and by the operator."""
     return caller.operator or (caller.owner is not None and started_it)
+
+
+def may_read_result(caller: Caller, reached_it: bool) -> bool:
+    """An analysis result is read again by whoever reached it (analysed or looked it up), and by the operator."""
+    return caller.operator or (caller.owner is not None and reached_it)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from dataclasses import fields
 from typing import Any, Callable
 
 import numpy as np
@@ -18,7 +17,7 @@ from core.config import AnalysisConfig
 from core.result import AnalysisResult, Event, Periodogram, TransitCandidate
 
 _EVENT_FIELDS = ("kind", "t_start", "t_end", "t_peak", "amplitude", "snr", "score")
-_RESULT_FORMAT = 2  # 2: results carry flux_uncorrected (K2 roll correction)
+_RESULT_FORMAT = 3  # 2: results carry flux_uncorrected (K2 roll correction); 3: transits carry their vetting
 
 
 def result_key(curve_hash: str, config: AnalysisConfig) -> str:
@@ -56,7 +55,7 @@ def result_from_npz(data: bytes) -> AnalysisResult:
         return AnalysisResult(
             n_points=int(doc["n_points"]),
             meta=doc["meta"],
-            transits=[_transit(t) for t in doc["transits"]],
+            transits=[TransitCandidate.from_dict(t) for t in doc["transits"]],
             events=[_event(e) for e in doc["events"]],
             time=npz["time"],
             flux=npz["flux"],
@@ -93,6 +92,13 @@ class ResultCache:
         """Store a result; False if the backend refused it (down, full): callers decide if that matters."""
         return bool(self.cache.set(key, result_to_npz(result), timeout=self.timeout_s))
 
+    def grant(self, key: str, owner: str) -> None:
+        """Record that `owner` (an owner tag) reached the result under `key`, for as long as results are kept."""
+        self.cache.set(f"{key}:reader:{owner}", 1, timeout=self.timeout_s)
+
+    def reached(self, key: str, owner: str) -> bool:
+        return self.cache.get(f"{key}:reader:{owner}") is not None
+
     def get_or_compute(self, key: str, compute: Callable[[], AnalysisResult]) -> AnalysisResult:
         """The cached result, else a computed and stored one; ResultNotStoredError if it cannot be stored,
         since the dashboard hands results from its background job to the page through this cache."""
@@ -117,17 +123,3 @@ def _event(row: dict[str, Any]) -> Event:
         **{k: _float(row.get(k)) for k in _EVENT_FIELDS if k != "kind"},
         extra=extra,
     )
-
-
-def _transit(row: dict[str, Any]) -> TransitCandidate:
-    """Rebuilt field by field from the dataclass, so a field added to it is never dropped here."""
-    values: dict[str, Any] = {}
-    for spec in fields(TransitCandidate):
-        raw = row.get(spec.name)
-        if spec.name == "n_transits":
-            values[spec.name] = int(raw or 0)
-        elif spec.name == "flags":
-            values[spec.name] = tuple(raw or ())
-        else:
-            values[spec.name] = _float(raw)
-    return TransitCandidate(**values)

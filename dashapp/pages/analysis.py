@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from core.anomaly.registry import ModelNotFoundError
 from core.config import DETECTORS, AnalysisConfig
 from core.errors import ConfigError, UserError
+from core.report.files import report_bytes
 from dashapp import gallery_catalog, ids
 from dashapp.infra.cache import cache_reachable
 from dashapp.infra.curve_store import StoredCurve
@@ -33,6 +34,7 @@ from dashapp.views.downloads import export, file_stem
 from dashapp.views.models import FIT_ON_CURVE, model_options, saved_model_id
 from dashapp.views.result_views import cached_views
 from dashapp.views.tables import DEFAULT_COL_DEF, confidence_filter
+from dashapp.views.vetting import candidate_options, vetting_view
 from dashapp.views.zoom import NO_CHANGE, relayout_range, zoom_range
 
 log = logging.getLogger(__name__)
@@ -174,6 +176,15 @@ def layout(curve: str | None = None, sample: str | None = None, run: str | None 
                 dag.AgGrid(id=ids.TRANSITS_TABLE, rowData=[], columnDefs=[], defaultColDef=DEFAULT_COL_DEF,
                            dashGridOptions=_GRID_OPTIONS, columnSize="responsiveSizeToFit",
                            style={"height": "200px"}, className="ag-theme-alpine mb-3"),
+                html.H5("Vetting"),
+                html.Div("Each candidate's verdict (planet candidate, eclipsing binary or false alarm), the "
+                         "tests behind it, and its report page.", className="muted-help mb-2"),
+                dbc.Row([
+                    dbc.Col(dbc.Select(id=ids.VETTING_SELECT, options=[], size="sm"), md=6),
+                    dbc.Col(dbc.Button("Vetting report (PDF)", id=ids.DOWNLOAD_VETTING_REPORT, size="sm",
+                                       color="primary", outline=True, disabled=True), md="auto"),
+                ], className="mb-2"),
+                dcc.Loading(html.Div(id=ids.VETTING_VIEW, className="mb-3")),
                 html.Div([
                     html.Span("Download results: ", className="me-2"),
                     dbc.Button("Events (CSV)", id=ids.DOWNLOAD_EVENTS_CSV, size="sm", color="primary",
@@ -385,3 +396,63 @@ def focus(selected_rows, relayout, token):
             patch["data"][trace]["x"] = result.time[idx].tolist()
             patch["data"][trace]["y"] = values[idx].tolist()
     return patch
+
+
+@callback(
+    Output(ids.VETTING_SELECT, "options"),
+    Output(ids.VETTING_SELECT, "value"),
+    Input(ids.ANALYSIS_SHOWN, "data"),
+)
+def list_candidates(token):
+    """The shown result's candidates; the first is chosen."""
+    result = _shown_result(token)
+    options = candidate_options(result) if result is not None else []
+    return options, (options[0]["value"] if options else None)
+
+
+@callback(
+    Output(ids.VETTING_VIEW, "children"),
+    Output(ids.DOWNLOAD_VETTING_REPORT, "disabled"),
+    Input(ids.VETTING_SELECT, "value"),
+    State(ids.ANALYSIS_SHOWN, "data"),
+)
+def show_vetting(number, token):
+    """The chosen candidate's vetting view (drawn on demand: a page takes about a second)."""
+    result = _shown_result(token)
+    chosen = _candidate_number(number)
+    if result is None or chosen is None:
+        return (html.Div("No transit candidate to vet." if result is not None else ""), True)
+    try:
+        return vetting_view(result, chosen), False
+    except ValueError:  # a number the select never offered
+        return html.Div(), True
+
+
+@callback(
+    Output(ids.DOWNLOAD_FILE, "data", allow_duplicate=True),
+    Input(ids.DOWNLOAD_VETTING_REPORT, "n_clicks"),
+    State(ids.VETTING_SELECT, "value"),
+    State(ids.ANALYSIS_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def download_vetting_report(_clicks, number, token):
+    result = _shown_result(token)
+    chosen = _candidate_number(number)
+    if result is None or chosen is None or not 1 <= chosen <= len(result.transits):
+        raise dash.exceptions.PreventUpdate
+    return dcc.send_bytes(report_bytes(result, chosen, "pdf"), f"{file_stem(result.meta)}-candidate-{chosen}-vetting.pdf")
+
+
+def _shown_result(token):
+    """The result this session's page shows (None when the token is not this session's or it expired)."""
+    shown = unseal(dash.get_app().server, token) if token else None
+    return services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
+
+
+def _candidate_number(value) -> int | None:
+    """The select's value as a candidate number (it comes from the browser: anything else is None)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None

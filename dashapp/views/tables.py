@@ -9,12 +9,16 @@ import pandas as pd
 from core.result import AnalysisResult
 
 _TEXT_COLUMNS = {"kind", "flags"}
+# The transits grid shows these (the vetting view and the CSV have every metric and reason).
+TRANSIT_GRID_COLUMNS = ("period", "t0", "duration", "depth", "snr", "sde", "n_transits", "verdict", "fap",
+                        "odd_even_sigma", "secondary_sigma", "v_shape", "flags")
 _HEADERS = {
     "kind": "Kind", "t_start": "Start", "t_end": "End", "t_peak": "Peak", "amplitude": "Amplitude",
     "snr": "SNR", "score": "Score", "period": "Period (d)", "t0": "T0", "duration": "Duration (d)",
     "depth": "Depth", "sde": "SDE", "n_transits": "Transits seen", "depth_err": "Depth error",
     "odd_even_sigma": "Odd/even (sigma)", "flags": "Flags", "equivalent_duration": "Equiv. duration (s)",
     "confidence": "Confidence", "min_period": "Min. period (d)", "asymmetry": "Asymmetry", "jump": "Jump",
+    "verdict": "Verdict", "fap": "FAP", "secondary_sigma": "Secondary (sigma)", "v_shape": "V shape",
 }
 # Kind names contain each other ("transit" in "single_transit"): the kind filter matches whole names first.
 _KIND_FILTER = {"filterOptions": ["equals", "contains", "notEqual"], "defaultOption": "equals"}
@@ -25,7 +29,7 @@ def column_defs(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """One sortable, filterable column per field; numbers get a number filter."""
     defs = []
     for column in frame.columns:
-        numeric = column not in _TEXT_COLUMNS
+        numeric = column not in _TEXT_COLUMNS and pd.api.types.is_numeric_dtype(frame[column])
         defs.append({
             "field": column,
             "headerName": _HEADERS.get(column, column.replace("_", " ").capitalize()),
@@ -60,6 +64,7 @@ def confidence_filter(min_confidence: float) -> dict[str, Any]:
 
 def transits_grid(result: AnalysisResult) -> tuple[list[dict], list[dict]]:
     frame = result.transits_frame()
+    frame = frame[[c for c in TRANSIT_GRID_COLUMNS if c in frame.columns]]
     return rows(frame), column_defs(frame)
 
 

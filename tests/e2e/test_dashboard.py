@@ -63,6 +63,23 @@ def test_analysis_shows_every_panel_and_downloads(page, inputs, screenshot_dir):
     assert document["n_points"] > 10_000 and document["events"]
 
 
+def test_vetting_view_shows_each_candidates_verdict_reasons_and_report(page, screenshot_dir):
+    page.goto("/gallery")
+    page.wait_for_selector("#gallery .gallery-card", timeout=90_000)
+    page.click("#gallery >> text=Exoplanet transit (synthetic)")
+    wait_for_analysis(page)
+    page.wait_for_selector("#vetting-verdict", timeout=60_000)
+    assert page.inner_text("#vetting-verdict") == "Planet candidate"
+    assert page.locator("#vetting-reasons tbody tr").count() >= 10
+    page.wait_for_function("""() => { const img = document.querySelector('#vetting-report-image');
+                                       return img && img.complete && img.naturalWidth > 1000; }""")
+    page.locator("#vetting-candidate").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "vetting.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#download-vetting-report")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
 def test_gallery_card_opens_analysed(page, screenshot_dir):
     page.goto("/gallery")
     page.wait_for_selector("#gallery .gallery-card", timeout=90_000)  # first visit writes the samples

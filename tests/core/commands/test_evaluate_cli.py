@@ -20,7 +20,8 @@ def test_markdown_file_holds_the_pooled_tables_printed_under_a_header(tmp_path, 
     body = text[text.index("Injection-recovery, "):]
     assert out == body + "\n"  # print() adds the last newline
     assert body.startswith("Injection-recovery, seeds 0, 1 pooled: 2 synthetic-TESS, 2 clean, 2 hard-TESS, "
-                           "2 hard-Kepler, 2 hard-K2, 2 clean-hard, 2 unusual-quiet-2min, 2 unusual-quiet-30min curves;")
+                           "2 hard-Kepler, 2 hard-K2, 2 clean-hard, 2 unusual-quiet-2min, 2 unusual-quiet-30min, "
+                           "6 vetting-eb, 2 vetting-harmonic, 2 vetting-planet curves;")
     assert "| SNR | planets | found | alias | recall |" in body
     assert "**Design bars**" in body and "| outlier recall >= 95% |" in body
 

@@ -16,7 +16,8 @@ def quick_report():
 def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     data = quick_report.to_dict()
     assert set(data["counts"]) == {"synthetic-TESS", "clean", "hard-TESS", "hard-Kepler", "hard-K2", "clean-hard",
-                                   "unusual-quiet-2min", "unusual-quiet-30min"}
+                                   "unusual-quiet-2min", "unusual-quiet-30min", "vetting-eb", "vetting-harmonic",
+                                   "vetting-planet"}
     assert data["counts"]["synthetic-TESS"]["stars"] == 2
     c = quick_report.total()
     assert c["planet|>30"] >= 1
@@ -55,6 +56,20 @@ def test_quick_evaluate_scores_hard_stars_unusual_events_and_confidence(quick_re
     bars = quick_report.summary()["bars"]
     assert "transit recall >= 90% at effective SNR >= 10" in bars
     assert "unusual events at SNR >= 15: >= 80% with the right kind" in bars
+
+
+def test_quick_evaluate_scores_the_vetting_set_in_a_confusion_matrix(quick_report):
+    vetting = quick_report.to_dict()["vetting"]
+    assert vetting["curves"] == 5  # one of each: three kinds of binary, a spotted star, a planet
+    matrix = vetting["confusion"]
+    assert sum(matrix["eclipsing_binary"].values()) == 3
+    assert sum(matrix["planet_candidate"].values()) == 1 and sum(matrix["false_alarm"].values()) == 1
+    assert matrix["planet_candidate"]["planet_candidate"] == 1
+    assert matrix["eclipsing_binary"]["eclipsing_binary"] >= 2
+    assert set(vetting["met"]) == {"significant_eb_called_eb", "planet_called_otherwise", "harmonic_called_false_alarm"}
+    text = quick_report.to_markdown()
+    assert "**Vetting**" in text and "| truth \\ called | planet candidate | eclipsing binary | false alarm |" in text
+    assert not any(record["source"].startswith("vetting") for record in quick_report.calibration)
 
 
 def test_quick_evaluate_is_reproducible(quick_report):

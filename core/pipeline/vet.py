@@ -1,0 +1,69 @@
+"""Stage 5: every kept transit candidate measured and judged: planet candidate, eclipsing binary or false alarm.
+
+The search's refusal tests decided what became a candidate; this stage classifies
+what they kept. Each candidate is measured (core.detect.candidate_metrics) on the
+final detrended flux without flares, outliers and the other candidates' transits,
+beside the star's rotation measured between all candidates' transits, then judged (core.detect.verdict) against the config's thresholds. Candidates at the
+same period stay in each other's fold: two such dips are one binary's two eclipses, and
+each must show the other as its secondary.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from core.config import AnalysisConfig
+from core.detect.candidate_metrics import measure_candidate
+from core.detect.transits import TRANSIT_MASK_FACTOR
+from core.detect.verdict import judge
+from core.detect.vetting import transit_mask
+from core.pipeline.prepared import ROTATION_VETO_POWER, PreparedCurve
+from core.pipeline.search import TransitFindings
+from core.trend.rotation import rotation_period
+
+SAME_PERIOD_TOLERANCE = 0.01  # relative: candidates this close in period are judged as one system
+
+
+def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisConfig) -> TransitFindings:
+    """`found` with each candidate carrying its vetting, and flags naming the tests it failed."""
+    if not found.transits:
+        return found
+    time, detrended = curve.time, found.final.detrended
+    usable = ~found.final.not_transit_material & np.isfinite(detrended)
+    windows = [transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration) for c in found.transits]
+    periods = [c.period for c in found.transits]
+    secondaries = [transit_mask(time, c.period, c.t0 + 0.5 * c.period, TRANSIT_MASK_FACTOR * c.duration)
+                   for c in found.transits]
+    eclipses = np.any(windows + secondaries, axis=0)
+    rotation = _rotation_beside(time, curve.flux, ~eclipses & np.isfinite(curve.flux))
+    vetted = []
+    for i, candidate in enumerate(found.transits):
+        own = usable.copy()
+        for j, window in enumerate(windows):
+            if j != i and not _same_period(found.transits[j].period, candidate.period):
+                own &= ~window
+        metrics = measure_candidate(time, detrended, own, candidate, found.periodogram, curve.star, periods,
+                                    rotation)
+        vetting = judge(metrics, candidate, config.vetting)
+        vetted.append(replace(candidate, depth_err=metrics.depth_err, odd_even_sigma=metrics.odd_even_sigma,
+                              flags=vetting.failed_tests(), vetting=vetting))
+    return replace(found, transits=vetted)
+
+
+def _rotation_beside(time: np.ndarray, flux: np.ndarray, outside: np.ndarray) -> float | None:
+    """The star's rotation measured with every candidate's transits (and phase 0.5) masked, when strong enough.
+
+    The curve's own rotation (PreparedCurve) is often the candidates themselves: an
+    eclipsing binary's deep eclipses win the Lomb-Scargle periodogram, and then every
+    binary would sit at a "rotation harmonic", and its secondary eclipses would too. A
+    spot's modulation goes on between its dips.
+    """
+    if outside.sum() < 20:
+        return None
+    period, power = rotation_period(time[outside], flux[outside])
+    return period if power >= ROTATION_VETO_POWER and np.isfinite(period) else None
+
+
+def _same_period(a: float, b: float) -> bool:
+    return abs(a / b - 1.0) <= SAME_PERIOD_TOLERANCE
