@@ -5,6 +5,7 @@ transit events by their peak, outliers and the longer kinds by overlap), when
 it is an `anomaly` overlapping anything injected (it names no kind, so any
 injected signal is its target), or when it touches a signal the real curve
 already had (a transit event: when its period is a planet the curve already had).
+A `brightening` on an injected flare-like bump is real: the bump is a brightening.
 On a clean star every event is false. The same labels, with the
 event's numeric fields, are what `--calibration-out` writes for fitting the
 confidence.
@@ -26,6 +27,8 @@ CONFIDENCE_BINS: tuple[tuple[str, float, float], ...] = (
 HIGH_CONFIDENCE = 0.8
 MATCHED_BY_PEAK = ("transit", "flare")  # as scoring.py matches them; an outlier, like the longer kinds, by overlap
 _TIMES = ("t_start", "t_end", "t_peak")
+# A flare-like bump (a smooth brightening, symmetric or rising slowly) is not a flare, but a brightening is what it is.
+TARGETS = {"brightening": ("brightening", "bump")}
 
 
 def label_events(case: Case, result: AnalysisResult) -> list[tuple[Event, bool]]:
@@ -42,7 +45,8 @@ def _is_real(event: Event, case: Case) -> bool:
     elif event.kind == "anomaly":
         matched = any(overlaps(event, t, case.cadence) for t in case.events)
     else:
-        matched = any(overlaps(event, t, case.cadence) for t in case.events if t["kind"] == event.kind)
+        targets = TARGETS.get(event.kind, (event.kind,))
+        matched = any(overlaps(event, t, case.cadence) for t in case.events if t["kind"] in targets)
     return matched or near_known(event, case.known, case.cadence) or _known_planet(event, case)
 
 

@@ -31,6 +31,14 @@ def test_transit_events_of_a_planet_the_real_curve_already_had_are_real():
     assert [real for _, real in label_events(case, result_with([own, other]))] == [True, False]
 
 
+def test_a_brightening_on_a_flare_like_bump_is_real_and_a_flare_there_is_not():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    bump = {"kind": "bump", "t_start": 2.0, "t_end": 2.2, "t_peak": 2.1}
+    case = Case("hard", "hard-TESS", lc, [bump], [], CADENCE)
+    found = [detection("brightening", 2.05, 2.15), detection("flare", 2.09, 2.12)]
+    assert [real for _, real in label_events(case, result_with(found))] == [True, False]
+
+
 def sure(event, confidence):
     return replace(event, extra={**event.extra, "confidence": confidence})
 
