@@ -130,8 +130,8 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
         # Noise moves the highest point of a wide bump off its centre: look up to half a width either side.
         widths = np.geomspace(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
         grid = [(t[p] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
-        fits["bump"] = _best_column(basis, np.column_stack([np.exp(-0.5 * ((t - c) / w) ** 2) for c, w in grid]), y,
-                                    grid, +1)
+        centres, sigmas = np.array(grid).T
+        fits["bump"] = _best_column(basis, np.exp(-0.5 * ((t[:, None] - centres) / sigmas) ** 2), y, grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
         if dips:
             gain, params, residual = _best_column(basis, _box_columns(t.size, dips), y, dips, -1)
@@ -147,8 +147,8 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
-    index = np.arange(t.size)
-    ramps = np.column_stack([np.clip((index - k + n) / n, 0.0, 1.0) for k, n in steps])
+    ends, lengths = np.array(steps, dtype=float).T
+    ramps = np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0)
     gain, params, residual = _best_column(basis, ramps, y, steps, 0)
     fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
     k, n = params[0], params[1]
@@ -158,10 +158,9 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
 
 def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
     """One column per [first, stop) box: 1 inside, 0 outside."""
-    columns = np.zeros((n, len(boxes)))
-    for j, (a, b) in enumerate(boxes):
-        columns[a:b, j] = 1.0
-    return columns
+    first, stop = np.array(boxes).reshape(-1, 2).T
+    index = np.arange(n)[:, None]
+    return ((index >= first) & (index < stop)).astype(float)
 
 
 def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence: float, after: float):
