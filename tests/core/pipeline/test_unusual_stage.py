@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core import AnalysisConfig, analyze
+from core.confidence import confidence
 from core.result import LABEL_CODES
 from core.synthetic import EventSpec, generate_lightcurve
 
@@ -52,7 +53,9 @@ def test_each_example_is_found_as_its_kind_with_its_size_and_no_flare_inside(kin
     assert len(named) == 1, [(e.kind, round(e.t_start, 2), round(e.t_end, 2)) for e in result.events]
     found = named[0]
     assert found.extra[key] == pytest.approx(value, rel=tolerance)
-    assert 0.0 <= found.extra["confidence"] <= 1.0 and found.extra["confidence"] > 0.9
+    # The calibrated confidence of its kind, cadence and SNR, and high for an event this clear.
+    assert found.extra["confidence"] == round(confidence(kind, found.snr, result.meta["cadence_min"] / 1440.0), 3)
+    assert found.extra["confidence"] >= 0.8
     assert not _overlapping(result, event, ("flare",))
     others = [e.kind for e in result.events if e.kind in UNUSUAL and e is not found]
     assert not others
