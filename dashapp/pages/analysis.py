@@ -328,11 +328,7 @@ def enable_downloads(token):
     prevent_initial_call=True,
 )
 def download(*clicks_and_token):
-    token = clicks_and_token[-1]
-    shown = unseal(dash.get_app().server, token)
-    if not shown or shown["sid"] != current_session_id():
-        raise dash.exceptions.PreventUpdate
-    result = services().results.get(shown["key"])
+    result = _shown_result(clicks_and_token[-1])
     if result is None:
         raise dash.exceptions.PreventUpdate
     return export(result, DOWNLOADS[ctx.triggered_id], file_stem(result.meta))
@@ -352,8 +348,7 @@ def filter_by_confidence(min_confidence, token):
     min_confidence = float(min_confidence)
     if ctx.triggered_id == ids.ANALYSIS_SHOWN and min_confidence == 0.0:
         raise dash.exceptions.PreventUpdate  # a new result is drawn unfiltered already
-    shown = unseal(dash.get_app().server, token)
-    result = services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
+    result = _shown_result(token)
     if result is None:
         return dash.no_update, confidence_filter(min_confidence)
     patch = dash.Patch()
@@ -388,8 +383,7 @@ def focus(selected_rows, relayout, token):
         patch["layout"]["yaxis"]["autorange"] = True
         if x_range is not None:
             patch["layout"]["xaxis"]["range"] = x_range
-    shown = unseal(dash.get_app().server, token)
-    result = services().results.get(shown["key"]) if shown and shown["sid"] == current_session_id() else None
+    result = _shown_result(token)
     if result is not None:
         for trace, (values, budget) in enumerate(figures.zoom_series(result)):
             idx = figures.window_indices(result.time, values, x_range, budget)

@@ -126,7 +126,7 @@ def preview_figure(lc: LightCurve, max_points: int = DISPLAY_POINTS) -> go.Figur
 def lightcurve_figure(result: AnalysisResult, max_points: int = DISPLAY_POINTS,
                       min_confidence: float = 0.0) -> go.Figure:
     """Flux with its trend and the points of each event kind in that kind's colour and marker."""
-    time, flux, labels = np.asarray(result.time), np.asarray(result.flux), np.asarray(result.labels)
+    time, flux = np.asarray(result.time), np.asarray(result.flux)
     marker_budget = max_points // 5
     flux_budget = max_points - 2 * marker_budget
     traces: list[go.Scattergl] = []
