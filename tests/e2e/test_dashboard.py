@@ -26,7 +26,7 @@ def test_upload_sample_and_real_fits_then_analyse(page, inputs, screenshot_dir):
 
     page.click("nav >> text=Analysis")
     page.wait_for_selector("#lightcurve-graph .main-svg")
-    newest = "TIC 358108509" if REAL_FITS.exists() else "SYN-complex_system"
+    newest = "TIC 358108509" if REAL_FITS.exists() else "complex_system.csv"  # a plain CSV names no target
     selected = page.eval_on_selector("#curve-select", "el => el.options[el.selectedIndex].text")
     assert newest in selected  # the most recent upload is preselected
 
