@@ -178,11 +178,16 @@ def event_traces(result: AnalysisResult, min_confidence: float = 0.0,
     return traces
 
 
+def count_phrase(counts: dict[str, int]) -> str:
+    """"2 flares, 1 outlier": the kinds with any events, in the order given ("" when none)."""
+    return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n)
+
+
 def lightcurve_title(result: AnalysisResult, min_confidence: float = 0.0) -> str:
     """The target and how many events of each kind are shown (at the confidence filter, if any)."""
     shown = [e for e in result.events if _confidence(e) >= min_confidence]
     counts = {kind: sum(e.kind == kind for e in shown) for kind in EVENT_KINDS}
-    detail = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n)
+    detail = count_phrase(counts)
     if min_confidence > 0:
         detail = f"{detail or 'no events'} at confidence >= {min_confidence:g}"
     return _title(result.meta, detail or "nothing unusual found")

@@ -63,7 +63,7 @@ def cached_views(results: Any, memo: LRU[str, Views], key: str) -> Views | None:
 
 def summary_text(result: AnalysisResult) -> str:
     counts = result.counts()
-    found = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n) or "no events"
+    found = figures.count_phrase(counts) or "no events"
     timings = result.timings or {}
     total = timings.get("total", sum(timings.values()))
     planets = len(result.transits)
