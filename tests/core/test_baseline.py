@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.baseline import seed_style_detect
+from core.baseline import seed_style_detect, seed_window_features
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +43,16 @@ def test_events_are_the_flagged_runs(glitch_curve):
 def test_same_input_gives_same_flags(glitch_curve):
     time, flux = glitch_curve
     np.testing.assert_array_equal(seed_style_detect(time, flux).flags, seed_style_detect(time, flux).flags)
+
+
+def test_window_statistics_are_the_apps_fourteen():
+    time = np.arange(100) * 0.5
+    flux = 2.0 + 0.1 * time  # a straight line: slope 0.1, no skew, steps of 0.05
+    features, starts = seed_window_features(flux, time, window_size=50, stride=25)
+    assert starts.tolist() == [0, 25, 50]
+    first = features[0]
+    assert first.shape == (14,)
+    np.testing.assert_allclose(first[[2, 3, 4, 5]], [flux[:50].mean(), flux[0], flux[49], flux[49] - flux[0]])
+    np.testing.assert_allclose(first[6], 0.0, atol=1e-9)  # skewness of a ramp
+    np.testing.assert_allclose(first[8:10], [0.1, 2.0])  # slope and intercept against time
+    np.testing.assert_allclose(first[12:14], [0.05, 0.05])  # mean and largest step
