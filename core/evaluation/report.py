@@ -7,6 +7,7 @@ from typing import Any, Iterable, Sequence
 
 from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual, is_vetting
 from core.evaluation.effective_snr import FLATTEN_DURATIONS
+from core.evaluation.foreign_flares import foreign_flare_markdown
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
 from core.evaluation.reliability import reliability_markdown
@@ -179,6 +180,9 @@ class EvaluationReport:
                 f"{as_percent(rate(c['flare_resolved_found'], c['flare_resolved']))}.",
                 "",
             ]
+        foreign = foreign_flare_markdown(clean)
+        if foreign:
+            lines += [*foreign, ""]
         lines += [
             "**Outliers** (5-30 sigma spikes, drops and flat-topped glitches of 2 cadences, 2-5 on the hard stars)",
             "",

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from core.baseline import seed_style_detect
 from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, is_vetting, real_injected_case
+from core.evaluation.foreign_flares import foreign_flare_counts
 from core.evaluation.hard_cases import build_hard_cases
 from core.evaluation.labels import load_flare_labels, label_row
 from core.evaluation.real import REAL_DATA_DIR, load_real, real_checks
@@ -87,6 +88,7 @@ def evaluate(
             counter, found_errors = score_vetting(case, result), []
         elif is_clean(case.source):
             counter, found_errors = score_clean(result, seed_style_detect(case.lc.time, case.lc.flux).events), []
+            counter.update(foreign_flare_counts(case, seed))
         else:
             counter, found_errors = score_case(case, result, seed_style_detect(case.lc.time, case.lc.flux).events)
         if not is_vetting(case.source):  # a binary's eclipses are real dips but no injected planet: no label

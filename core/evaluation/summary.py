@@ -43,6 +43,11 @@ def summarize(c: Counter, clean: Counter, real_checks: list[dict[str, Any]],
         # Not a design bar: candidates on injected stars at an injected planet's period (or P/2, 2P).
         "transit_candidate_precision": (c["candidate_det_true"], c["candidate_det"]),
         "real_long_cadence_flare_precision": long_cadence_precision(label_rows),
+        # Not design bars: flares on the clean stars, as the detector's own template and as another (foreign_flares.py).
+        **{f"flare_recall_{template}_template": (
+            sum(clean[f"foreign_flare|{template}|{cls}|found"] for cls in ("short", "long")),
+            sum(clean[f"foreign_flare|{template}|{cls}|injected"] for cls in ("short", "long")))
+           for template in ("davenport", "mendoza")},
     }
     unusual_rates = unusual_summary(unusual or Counter(), clean)
     fractions["unusual_recall_snr_ge_15"] = (unusual_rates["found_snr_ge_15"], unusual_rates["injected_snr_ge_15"])

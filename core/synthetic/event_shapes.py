@@ -13,6 +13,7 @@ import math
 from typing import Callable
 
 import numpy as np
+from scipy import special
 from scipy.optimize import brentq
 
 from core.synthetic.signals import occulted_fraction, projected_separation, transit_dip
@@ -31,6 +32,12 @@ _SINGLE_TRANSIT_PERIOD_FACTOR = 1000.0  # a single transit is a planet whose per
 
 Shape = Callable[[np.ndarray], np.ndarray]
 
+# Tovar Mendoza et al. (2022, AJ 164, 17), eq. 4: a Gaussian heating pulse convolved with a two-exponential
+# decay, in units of the flare's half-width. Their published best-fit constants.
+_MENDOZA_A, _MENDOZA_B, _MENDOZA_C = 0.9687734504375167, -0.251299705922117, 0.22675974948468916
+_MENDOZA_DECAYS = (0.15551880775110513, 1.2150539528490194)
+_MENDOZA_WEIGHTS = (0.12695865022878844, 1.0 - 0.12695865022878844)
+
 
 def exposure_average(shape: Shape, time: np.ndarray, exposure: float, n_sub: int) -> np.ndarray:
     """`shape` averaged over each exposure, sampled at `n_sub` evenly spaced instants (as transits are)."""
@@ -38,6 +45,44 @@ def exposure_average(shape: Shape, time: np.ndarray, exposure: float, n_sub: int
     n_sub = max(1, int(n_sub))
     offsets = ((np.arange(n_sub) + 0.5) / n_sub - 0.5) * exposure
     return shape((time[:, None] + offsets[None, :]).ravel()).reshape(time.size, n_sub).mean(axis=1)
+
+
+# --- A flare of another shape than the detector's template ---------------------
+
+
+def _mendoza_raw(x: np.ndarray) -> np.ndarray:
+    """The published profile at x half-widths from its reference time (peak ~0.95 near x = 0)."""
+    total = np.zeros_like(x, dtype=float)
+    for weight, decay in zip(_MENDOZA_WEIGHTS, _MENDOZA_DECAYS):
+        exponent = -decay * x + (_MENDOZA_B / _MENDOZA_C + decay * _MENDOZA_C / 2.0) ** 2
+        argument = (_MENDOZA_B - x) / _MENDOZA_C + _MENDOZA_C * decay / 2.0
+        total += weight * np.exp(np.minimum(exponent, 700.0)) * special.erfc(argument)
+    return math.sqrt(math.pi) * _MENDOZA_A * _MENDOZA_C / 2.0 * total
+
+
+def _mendoza_normalisation() -> tuple[float, float, float, float]:
+    """Peak, time of peak, FWHM and area of the raw profile, measured on a fine grid once."""
+    x = np.linspace(-3.0, 60.0, 63_001)
+    profile = _mendoza_raw(x)
+    peak = float(profile.max())
+    above = x[profile >= peak / 2.0]
+    return peak, float(x[profile.argmax()]), float(above[-1] - above[0]), float(np.trapezoid(profile, x))
+
+
+_MENDOZA_PEAK, _MENDOZA_T_PEAK, _MENDOZA_FWHM, _MENDOZA_AREA = _mendoza_normalisation()
+# Area of the peak-1, FWHM-1 flare: its equivalent duration is amplitude x fwhm x this.
+MENDOZA_AREA = _MENDOZA_AREA / (_MENDOZA_PEAK * _MENDOZA_FWHM)
+
+
+def mendoza_flare(t_peak: float, fwhm: float) -> Shape:
+    """Mendoza et al. (2022) flare of peak 1 at t_peak and full width at half maximum fwhm.
+
+    Rounder at the peak and longer in the tail than Davenport (2014), the template
+    the detector fits: injecting it asks whether the detector finds flares it was
+    not built around.
+    """
+    return lambda t: _mendoza_raw((np.asarray(t, dtype=float) - t_peak) / fwhm * _MENDOZA_FWHM
+                                  + _MENDOZA_T_PEAK) / _MENDOZA_PEAK
 
 
 # --- Flare impostors ---------------------------------------------------------
