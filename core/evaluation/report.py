@@ -10,6 +10,7 @@ from core.evaluation.effective_snr import FLATTEN_DURATIONS
 from core.evaluation.foreign_flares import foreign_flare_markdown
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
+from core.evaluation.noise_cases import is_noise, noise_markdown
 from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
 from core.evaluation.summary import as_percent, as_text, median_or_none, rate, summarize
@@ -40,7 +41,7 @@ class EvaluationReport:
 
     def total(self, sources: Iterable[str] | None = None) -> Counter:
         """Counts summed over `sources` (default: every injected source; clean stars and unusual events apart)."""
-        chosen = ([s for s in self.counts if not is_clean(s) and not is_unusual(s) and not is_vetting(s)]
+        chosen = ([s for s in self.counts if not _scored_apart(s)]
                   if sources is None
                   else list(sources))
         out: Counter = Counter()
@@ -212,7 +213,7 @@ class EvaluationReport:
             "| outlier recall | outlier precision | transit recall effective SNR>=10 |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for source in (s for s in self.counts if not is_clean(s) and not is_unusual(s) and not is_vetting(s)):
+        for source in (s for s in self.counts if not _scored_apart(s)):
             s = summarize(Counter(self.counts[source]), Counter(), [])
             lines.append(
                 f"| {source} | {self.counts[source].get('stars', 0)} | {as_percent(s['transit_recall_snr_ge_10'])} "
@@ -225,6 +226,9 @@ class EvaluationReport:
             lines += ["", *unusual_markdown(self.unusual_total(), unusual_sources, clean)]
         if self.vetting_total():
             lines += ["", *vetting_markdown(self.vetting_total())]
+        noise_sources = {s: self.counts[s] for s in self.counts if is_noise(s)}
+        if noise_sources:
+            lines += ["", *noise_markdown(noise_sources)]
         if self.real_checks:
             lines += ["", "**Real files as they are** (MANIFEST.json known signals)", "",
                       "| file | signal | expected | found | detail |", "|---|---|---|---|---|"]
@@ -248,6 +252,11 @@ class EvaluationReport:
         if self.real_checks:
             out["real as-is"] = len({r["file"] for r in self.real_checks})
         return out
+
+
+def _scored_apart(source: str) -> bool:
+    """Sets with their own tables, left out of the injected stars' totals."""
+    return is_clean(source) or is_unusual(source) or is_vetting(source) or is_noise(source)
 
 
 def _seeds(seed: int | list[int]) -> str:

@@ -16,6 +16,7 @@ from core.baseline import seed_style_detect
 from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, is_vetting, real_injected_case
 from core.evaluation.foreign_flares import foreign_flare_counts
 from core.evaluation.hard_cases import build_hard_cases
+from core.evaluation.noise_cases import build_noise_cases, is_noise, score_noise
 from core.evaluation.labels import load_flare_labels, label_row
 from core.evaluation.real import REAL_DATA_DIR, load_real, real_checks
 from core.evaluation.reliability import calibration_records, label_events, reliability_counts
@@ -67,6 +68,7 @@ def evaluate(
     cases += build_hard_cases(max(3, n_stars // HARD_SHARE), seed, quick)
     cases += build_unusual_cases(N_UNUSUAL_QUICK if quick else N_UNUSUAL_CURVES, seed, quick)
     cases += build_vetting_cases(N_VETTING_QUICK if quick else N_VETTING_CURVES, seed, quick)
+    cases += build_noise_cases(seed, quick)
     real, skipped = load_real(real_dir or REAL_DATA_DIR) if include_real else ([], [])
     labels = load_flare_labels() if real else {}
     injections = {entry["file"]: 0 if quick or entry.get("copy_of") else injections_per_real for entry, _ in real}
@@ -84,6 +86,8 @@ def evaluate(
         result = analyze(case.lc)
         if is_unusual(case.source):  # the seed-style method has no column in the unusual events' tables
             counter, found_errors = score_unusual(case, result), []
+        elif is_noise(case.source):  # stretches of raised noise: found as anomalies, or named as something else
+            counter, found_errors = score_noise(case, result), []
         elif is_vetting(case.source):  # scored by what each signal was called, not by events
             counter, found_errors = score_vetting(case, result), []
         elif is_clean(case.source):

@@ -22,7 +22,7 @@ def summarize(c: Counter, clean: Counter, real_checks: list[dict[str, Any]],
     `c` holds the counts of the injected curves, `clean` those of the clean stars,
     `real_checks` the rows of the real files checked as they are, `label_rows`
     their flare events against labels made by eye, `unusual` the counts of the
-    unusual events' curves, `confidence` the reliability counts of every curve.
+    unusual events' curves, `confidence` the counts of every curve (reliability, and the raised-noise set's).
     """
     n_clean = clean["stars"]
     high = [name for name, low, _ in SNR_BINS if low >= 10]
@@ -48,6 +48,9 @@ def summarize(c: Counter, clean: Counter, real_checks: list[dict[str, Any]],
             sum(clean[f"foreign_flare|{template}|{cls}|found"] for cls in ("short", "long")),
             sum(clean[f"foreign_flare|{template}|{cls}|injected"] for cls in ("short", "long")))
            for template in ("davenport", "mendoza")},
+        # Not design bars: stretches of raised noise found as anomalies, and those where another kind was named.
+        "raised_noise_found": ((confidence or Counter())["noise_stretch_found"], (confidence or Counter())["noise_stretch"]),
+        "raised_noise_named": ((confidence or Counter())["noise_stretch_named"], (confidence or Counter())["noise_stretch"]),
     }
     unusual_rates = unusual_summary(unusual or Counter(), clean)
     fractions["unusual_recall_snr_ge_15"] = (unusual_rates["found_snr_ge_15"], unusual_rates["injected_snr_ge_15"])

@@ -74,7 +74,7 @@ def unusual_case(index: int, seed: int, recipe: StarRecipe, star: str, kinds: li
     """One curve with one event of each of `kinds`, in shuffled slices of the curve."""
     rng = np.random.default_rng([seed, index, 23])
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
-    star_kwargs = _star(rng, recipe, star)
+    star_kwargs = draw_star(rng, recipe, star)
     generator_seed = seed * 100_003 + _SEED_OFFSET + index
     quiet, truth = generate_lightcurve(recipe.n_points, recipe.cadence_min, generator_seed, **star_kwargs,
                                        limb_darkening=LIMB_DARKENING)
@@ -113,7 +113,7 @@ def own_snr(spec: EventSpec, time: np.ndarray, quiet_flux: np.ndarray, cadence: 
                          duration_scatter(time, quiet_flux, length))
 
 
-def _star(rng: np.random.Generator, recipe: StarRecipe, star: str) -> dict[str, Any]:
+def draw_star(rng: np.random.Generator, recipe: StarRecipe, star: str) -> dict[str, Any]:
     """A quiet star (slow two-harmonic rotation) or a spotted one (evolving spots), with white and red noise."""
     noise_ppm = float(np.exp(rng.uniform(np.log(200), np.log(1500))))
     kwargs: dict[str, Any] = dict(mission=recipe.mission, noise_ppm=noise_ppm,

@@ -6,7 +6,8 @@ masked) -> search and re-measure (BLS, then each candidate on a trend refitted
 around it) -> vetting (each candidate measured and judged: planet candidate,
 eclipsing binary or false alarm) -> unusual events (single transits, dips,
 brightenings, steps, oscillation bursts; the flares and outliers they explain
-dropped) -> anomalies (IF + LOF where nothing else explains the data) -> result.
+dropped) -> anomalies (stretches of raised noise, and IF + LOF where nothing else
+explains the data) -> result.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from core.pipeline.assemble import assemble_result
 from core.pipeline.first_look import first_look
 from core.pipeline.prepared import prepare_curve
 from core.pipeline.progress import ProgressCallback, StageClock, forward_only
+from core.pipeline.scatter import find_raised_noise
 from core.pipeline.search import TransitFindings, search_and_remeasure
 from core.pipeline.search_trend import trend_for_search
 from core.pipeline.unusual import UnusualFindings, find_unusual_events
@@ -71,9 +73,12 @@ def analyze(
 
     anomalies = AnomalyFindings.none(curve.time.size)
     if "anomaly" in config.detectors and curve.time.size >= config.window_size:
-        report(0.8, "Scoring windows with the Isolation Forest + LOF ensemble")
-        explained = found.in_transit | unusual.mask
+        report(0.8, "Looking for raised noise; scoring windows with the Isolation Forest + LOF ensemble")
+        noise = find_raised_noise(curve.time, found.in_transit, unusual, config)
+        unusual = noise.unusual
+        explained = found.in_transit | unusual.mask | noise.mask
         anomalies = find_anomalies(curve.time, curve.flux, unusual.look, explained, config, model)
+        anomalies = anomalies.with_events(noise.events, noise.mask)
         clock.lap("anomaly")
 
     report(1.0, "Done")

@@ -34,6 +34,10 @@ class AnomalyFindings:
     def none(cls, n_points: int) -> "AnomalyFindings":
         return cls([], np.zeros(n_points, dtype=bool), None)
 
+    def with_events(self, events: list[Event], mask: np.ndarray) -> "AnomalyFindings":
+        """These findings and anomaly `events` found another way (over the points in `mask`)."""
+        return AnomalyFindings(self.events + events, self.mask | mask, self.scores)
+
 
 def find_anomalies(
     time: np.ndarray, flux: np.ndarray, look: FirstLook, in_transit: np.ndarray, config: AnalysisConfig,

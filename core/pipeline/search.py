@@ -24,6 +24,7 @@ from core.pipeline.search_trend import SearchTrend
 from core.result import Event, Periodogram, TransitCandidate
 from core.stats import point_to_point_std
 from core.trend import fit_trend
+from core.pipeline.scatter import noise_ratio
 from core.trend.transit import search_weights
 
 SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too uncertain to measure a transit on
@@ -70,6 +71,7 @@ def search_and_remeasure(
     drops = _drop_points(time, look)
     usable = ~trend.not_transit_material | drops
     weights = search_weights(trend.spread, point_to_point_std(now.detrended[~trend.not_transit_material]))
+    weights = weights / noise_ratio(time, look) ** 2  # stretches of raised noise count for less
     shaky = weights < SHAKY_TREND_WEIGHT  # left out of the re-measurement, as a glitch would be
     search = partial(
         search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(),

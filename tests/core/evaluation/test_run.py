@@ -17,7 +17,7 @@ def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     data = quick_report.to_dict()
     assert set(data["counts"]) == {"synthetic-TESS", "clean", "hard-TESS", "hard-Kepler", "hard-K2", "clean-hard",
                                    "unusual-quiet-2min", "unusual-quiet-30min", "vetting-eb", "vetting-harmonic",
-                                   "vetting-planet"}
+                                   "vetting-planet", "noise-quiet-2min"}
     assert data["counts"]["synthetic-TESS"]["stars"] == 2
     c = quick_report.total()
     assert c["planet|>30"] >= 1
@@ -34,6 +34,8 @@ def test_quick_evaluate_structure_and_high_snr_recall(quick_report):
     assert sum(c[f"planet_correlated|{name}"] for name, _, _ in SNR_BINS) == 5  # every synthetic planet
     assert sum(c[f"planet_effective|{name}"] for name, _, _ in SNR_BINS) == 5
     assert "**Design bars**" in text and "| bar | measured | 95% interval | met |" in text
+    assert "**Raised noise**" in text and data["summary"]["fractions"]["raised_noise_found"][1] == 2
+    assert "**Flares of another shape**" in text and data["summary"]["fractions"]["flare_recall_mendoza_template"][1] > 0
     hits, n = data["summary"]["fractions"]["outlier_recall"]
     assert (hits, n) == (c["outlier_found"], 50)
 
