@@ -8,7 +8,10 @@ star's slow variability, a transit or a few flares hardly move (the median ignor
 them, and differences ignore what is slow). A window is flagged when that ratio is
 both large (MIN_RATIO) and far beyond what the curve's other windows show (DETECT_Z
 in the larger of the sampling spread and the windows' own spread, so red noise
-and a wandering K2 roll correction raise the bar with them).
+and a wandering K2 roll correction raise the bar with them). A deep transit the
+short trend did not follow also has large differences at its ingress and egress:
+a stretch whose residual is smooth (lag-one autocorrelation over MAX_COHERENCE) is
+a shape, not noise, and is not reported.
 
 The sampling spread of log(median |difference|) over n differences of white noise
 is SAMPLING_SPREAD / sqrt(n) (measured by simulation: 1.20 at n = 24 to 1.28 at
@@ -31,6 +34,7 @@ MIN_RATIO = 1.5
 DETECT_Z = 5.0
 SAMPLING_SPREAD = 1.3
 CONTIGUOUS_CADENCES = 1.5
+MAX_COHERENCE = 0.5  # lag-one autocorrelation over a stretch above which it is a shape, not noise
 HALF_NORMAL_SQUARE = 1.0 / 0.6745**2  # mean of (|d| / median |d|)^2 for white noise
 
 
@@ -73,8 +77,18 @@ def find_scatter_bursts(time: np.ndarray, residual: np.ndarray, usable: np.ndarr
         trimmed = _trimmed(size, *run, typical, float(best_ratio[run[0]:run[1]].max()))
         a, b = trimmed if _strength(size, *trimmed, typical)[1] >= DETECT_Z else run
         ratio, z = _strength(size, a, b, typical)
+        if _coherence(time, residual, where[a], where[b - 1] + 1, cadence) > MAX_COHERENCE:
+            continue  # a shape the trend did not follow (a deep transit's ingress and egress), not noise
         bursts.append(ScatterBurst(float(time[where[a]]), float(time[where[b - 1] + 1]), ratio, z, b - a))
     return bursts
+
+
+def _coherence(time: np.ndarray, residual: np.ndarray, first: int, last: int, cadence: float) -> float:
+    """Lag-one autocorrelation of the residual over points first..last: about 0 for noise, near 1 for a shape."""
+    values = residual[first:last + 1] - np.median(residual[first:last + 1])
+    follows = np.diff(time[first:last + 1]) <= CONTIGUOUS_CADENCES * cadence
+    power = float(np.sum(values**2))
+    return float(np.sum((values[1:] * values[:-1])[follows]) / power) if power > 0 else 0.0
 
 
 def _strength(size: np.ndarray, a: int, b: int, typical: float) -> tuple[float, float]:

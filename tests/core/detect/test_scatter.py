@@ -45,3 +45,16 @@ def test_left_out_points_are_not_looked_at():
     noisy = (time > 10.0) & (time < 10.5)
     residual[noisy] *= 3.0
     assert find_scatter_bursts(time, residual, ~noisy, CADENCE) == []
+
+
+@pytest.mark.parametrize("cadence_min", [2.0, 29.4])
+def test_a_deep_shape_the_trend_did_not_follow_is_not_noise(cadence_min):
+    """A 10%-deep transit leaves a residual wiggle with large differences at its ingress and egress: smooth."""
+    cadence = cadence_min / 1440.0
+    rng = np.random.default_rng(3)
+    time = np.arange(int(60.0 / cadence)) * cadence
+    residual = 5e-4 * rng.standard_normal(time.size)
+    for centre in (10.0, 30.0, 50.0):
+        x = (time - centre) / 0.1
+        residual += 0.05 * np.sin(np.pi * x) * (np.abs(x) < 1.0)  # down and up again across 0.2 d
+    assert find_scatter_bursts(time, residual, np.ones(time.size, bool), cadence) == []
