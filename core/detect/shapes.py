@@ -22,6 +22,7 @@ stretch of flux that no shape explains well, like a K2 sawtooth, counts for less
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -139,28 +140,28 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
         widths = _geometric_grid(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
         grid = [(t[p] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
         centres, sigmas = np.array(grid).T
-        if "bump" not in columns:
-            columns["bump"] = np.exp(-0.5 * ((t[:, None] - centres) / sigmas) ** 2)
-        fits["bump"] = _best_column(basis, columns["bump"], y, grid, +1)
+        bumps = _once(columns, "bump", lambda: np.exp(-0.5 * ((t[:, None] - centres) / sigmas) ** 2))
+        fits["bump"] = _best_column(basis, bumps, y, grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
         if dips:
-            gain, params, residual = _best_column(basis, _boxes(columns, "recovery", t.size, dips), y, dips, -1)
+            lows = _once(columns, "recovery", lambda: _box_columns(t.size, dips))
+            gain, params, residual = _best_column(basis, lows, y, dips, -1)
             fits["recovery"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     boxes = [(a, a + n) for n in range(1, max_glitch + 1) for a in range(p - n + 1, p + 1) if a >= 0 and a + n <= t.size]
-    gain, params, residual = _best_column(basis, _boxes(columns, "glitch", t.size, boxes), y, boxes, sign)
+    highs = _once(columns, "glitch", lambda: _box_columns(t.size, boxes))
+    gain, params, residual = _best_column(basis, highs, y, boxes, sign)
     if sign < 0:
         wide = [(a, a + n) for n in range(max_glitch + 1, DIP_CADENCES + 1) for a in range(p - n + 1, p + 1)
                 if a >= 0 and a + n <= t.size]
         if wide:
-            dip_gain, dip_params, dip_residual = _best_column(basis, _boxes(columns, "dip", t.size, wide), y, wide, -1)
+            drops = _once(columns, "dip", lambda: _box_columns(t.size, wide))
+            dip_gain, dip_params, dip_residual = _best_column(basis, drops, y, wide, -1)
             fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
     ends, lengths = np.array(steps, dtype=float).T
-    if "step" not in columns:
-        columns["step"] = np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0)
-    ramps = columns["step"]
+    ramps = _once(columns, "step", lambda: np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0))
     gain, params, residual = _best_column(basis, ramps, y, steps, 0)
     fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
     k, n = params[0], params[1]
@@ -175,11 +176,11 @@ def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
     return ((index >= first) & (index < stop)).astype(float)
 
 
-def _boxes(columns: dict, shape: str, n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
-    """`shape`'s box columns, built once per candidate (the refit on another basis uses the same)."""
-    if shape not in columns:
-        columns[shape] = _box_columns(n, boxes)
-    return columns[shape]
+def _once(columns: dict, key, build: Callable[[], np.ndarray]) -> np.ndarray:
+    """The columns under `key`, built on first use: the refit on the ramp-augmented basis uses the same."""
+    if key not in columns:
+        columns[key] = build()
+    return columns[key]
 
 
 def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence: float, after: float,
@@ -213,10 +214,9 @@ def _geometric_grid(first: float, last: float, n: int) -> np.ndarray:
 def _flare_grid(basis, t, y, peaks, fwhms, cadence, columns):
     grid = [(tp, fw) for fw in fwhms for tp in peaks]
     t_peaks, widths = np.array(grid).T
-    key = ("flare", t_peaks.tobytes(), widths.tobytes())
-    if key not in columns:
-        columns[key] = flare_binned_grid(t, t_peaks, widths, cadence)
-    gain, params, residual, error = _best_column(basis, columns[key], y, grid, +1, with_error=True)
+    templates = _once(columns, ("flare", t_peaks.tobytes(), widths.tobytes()),
+                      lambda: flare_binned_grid(t, t_peaks, widths, cadence))
+    gain, params, residual, error = _best_column(basis, templates, y, grid, +1, with_error=True)
     return gain, (*params, error), residual
 
 
