@@ -14,6 +14,9 @@ _RISE = np.array([1.0, 1.941, -0.175, -2.246, -1.125])
 _DECAY_WEIGHTS = np.array([0.6890, 0.3030])
 _DECAY_RATES = np.array([1.600, 0.2783])
 _RISE_INTEGRAL = P.polyint(_RISE, lbnd=-1.0)
+# Past this many FWHMs after the peak both decay terms of the cumulative integral have saturated in double
+# precision (-expm1(-r x) rounds to 1 once r x > ~37.4), so an exposure there gains exactly nothing.
+_SATURATED_X = 40.0 / float(np.min(_DECAY_RATES))
 RISE_AREA = float(P.polyval(0.0, _RISE_INTEGRAL))
 DECAY_AREA = float(np.sum(_DECAY_WEIGHTS / _DECAY_RATES))
 
@@ -55,6 +58,41 @@ def flare_binned(
     half = exposure / 2
     gained = flare_cumulative(time + half, t_peak, fwhm) - flare_cumulative(time - half, t_peak, fwhm)
     return amplitude * gained / exposure
+
+
+def flare_support(time: np.ndarray, t_peak: float, fwhm: float, exposure: float) -> slice:
+    """The indices of sorted `time` outside which `flare_binned` is exactly zero.
+
+    Before the rise starts both ends of an exposure see a zero integral, and long after the
+    peak both see the saturated one; so a flare's model is computed on this slice alone
+    (the same values, bit for bit) instead of on the whole curve.
+    """
+    return _support(time, t_peak - fwhm, t_peak + _SATURATED_X * fwhm, fwhm, exposure)
+
+
+def flare_binned_grid(time: np.ndarray, t_peaks: np.ndarray, fwhms: np.ndarray, exposure: float) -> np.ndarray:
+    """(time.size, grid size) array whose column j is `flare_binned(time, t_peaks[j], fwhms[j], 1.0, exposure)`.
+
+    Only the rows where some template can be non-zero are computed (the rest are exactly
+    zero): about half of a window centred on the flare's peak.
+    """
+    t_peaks, fwhms = np.asarray(t_peaks, dtype=float), np.asarray(fwhms, dtype=float)
+    rows = _support(time, float(np.min(t_peaks - fwhms)), float(np.max(t_peaks + _SATURATED_X * fwhms)),
+                    float(np.max(fwhms)), exposure)
+    columns = np.zeros((len(time), t_peaks.size))
+    columns[rows] = flare_binned(time[rows, None], t_peaks[None, :], fwhms[None, :], 1.0, exposure)
+    return columns
+
+
+def _support(time: np.ndarray, start: float, end: float, fwhm: float, exposure: float) -> slice:
+    """Indices of sorted `time` whose exposures reach into [start, end], with a margin for rounding."""
+    if exposure <= 0:  # the instantaneous template's decay never rounds to zero this soon
+        return slice(0, len(time))
+    half = exposure / 2
+    reach = 1e-6 * fwhm + 1e-9  # a margin for the rounding of (t - t_peak) / fwhm
+    first = int(np.searchsorted(time, start - half - reach, side="left"))
+    stop = int(np.searchsorted(time, end + half + reach, side="right"))
+    return slice(first, stop)
 
 
 def flare_equivalent_duration(fwhm: float, amplitude: float) -> float:

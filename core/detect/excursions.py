@@ -81,19 +81,21 @@ def _look(
     found: list[FoundFlare] = []
     outliers: list[Event] = []
     model = np.zeros(time.size)
+    remaining = flux - model  # the flux less the flares found so far, recomputed only when one is found
     taken = ~np.asarray(usable, dtype=bool)
     for peak in _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flares, glitches):
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
-        fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch_cadences(cadence, sign),
+        fit = fit_shapes(time, remaining, sigma, peak, cadence, sign, max_glitch_cadences(cadence, sign),
                          usable=usable)
         if flares and sign > 0:
-            fit = _long_flare(time, flux - model, sigma, fit, cadence, rotation_flux, model, usable)
+            fit = _long_flare(time, remaining, sigma, fit, cadence, rotation_flux, model, usable)
             if is_flare(fit, floor, cadence):
                 flare = FoundFlare.from_fit(time, fit, sigma, cadence, usable)
                 found.append(flare)
-                model += flare.model(time, cadence)
+                flare.add_model(model, time, cadence)
+                remaining = flux - model
                 # Its own peak is done; elsewhere on it, flux less the template may hold another flare.
                 taken[max(fit.peak - SAME_FLARE_CADENCES, 0):fit.peak + SAME_FLARE_CADENCES + 1] = True
                 continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.detect.shapes import ShapeFit
-from core.flare_model import DECAY_AREA, RISE_AREA, flare_binned, flare_end_offset, rise_offset
+from core.flare_model import DECAY_AREA, RISE_AREA, flare_binned, flare_end_offset, flare_support, rise_offset
 from core.result import Event
 from core.stats import flag_runs
 
@@ -111,15 +111,18 @@ class FoundFlare:
                  usable: np.ndarray) -> "FoundFlare":
         """The flare `fit` found; its span stops short of points not `usable` (a known transit's window)."""
         t_peak, fwhm, amplitude, error = fit.params["flare"]
-        high = flare_binned(time, t_peak, fwhm, amplitude, cadence) > EDGE_SIGMA * sigma * fit.scale
-        above = np.flatnonzero(high & _reachable(usable, fit.peak))
+        support = flare_support(time, t_peak, fwhm, cadence)  # the template is exactly 0 outside it
+        high = flare_binned(time[support], t_peak, fwhm, amplitude, cadence) > EDGE_SIGMA * sigma * fit.scale
+        above = support.start + np.flatnonzero(high & _reachable(usable, fit.peak)[support])
         start = min(int(above.min()), fit.peak) if above.size else fit.peak
         stop = max(int(above.max()) + 1, fit.peak + 1) if above.size else fit.peak + 1
         observed = float(flare_binned(time[start:stop], t_peak, fwhm, amplitude, cadence).max())
         return cls(t_peak, fwhm, amplitude, error, observed, fit.significance("flare"), start, stop)
 
-    def model(self, time: np.ndarray, cadence: float) -> np.ndarray:
-        return flare_binned(time, self.t_peak, self.fwhm, self.amplitude, cadence)
+    def add_model(self, model: np.ndarray, time: np.ndarray, cadence: float) -> None:
+        """Add the template to `model` (over `time`), computed only where it is not exactly zero."""
+        support = flare_support(time, self.t_peak, self.fwhm, cadence)
+        model[support] += flare_binned(time[support], self.t_peak, self.fwhm, self.amplitude, cadence)
 
     @property
     def equivalent_duration(self) -> float:

@@ -22,10 +22,12 @@ stretch of flux that no shape explains well, like a K2 sawtooth, counts for less
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+from functools import lru_cache
 
 import numpy as np
 
-from core.flare_model import flare_binned
+from core.flare_model import flare_binned, flare_binned_grid
 from core.stats import robust_std
 
 HALF_WINDOW_DAYS = 0.2  # flux within this of the candidate is fitted; short enough for a quadratic to follow spots
@@ -44,6 +46,8 @@ DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glit
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
 STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
 MIN_POINTS = 2 * BASELINE_DEGREE + 4
+_FINE_STEPS = np.linspace(-0.5, 0.5, N_FWHM_FINE)  # the fine grid, in coarse steps about the best
+_NEAR_PEAKS = np.linspace(-0.5, 0.5, 5)  # peak times tried about the best, in PEAK_STEP_CADENCES
 
 
 @dataclass(frozen=True)
@@ -89,22 +93,27 @@ def fit_shapes(
     `before` and `after` bound the window in days; points not `usable` (a known
     transit's window) are left out of the fit.
     """
-    near = (time >= time[peak] - before) & (time <= time[peak] + after)
-    if usable is not None:
-        near &= usable
-        near[peak] = True
-    window = np.flatnonzero(near)
+    # `time` is sorted: the window is found by bisection, not by comparing every point of a long curve.
+    first = int(np.searchsorted(time, time[peak] - before, side="left"))
+    stop = int(np.searchsorted(time, time[peak] + after, side="right"))
+    if usable is None:
+        window = np.arange(first, stop)
+    else:
+        near = np.array(usable[first:stop], dtype=bool)
+        near[peak - first] = True
+        window = first + np.flatnonzero(near)
     if window.size < MIN_POINTS:
         return ShapeFit(peak, {}, {}, 1.0)
     t, y = time[window], flux[window] / sigma
     p = int(np.searchsorted(window, peak))
     basis, _ = np.linalg.qr(np.vander((t - time[peak]) / max(before, after), BASELINE_DEGREE + 1, increasing=True))
-    fits, ramp = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+    columns: dict = {}  # each shape's grid of columns, built once for both bases
+    fits, ramp = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
     if max(fits, key=lambda shape: fits[shape][0]) == "step" and ramp is not None:
         # A step away from the candidate is the background's, not the candidate's explanation:
         # take it into the baseline and judge the candidate on top of it.
         basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
-        fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after)
+        fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
     best = max(fits, key=lambda shape: fits[shape][0])
     left = robust_std(fits[best][2])
     scale = max(1.0, left) if np.isfinite(left) else 1.0
@@ -121,34 +130,38 @@ def fit_shapes(
     return ShapeFit(peak, gains, params, scale, tail)
 
 
-def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after):
+def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns):
     """Each shape's (gain, params, residual) over `basis`, and the best step's column when it does not touch
-    the candidate (None when it does)."""
+    the candidate (None when it does). `columns` keeps the template grids for a refit on another basis."""
     fits: dict[str, tuple] = {}
     if sign > 0:
-        fits["flare"] = _best_flare(basis, t, y, p, cadence, after)
+        fits["flare"] = _best_flare(basis, t, y, p, cadence, after, columns)
         # Noise moves the highest point of a wide bump off its centre: look up to half a width either side.
-        widths = np.geomspace(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
+        widths = _geometric_grid(cadence, max(before, after) / 3.0, N_BUMP_WIDTHS)
         grid = [(t[p] + shift * max(w, cadence), w) for w in widths for shift in BUMP_SHIFTS]
         centres, sigmas = np.array(grid).T
-        fits["bump"] = _best_column(basis, np.exp(-0.5 * ((t[:, None] - centres) / sigmas) ** 2), y, grid, +1)
+        bumps = _once(columns, "bump", lambda: np.exp(-0.5 * ((t[:, None] - centres) / sigmas) ** 2))
+        fits["bump"] = _best_column(basis, bumps, y, grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
         if dips:
-            gain, params, residual = _best_column(basis, _box_columns(t.size, dips), y, dips, -1)
+            lows = _once(columns, "recovery", lambda: _box_columns(t.size, dips))
+            gain, params, residual = _best_column(basis, lows, y, dips, -1)
             fits["recovery"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     boxes = [(a, a + n) for n in range(1, max_glitch + 1) for a in range(p - n + 1, p + 1) if a >= 0 and a + n <= t.size]
-    gain, params, residual = _best_column(basis, _box_columns(t.size, boxes), y, boxes, sign)
+    highs = _once(columns, "glitch", lambda: _box_columns(t.size, boxes))
+    gain, params, residual = _best_column(basis, highs, y, boxes, sign)
     if sign < 0:
         wide = [(a, a + n) for n in range(max_glitch + 1, DIP_CADENCES + 1) for a in range(p - n + 1, p + 1)
                 if a >= 0 and a + n <= t.size]
         if wide:
-            dip_gain, dip_params, dip_residual = _best_column(basis, _box_columns(t.size, wide), y, wide, -1)
+            drops = _once(columns, "dip", lambda: _box_columns(t.size, wide))
+            dip_gain, dip_params, dip_residual = _best_column(basis, drops, y, wide, -1)
             fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
     ends, lengths = np.array(steps, dtype=float).T
-    ramps = np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0)
+    ramps = _once(columns, "step", lambda: np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0))
     gain, params, residual = _best_column(basis, ramps, y, steps, 0)
     fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
     k, n = params[0], params[1]
@@ -163,7 +176,15 @@ def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
     return ((index >= first) & (index < stop)).astype(float)
 
 
-def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence: float, after: float):
+def _once(columns: dict, key, build: Callable[[], np.ndarray]) -> np.ndarray:
+    """The columns under `key`, built on first use: the refit on the ramp-augmented basis uses the same."""
+    if key not in columns:
+        columns[key] = build()
+    return columns[key]
+
+
+def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence: float, after: float,
+                columns: dict):
     """(gain, (t_peak, fwhm, amplitude, amplitude error), residual) of the best flare template, coarse then fine.
 
     The peak may sit in a gap just before the highest point: a table that kept only
@@ -173,20 +194,29 @@ def _best_flare(basis: np.ndarray, t: np.ndarray, y: np.ndarray, p: int, cadence
     peaks = np.arange(earliest, t[p] + 0.5 * cadence + 1e-12, PEAK_STEP_CADENCES * cadence)
     longest = min(MAX_FWHM_DAYS, after / 3.0)
     shortest = min(cadence, SHORTEST_FWHM_DAYS, longest)
-    coarse = np.geomspace(shortest, longest, N_FWHM)
-    gain, (t_peak, fwhm, _, _), _ = _flare_grid(basis, t, y, peaks, coarse, cadence)
+    coarse = _geometric_grid(shortest, longest, N_FWHM)
+    gain, (t_peak, fwhm, _, _), _ = _flare_grid(basis, t, y, peaks, coarse, cadence, columns)
     step = (longest / shortest) ** (1.0 / (N_FWHM - 1))
-    fine = fwhm * step ** np.linspace(-0.5, 0.5, N_FWHM_FINE)
-    near = t_peak + PEAK_STEP_CADENCES * cadence * np.linspace(-0.5, 0.5, 5)
-    refined = _flare_grid(basis, t, y, near, fine, cadence)
-    return refined if refined[0] >= gain else _flare_grid(basis, t, y, [t_peak], [fwhm], cadence)
+    fine = fwhm * step ** _FINE_STEPS
+    near = t_peak + PEAK_STEP_CADENCES * cadence * _NEAR_PEAKS
+    refined = _flare_grid(basis, t, y, near, fine, cadence, columns)
+    return refined if refined[0] >= gain else _flare_grid(basis, t, y, [t_peak], [fwhm], cadence, columns)
 
 
-def _flare_grid(basis, t, y, peaks, fwhms, cadence):
+@lru_cache(maxsize=64)
+def _geometric_grid(first: float, last: float, n: int) -> np.ndarray:
+    """np.geomspace, computed once per curve's cadence rather than once per candidate (read-only)."""
+    grid = np.geomspace(first, last, n)
+    grid.flags.writeable = False
+    return grid
+
+
+def _flare_grid(basis, t, y, peaks, fwhms, cadence, columns):
     grid = [(tp, fw) for fw in fwhms for tp in peaks]
     t_peaks, widths = np.array(grid).T
-    columns = flare_binned(t[:, None], t_peaks[None, :], widths[None, :], 1.0, cadence)
-    gain, params, residual, error = _best_column(basis, columns, y, grid, +1, with_error=True)
+    templates = _once(columns, ("flare", t_peaks.tobytes(), widths.tobytes()),
+                      lambda: flare_binned_grid(t, t_peaks, widths, cadence))
+    gain, params, residual, error = _best_column(basis, templates, y, grid, +1, with_error=True)
     return gain, (*params, error), residual
 
 
