@@ -175,25 +175,23 @@ def _fit_and_name(grid: Grid, trend: np.ndarray, span: tuple[float, float], shor
 
 
 def _fast_side_unseen(grid: Grid, fit: ShapeFit) -> bool:
-    """Whether the event's fast side (its quicker edge, two of its timescales long) falls in a hole in the data:
-    a level change across the hole (the instrument moved) then explains the flux as well as an event."""
+    """Whether the event's fast side (its quicker edge, two of its timescales long, and the cadence beyond)
+    falls in a hole in the data: a level change across the hole (the instrument moved) then explains the flux
+    as well as an event. The cadence beyond counts: a K2 roll reset's jump across one missing cadence, fitted
+    as a brightening, falls in two cadences and the hole just after them."""
     peak, rise, fall = fit.params
-    edge = grid.bins_of(peak - 2 * rise, peak) if rise <= fall else grid.bins_of(peak, peak + 2 * fall)
+    reach = grid.cadence
+    edge = grid.bins_of(peak - 2 * rise - reach, peak) if rise <= fall else grid.bins_of(peak, peak + 2 * fall + reach)
     missing = int((~grid.sampled[edge]).sum())
     return missing >= max(HOLE_SHARE * (edge.stop - edge.start), 1)
 
 
 def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
     """The step as an event when a step fits the flux around it clearly better than a dip or a brightening."""
-    window = grid.bins_of(step.time - STEP_WINDOW_DAYS, step.time + STEP_WINDOW_DAYS)
-    time, flux, weight = _fit_data(grid, window, None, sigma_white)
-    if time.size < 8:
+    fitted = _step_fit(grid, step, sigma_white, STEP_WINDOW_DAYS)
+    if fitted is None:
         return None
-    sign = 1 if step.jump > 0 else -1
-    near = (step.time - 2 * grid.width, step.time + 2 * grid.width)
-    steps = fit_shapes(time, flux, weight, sign, near, (grid.width, grid.width), ("step",))
-    if "step" not in steps:
-        return None
+    time, flux, weight, fit = fitted
     # Rivals end inside the window: a dip or a brightening comes back, a step does not.
     reach = 0.5 * STEP_WINDOW_DAYS
     rivals = []
@@ -201,12 +199,39 @@ def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
         fits = fit_shapes(time, flux, weight, rival_sign, (step.time - reach, step.time + reach),
                           (2 * grid.width, STEP_WINDOW_DAYS), ("trapezoid", "cosine"))
         rivals += [f.chi2 for name, f in fits.items() if name != "none"]
-    fit = steps["step"]
     scale = max(fit.chi2 / max(time.size - 5, 1), 1.0)
     if rivals and min(rivals) - fit.chi2 < STEP_MARGIN * scale:
         return None
     extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr}
     return Unusual("step", step.last_before, step.first_after, step.time, step.jump, step.snr, extra, fit=fit)
+
+
+def rotation_step(ratio: Grid, step: Step, sigma: float, period: float) -> Unusual | None:
+    """A step found in the flux over itself one rotation earlier (steps.find_rotation_steps), as an event.
+
+    It has already come back one rotation later, which neither a dip nor a
+    brightening does, so no rival is fitted; its model is the step fitted to
+    the ratio within the rotation (`sigma`: the ratio's white noise per point).
+    """
+    fitted = _step_fit(ratio, step, sigma, min(STEP_WINDOW_DAYS, period - 2 * ratio.width))
+    if fitted is None:
+        return None
+    extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr, "rotation_period": period}
+    return Unusual("step", step.last_before, step.first_after, step.time, step.jump, step.snr, extra,
+                   fit=fitted[3])
+
+
+def _step_fit(grid: Grid, step: Step, sigma_white: float,
+              half_window: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, ShapeFit] | None:
+    """(time, flux, weight, the step's fit) within `half_window` days of the step, or None."""
+    window = grid.bins_of(step.time - half_window, step.time + half_window)
+    time, flux, weight = _fit_data(grid, window, None, sigma_white)
+    if time.size < 8:
+        return None
+    sign = 1 if step.jump > 0 else -1
+    near = (step.time - 2 * grid.width, step.time + 2 * grid.width)
+    steps = fit_shapes(time, flux, weight, sign, near, (grid.width, grid.width), ("step",))
+    return (time, flux, weight, steps["step"]) if "step" in steps else None
 
 
 def _kind(fits: dict[str, ShapeFit], sign: int, scale: float, unresolved: float) -> tuple[str, ShapeFit]:
