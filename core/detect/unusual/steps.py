@@ -99,7 +99,7 @@ def find_rotation_steps(grid: Grid, period: float, bridge_days: float = 0.0) -> 
     lag = int(round(period / grid.width))
     if period < LONG_FACTOR * HALF_WIDTH_DAYS + 2 * grid.width or lag >= grid.flux.size:
         return grid, float("nan"), []
-    ratio = lagged_ratio(grid, lag)
+    ratio = _lagged_ratio(grid, lag)
     filled = ratio.count > 0
     if filled.sum() < 4 * LONG_FACTOR * max(int(round(HALF_WIDTH_DAYS / grid.width)), 2):
         return ratio, float("nan"), []
@@ -113,7 +113,7 @@ def find_rotation_steps(grid: Grid, period: float, bridge_days: float = 0.0) -> 
     return ratio, sigma, steps
 
 
-def lagged_ratio(grid: Grid, lag: int) -> Grid:
+def _lagged_ratio(grid: Grid, lag: int) -> Grid:
     """The grid's flux over its flux `lag` bins earlier (empty where either bin is), as a grid; its points are
     each point's flux over the bin `lag` bins before its own (they place a step between two cadences)."""
     earlier = np.full(grid.flux.size, np.nan)
@@ -132,7 +132,7 @@ def lagged_ratio(grid: Grid, lag: int) -> Grid:
 
 
 def _jump_near(grid: Grid, time: float) -> float:
-    """The change of the median flux across `time` (HALF_WIDTH_DAYS on each side, a guard bin apart)."""
+    """The change of the median flux across `time` (HALF_WIDTH_DAYS on each side, two bins apart)."""
     guard = 2 * grid.width
     before = grid.flux[grid.bins_of(time - HALF_WIDTH_DAYS, time - guard)]
     after = grid.flux[grid.bins_of(time + guard, time + HALF_WIDTH_DAYS)]
