@@ -68,7 +68,8 @@ def analyze(
     if "unusual" in config.detectors:
         report(0.78, "Looking for single transits, dips, brightenings, steps and oscillations")
         unusual = find_unusual_events(curve.time, curve.flux, found.final.look, found.transits,
-                                      curve.rotation_period, config, curve.lc.meta.get("mission"))
+                                      curve.rotation_period, config, curve.lc.meta.get("mission"),
+                                      curve.fast_rotation)
         clock.lap("unusual")
 
     anomalies = AnomalyFindings.none(curve.time.size)

@@ -58,9 +58,12 @@ class UnusualFindings:
 
 def find_unusual_events(
     time: np.ndarray, flux: np.ndarray, look: FirstLook, transits: list[TransitCandidate],
-    rotation_days: float, config: AnalysisConfig, mission: str | None = None,
+    rotation_days: float, config: AnalysisConfig, mission: str | None = None, fast_rotation: float | None = None,
 ) -> UnusualFindings:
-    """Unusual events beside the flares, outliers and `transits` in `look`, and the look without what they explain."""
+    """Unusual events beside the flares, outliers and `transits` in `look`, and the look without what they explain.
+
+    `fast_rotation`: the period of a star rotating too fast for a local polynomial (PreparedCurve), on which
+    steps are also looked for one rotation apart."""
     windows = np.zeros(time.size, dtype=bool)
     for c in transits:
         windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
@@ -68,7 +71,7 @@ def find_unusual_events(
     found = find_unusual(time, flux, flares=pad_mask(look.flare_mask, FLARE_MASK_PAD_CADENCES),
                          outliers=look.outlier_mask, transits=windows,
                          rotation_days=float(rotation_days) if rotating else None,
-                         bridge_days=0.0 if mission == "K2" else BRIDGED_GAP_DAYS)
+                         bridge_days=0.0 if mission == "K2" else BRIDGED_GAP_DAYS, fast_rotation=fast_rotation)
     if not found:
         return UnusualFindings.none(look)
     sigma = point_to_point_std(flux)

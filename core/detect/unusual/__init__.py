@@ -2,7 +2,8 @@
 
 `find_unusual` looks at the flux on a uniform grid (grid.py) in four ways:
 
-- steps.py: jumps to a new level that lasts, kept apart from gaps;
+- steps.py: jumps to a new level that lasts, kept apart from gaps (on a fast
+  rotator, also in the flux over itself one rotation earlier);
 - oscillation.py: a local periodogram in sliding windows, against the curve's usual power;
 - scan.py: box filters from an hour to days on a trend that does not eat the event
   (trend.py), with noise that counts red noise (matched.py) and is at least what a
@@ -25,11 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.detect.unusual.classify import Unusual, confirm_step, group_candidates, name_excursion
+from core.detect.unusual.classify import Unusual, confirm_step, group_candidates, name_excursion, rotation_step
 from core.detect.unusual.grid import Grid, make_grid
 from core.detect.unusual.oscillation import Burst, find_bursts
 from core.detect.unusual.scan import scan_widths
-from core.detect.unusual.steps import find_steps
+from core.detect.unusual.steps import find_rotation_steps, find_steps
 from core.stats import cadence_days, point_to_point_std
 
 __all__ = ["UNUSUAL_KINDS", "Unusual", "find_unusual"]
@@ -40,13 +41,14 @@ BURST_DOMINANCE = 2.0  # an excursion this many times the burst's amplitude is a
 
 def find_unusual(time: np.ndarray, flux: np.ndarray, *, flares: np.ndarray, outliers: np.ndarray,
                  transits: np.ndarray, rotation_days: float | None = None,
-                 bridge_days: float = 0.0) -> list[Unusual]:
+                 bridge_days: float = 0.0, fast_rotation: float | None = None) -> list[Unusual]:
     """Unusual events in `flux` (normalised), in time order.
 
     `flares`, `outliers` and `transits` mark the points other detectors explain;
     `rotation_days` (the star's rotation, when it has one) lets the search tell
     spots that come round again from events; a step may span a hole in the data
-    of at most `bridge_days` (steps.py).
+    of at most `bridge_days` (steps.py); `fast_rotation` (days, a star rotating too
+    fast for a local polynomial) has steps looked for one rotation apart too.
     """
     time = np.asarray(time, dtype=np.float64)
     flux = np.asarray(flux, dtype=np.float64)
@@ -63,6 +65,8 @@ def find_unusual(time: np.ndarray, flux: np.ndarray, *, flares: np.ndarray, outl
 
     steps = [(s, confirm_step(step_grid, s, sigma_white)) for s in find_steps(step_grid, sigma_white, bridge_days)]
     steps = [(s, event) for s, event in steps if event is not None]
+    if fast_rotation:
+        steps += _rotation_steps(step_grid, fast_rotation, bridge_days, steps)
     breaks = tuple(sorted(s.time for s, _ in steps))
     bursts = find_bursts(wave_grid, wave_grid.flux / np.nanmedian(wave_grid.flux) - 1.0)
 
@@ -81,6 +85,14 @@ def find_unusual(time: np.ndarray, flux: np.ndarray, *, flares: np.ndarray, outl
     oscillations = [_oscillation(b, wave_grid) for b in bursts if not _transient_leak(b, excursions)]
     found = excursions + oscillations + [event for _, event in steps]
     return sorted(found, key=lambda e: e.t_start)
+
+
+def _rotation_steps(grid: Grid, period: float, bridge_days: float, found: list) -> list[tuple]:
+    """The steps one rotation apart (steps.find_rotation_steps) that the plain search did not confirm."""
+    ratio, sigma, steps = find_rotation_steps(grid, period, bridge_days)
+    steps = [s for s in steps if not any(abs(s.time - other.time) <= period / 2 for other, _ in found)]
+    events = [(s, rotation_step(ratio, s, sigma, period)) for s in steps]
+    return [(s, event) for s, event in events if event is not None]
 
 
 def _bins_at(grid: Grid, times: tuple[float, ...]) -> tuple[int, ...]:

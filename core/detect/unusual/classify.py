@@ -8,8 +8,14 @@ fitted without it (and without the other excursions), is fitted with each shape
   and symmetric (a transit goes in as it comes out; a big planet's limb-darkened
   transit is as round as a smooth profile, so roundness is not held against it)
   is a `single_transit`, and so is one too short for its shape to show; any
-  other drop is a `dip`, its asymmetry saying fast in and slow out or the reverse;
+  other drop is a `dip`, its asymmetry saying fast in and slow out or the reverse.
+  Lopsided means very unequal sides, or moderately unequal ones that fit clearly
+  better than equal ones: at high SNR a smooth fit's asymmetry is measured, not
+  guessed;
 - a rise is a `brightening`.
+
+A group's extent is that of its longest window; when the best fit is much shorter,
+the shapes are fitted again around it, on a grid fine enough for its own length.
 
 An excursion narrower than MIN_FWHM_DAYS is not reported (a glitch or a flare),
 nor a dip or brightening whose fast side falls in a hole in the data: a level
@@ -32,9 +38,13 @@ from core.detect.unusual.steps import Step
 from core.detect.unusual.trend import event_trend
 
 MAX_TRANSIT_DAYS = 1.5
-MAX_TRANSIT_DEPTH = 0.3
+MAX_TRANSIT_DEPTH = 0.6  # WD 1856+534 b blocks 56% of its white dwarf: deeper is no planet
 MAX_TRANSIT_ASYMMETRY = 0.35
 UNRESOLVED_BINS = 3  # a drop this many fitted bins long has no shape to tell
+# A drop at least this lopsided is not a transit when unequal sides fit this much better than equal ones
+# (chi-square over the reduced chi-square: 3 sigma for the one parameter more)
+MIN_LOPSIDED_ASYMMETRY = 0.2
+LOPSIDED_TIE = 9.0
 TRANSIT_TIE = 4.0  # a trapezoid this much better (chi-square over the reduced chi-square) is a transit, lopsided or not
 STEP_MARGIN = 9.0  # a step must beat a dip or brightening by this much (same units)
 STEP_WINDOW_DAYS = 1.0  # on each side of a jump
@@ -43,6 +53,7 @@ MAX_FIT_BINS = 400
 # (a glitch of a few 2-min cadences the outlier detector lets pass is not a transit).
 MIN_FWHM_DAYS = 0.5 / 24.0
 HOLE_SHARE = 0.3  # this share of empty bins (and at least one) on an event's fast side makes it unseen
+ZOOM_SHARE = 0.5  # a fit shorter than this share of its group is fitted again around itself
 SHOULDER_SHARE = 0.3  # of a stronger overlapping excursion's SNR, under which a candidate is its shoulder
 
 
@@ -108,23 +119,25 @@ def name_excursion(grid: Grid, group: list[Candidate], others: np.ndarray, sigma
                    breaks: tuple[int, ...]) -> Unusual | None:
     """The named event of one group of candidates, or None when no shape of its sign fits.
 
-    `others` masks the bins of every excursion (kept out of the trend).
+    `others` masks the bins of every excursion (kept out of the trend). A days-long
+    window joins the group of a shorter event it holds, and a fit across all of it
+    places the shapes on a grid too coarse for the event; when the best fit is much
+    shorter than the group, it is fitted again around itself.
     """
     best = max(group, key=lambda c: c.snr)
     start, end = min(c.t_start for c in group), max(c.t_end for c in group)
-    length = end - start
-    window = grid.bins_of(start - 0.5 * length, end + 0.5 * length)
-    trend = event_trend(grid, TREND_WIDTHS * max(length, best.width), others, breaks)[window]
-    time, flux, weight = _fit_data(grid, window, trend, sigma_white)
-    if time.size < 8:
-        return None
+    trend = event_trend(grid, TREND_WIDTHS * max(end - start, best.width), others, breaks)
     shortest = max(2.0 * grid.width, min(c.width for c in group) / 4.0)
-    fits = fit_shapes(time, flux, weight, best.sign, (start, end), (shortest, max(1.2 * length, 2 * shortest)),
-                      ("trapezoid", "gaussian", "cosine"))
-    if len(fits) == 1:
+    named = _fit_and_name(grid, trend, (start, end), shortest, best.sign, sigma_white)
+    if named is None:
         return None
-    scale = _reduced_chi2(fits, time.size)
-    kind, fit = _kind(fits, best.sign, scale, UNRESOLVED_BINS * float(np.median(np.diff(time))))
+    kind, fit = named
+    t0, t1 = fit.span
+    t0, t1 = max(t0, start), min(t1, end)
+    if t1 - t0 < ZOOM_SHARE * (end - start):
+        zoomed = _fit_and_name(grid, trend, (t0, t1), min(shortest, 0.5 * (t1 - t0)), best.sign, sigma_white)
+        if zoomed is not None:
+            kind, fit = zoomed
     if fit.fwhm < MIN_FWHM_DAYS or (fit.family in ("gaussian", "cosine") and _fast_side_unseen(grid, fit)):
         return None
     t0, t1 = fit.span
@@ -144,26 +157,41 @@ def name_excursion(grid: Grid, group: list[Candidate], others: np.ndarray, sigma
     return Unusual(kind, float(t0), float(t1), float(peak), float(fit.amplitude), best.snr, extra, fit=fit)
 
 
+def _fit_and_name(grid: Grid, trend: np.ndarray, span: tuple[float, float], shortest: float, sign: int,
+                  sigma_white: float) -> tuple[str, ShapeFit] | None:
+    """(kind, fit) of the shapes centred within `span`, fitted over `trend` in a window twice its length."""
+    start, end = span
+    length = end - start
+    window = grid.bins_of(start - 0.5 * length, end + 0.5 * length)
+    time, flux, weight = _fit_data(grid, window, trend[window], sigma_white)
+    if time.size < 8:
+        return None
+    fits = fit_shapes(time, flux, weight, sign, (start, end), (shortest, max(1.2 * length, 2 * shortest)),
+                      ("trapezoid", "gaussian", "cosine", "even_cosine"), refine=True)
+    if len(fits) == 1:
+        return None
+    scale = _reduced_chi2(fits, time.size)
+    return _kind(fits, sign, scale, UNRESOLVED_BINS * float(np.median(np.diff(time))))
+
+
 def _fast_side_unseen(grid: Grid, fit: ShapeFit) -> bool:
-    """Whether the event's fast side (its quicker edge, two of its timescales long) falls in a hole in the data:
-    a level change across the hole (the instrument moved) then explains the flux as well as an event."""
+    """Whether the event's fast side (its quicker edge, two of its timescales long, and the cadence beyond)
+    falls in a hole in the data: a level change across the hole (the instrument moved) then explains the flux
+    as well as an event. The cadence beyond counts: a K2 roll reset's jump across one missing cadence, fitted
+    as a brightening, falls in two cadences and the hole just after them."""
     peak, rise, fall = fit.params
-    edge = grid.bins_of(peak - 2 * rise, peak) if rise <= fall else grid.bins_of(peak, peak + 2 * fall)
+    reach = grid.cadence
+    edge = grid.bins_of(peak - 2 * rise - reach, peak) if rise <= fall else grid.bins_of(peak, peak + 2 * fall + reach)
     missing = int((~grid.sampled[edge]).sum())
     return missing >= max(HOLE_SHARE * (edge.stop - edge.start), 1)
 
 
 def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
     """The step as an event when a step fits the flux around it clearly better than a dip or a brightening."""
-    window = grid.bins_of(step.time - STEP_WINDOW_DAYS, step.time + STEP_WINDOW_DAYS)
-    time, flux, weight = _fit_data(grid, window, None, sigma_white)
-    if time.size < 8:
+    fitted = _step_fit(grid, step, sigma_white, STEP_WINDOW_DAYS)
+    if fitted is None:
         return None
-    sign = 1 if step.jump > 0 else -1
-    near = (step.time - 2 * grid.width, step.time + 2 * grid.width)
-    steps = fit_shapes(time, flux, weight, sign, near, (grid.width, grid.width), ("step",))
-    if "step" not in steps:
-        return None
+    time, flux, weight, fit = fitted
     # Rivals end inside the window: a dip or a brightening comes back, a step does not.
     reach = 0.5 * STEP_WINDOW_DAYS
     rivals = []
@@ -171,12 +199,39 @@ def confirm_step(grid: Grid, step: Step, sigma_white: float) -> Unusual | None:
         fits = fit_shapes(time, flux, weight, rival_sign, (step.time - reach, step.time + reach),
                           (2 * grid.width, STEP_WINDOW_DAYS), ("trapezoid", "cosine"))
         rivals += [f.chi2 for name, f in fits.items() if name != "none"]
-    fit = steps["step"]
     scale = max(fit.chi2 / max(time.size - 5, 1), 1.0)
     if rivals and min(rivals) - fit.chi2 < STEP_MARGIN * scale:
         return None
     extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr}
     return Unusual("step", step.last_before, step.first_after, step.time, step.jump, step.snr, extra, fit=fit)
+
+
+def rotation_step(ratio: Grid, step: Step, sigma: float, period: float) -> Unusual | None:
+    """A step found in the flux over itself one rotation earlier (steps.find_rotation_steps), as an event.
+
+    It has already come back one rotation later, which neither a dip nor a
+    brightening does, so no rival is fitted; its model is the step fitted to
+    the ratio within the rotation (`sigma`: the ratio's white noise per point).
+    """
+    fitted = _step_fit(ratio, step, sigma, min(STEP_WINDOW_DAYS, period - 2 * ratio.width))
+    if fitted is None:
+        return None
+    extra = {"jump": step.jump, "level_before": step.before, "snr": step.snr, "rotation_period": period}
+    return Unusual("step", step.last_before, step.first_after, step.time, step.jump, step.snr, extra,
+                   fit=fitted[3])
+
+
+def _step_fit(grid: Grid, step: Step, sigma_white: float,
+              half_window: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, ShapeFit] | None:
+    """(time, flux, weight, the step's fit) within `half_window` days of the step, or None."""
+    window = grid.bins_of(step.time - half_window, step.time + half_window)
+    time, flux, weight = _fit_data(grid, window, None, sigma_white)
+    if time.size < 8:
+        return None
+    sign = 1 if step.jump > 0 else -1
+    near = (step.time - 2 * grid.width, step.time + 2 * grid.width)
+    steps = fit_shapes(time, flux, weight, sign, near, (grid.width, grid.width), ("step",))
+    return (time, flux, weight, steps["step"]) if "step" in steps else None
 
 
 def _kind(fits: dict[str, ShapeFit], sign: int, scale: float, unresolved: float) -> tuple[str, ShapeFit]:
@@ -196,7 +251,11 @@ def _kind(fits: dict[str, ShapeFit], sign: int, scale: float, unresolved: float)
     duration = trapezoid.params[1]
     plausible = duration <= MAX_TRANSIT_DAYS and -trapezoid.amplitude <= MAX_TRANSIT_DEPTH
     margin = (trapezoid.chi2 - smooth.chi2) / scale  # > 0: the smooth shape fits better
-    symmetric = abs(smooth.asymmetry) <= MAX_TRANSIT_ASYMMETRY or margin < -TRANSIT_TIE
+    even = fits.get("even_cosine")
+    needs_sides = even is not None and (even.chi2 - smooth.chi2) / scale > LOPSIDED_TIE
+    lopsided = abs(smooth.asymmetry) > MAX_TRANSIT_ASYMMETRY or (
+        abs(smooth.asymmetry) > MIN_LOPSIDED_ASYMMETRY and needs_sides)
+    symmetric = not lopsided or margin < -TRANSIT_TIE
     if plausible and (duration <= unresolved or symmetric):
         return "single_transit", trapezoid
     return "dip", smooth

@@ -10,7 +10,9 @@ at once). The shapes:
 - split Gaussian and split raised cosine (peak, rise, fall): a smooth dip or
   brightening, symmetric or not (fast in and slow out, or the reverse), with long
   wings or none;
-- step (time): a jump to a level that stays.
+- step (time): a jump to a level that stays;
+- even cosine: the raised cosine with equal sides, fitted only to ask whether
+  the data need unequal ones (its fit is labelled a cosine).
 
 A shape is kept as a fit only if its amplitude's sign is the candidate's.
 """
@@ -26,6 +28,7 @@ N_DURATIONS = 10
 N_WIDTHS = 9
 FWHM_PER_SIGMA = 2.0 * np.sqrt(2.0 * np.log(2.0))
 EDGE_SIGMAS = 2.0  # a split Gaussian's event ends this many widths from its peak (14% of it)
+REFINE_STEPS = 5  # per parameter, across one step of the coarse grid on each side of its best
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,14 @@ class ShapeFit:
 
 
 def fit_shapes(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, sign: int, centre: tuple[float, float],
-               durations: tuple[float, float], families: tuple[str, ...]) -> dict[str, ShapeFit]:
+               durations: tuple[float, float], families: tuple[str, ...],
+               refine: bool = False) -> dict[str, ShapeFit]:
     """The best fit of each of `families` to (time, flux) with `weight` (1 / variance per value), and of the
     baseline alone under "none".
 
     Centres are tried across `centre` (start, end), durations (or widths) across
-    `durations` (shortest, longest), geometrically.
+    `durations` (shortest, longest), geometrically; with `refine`, each family's
+    best is then sought again on a finer grid around it.
     """
     time = np.asarray(time, dtype=np.float64)
     origin = float(0.5 * (time[0] + time[-1]))
@@ -93,10 +98,17 @@ def fit_shapes(time: np.ndarray, flux: np.ndarray, weight: np.ndarray, sign: int
     base = np.stack([np.ones_like(x), x, x * x])  # the quadratic
     fits = {"none": _baseline_only(base, flux, weight, origin)}
     for family in families:
+        shape = "cosine" if family == "even_cosine" else family
         params = _grid(family, centre, durations)
-        fit = _best(family, _shapes(family, params, time), params, base, flux, weight, sign, origin)
-        if fit is not None:
+        fit = _best(shape, _shapes(shape, params, time), params, base, flux, weight, sign, origin)
+        if fit is None:
+            continue
+        if not refine:
             fits[family] = fit
+            continue
+        params = _finer_grid(family, fit.params, centre, durations)
+        finer = _best(shape, _shapes(shape, params, time), params, base, flux, weight, sign, origin)
+        fits[family] = finer if finer is not None and finer.chi2 < fit.chi2 else fit
     return fits
 
 
@@ -111,7 +123,36 @@ def _grid(family: str, centre: tuple[float, float], durations: tuple[float, floa
         return np.stack([p.ravel(), d.ravel(), f.ravel()], axis=1)
     widths = np.geomspace(durations[0], durations[1], N_WIDTHS)
     widths = widths / FWHM_PER_SIGMA if family == "gaussian" else widths
+    if family == "even_cosine":
+        p, a = np.meshgrid(positions, widths, indexing="ij")
+        return np.stack([p.ravel(), a.ravel(), a.ravel()], axis=1)
     p, a, b = np.meshgrid(positions, widths, widths, indexing="ij")
+    return np.stack([p.ravel(), a.ravel(), b.ravel()], axis=1)
+
+
+def _finer_grid(family: str, best: tuple[float, ...], centre: tuple[float, float],
+                durations: tuple[float, float]) -> np.ndarray:
+    """A finer grid around the coarse grid's `best` (a step of it on each side): at high SNR the coarse grid's
+    spacing, not the shape, would decide which family fits best (a lopsided dip off the grid's widths loses
+    to a trapezoid)."""
+    position_step = (centre[1] - centre[0]) / (MAX_POSITIONS - 1)
+    positions = best[0] + np.linspace(-position_step, position_step, REFINE_STEPS)
+    if family == "step":
+        return positions[:, None]
+    n = N_DURATIONS if family == "trapezoid" else N_WIDTHS
+    ratio = (durations[1] / durations[0]) ** (1.0 / (n - 1)) if durations[1] > durations[0] else 1.0
+    def around(value: float) -> np.ndarray:
+        return value * np.geomspace(1.0 / ratio, ratio, REFINE_STEPS)
+    if family == "trapezoid":
+        k = INGRESS_SHARES.index(best[2])
+        shares = np.linspace(INGRESS_SHARES[max(k - 1, 0)], INGRESS_SHARES[min(k + 1, len(INGRESS_SHARES) - 1)],
+                             REFINE_STEPS)
+        p, d, f = np.meshgrid(positions, around(best[1]), shares, indexing="ij")
+        return np.stack([p.ravel(), d.ravel(), f.ravel()], axis=1)
+    if family == "even_cosine":
+        p, a = np.meshgrid(positions, around(best[1]), indexing="ij")
+        return np.stack([p.ravel(), a.ravel(), a.ravel()], axis=1)
+    p, a, b = np.meshgrid(positions, around(best[1]), around(best[2]), indexing="ij")
     return np.stack([p.ravel(), a.ravel(), b.ravel()], axis=1)
 
 

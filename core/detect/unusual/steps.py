@@ -14,10 +14,18 @@ bin, one with no cadence at all, at the boundary: a downlink, a K2 thruster firi
 instrument, not the star, moved. Only a few missing cadences (`bridge_days`; a Kepler attitude tweak
 is flagged and leaves such a hole) are bridged: the jump across them is measured as any other. Our own ruptures-free implementation is two
 cumulative-sum passes (see the package docstring for why not `ruptures`).
+
+On a star rotating in a day or two the lines cannot follow the rotation, and a
+jump there never seems to last (Kepler Q2 of KIC 10002792: +4% at an attitude
+tweak on a 1.16-day rotator). `find_rotation_steps` divides the flux by itself
+one rotation earlier: the rotation cancels, and a step at T becomes a box exactly
+one rotation long, up at T and down again at T + P. A jump in that ratio which
+lasts and comes back, as large and the other way, one rotation later is a step;
+a flare or a transit comes back within its own length, and evolving spots drift.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -79,6 +87,66 @@ def find_steps(grid: Grid, sigma_white: float, bridge_days: float = 0.0) -> list
         steps.append(Step(0.5 * (before + after), before, after, float(j / level), float(abs(snr[peak])),
                           float(level)))
     return steps
+
+
+def find_rotation_steps(grid: Grid, period: float, bridge_days: float = 0.0) -> tuple[Grid, float, list[Step]]:
+    """(the ratio grid, its white noise per point, its steps) for a star rotating with `period` (days): the flux
+    over itself one rotation earlier (see the module docstring). No steps when a rotation is too short for the
+    longer lines to fit inside it.
+
+    The noise is the ratio's own: a fast rotator's point-to-point scatter holds its slopes.
+    """
+    lag = int(round(period / grid.width))
+    if period < LONG_FACTOR * HALF_WIDTH_DAYS + 2 * grid.width or lag >= grid.flux.size:
+        return grid, float("nan"), []
+    ratio = _lagged_ratio(grid, lag)
+    filled = ratio.count > 0
+    if filled.sum() < 4 * LONG_FACTOR * max(int(round(HALF_WIDTH_DAYS / grid.width)), 2):
+        return ratio, float("nan"), []
+    sigma = float(robust_std(np.diff(ratio.flux[filled])) / np.sqrt(2.0) * np.sqrt(np.median(ratio.count[filled])))
+    steps = []
+    for step in find_steps(ratio, sigma, bridge_days):
+        back = _jump_near(ratio, step.time + lag * grid.width)
+        if np.isfinite(back) and back * step.jump < 0 and (
+                LASTING_SHARE <= abs(back) / abs(step.jump) <= 1.0 / LASTING_SHARE):
+            steps.append(replace(step, before=_level_before(grid, step.last_before)))  # the flux's, not the ratio's
+    return ratio, sigma, steps
+
+
+def _lagged_ratio(grid: Grid, lag: int) -> Grid:
+    """The grid's flux over its flux `lag` bins earlier (empty where either bin is), as a grid; its points are
+    each point's flux over the bin `lag` bins before its own (they place a step between two cadences)."""
+    earlier = np.full(grid.flux.size, np.nan)
+    earlier[lag:] = grid.flux[:-lag]
+    ratio = grid.flux / earlier
+    both = np.isfinite(ratio)
+    count = np.zeros(grid.count.size)
+    count[lag:] = np.minimum(grid.count[lag:], grid.count[:-lag])
+    sampled = np.zeros(grid.sampled.size, dtype=bool)
+    sampled[lag:] = grid.sampled[lag:] & grid.sampled[:-lag]
+    point_earlier = earlier[np.minimum(grid.index, earlier.size - 1)]
+    point_ratio = grid.point_flux / point_earlier
+    return replace(grid, flux=np.where(both, ratio, np.nan), count=np.where(both, count, 0.0),
+                   sampled=sampled, point_flux=point_ratio,
+                   point_usable=grid.point_usable & np.isfinite(point_ratio))
+
+
+def _jump_near(grid: Grid, time: float) -> float:
+    """The change of the median flux across `time` (HALF_WIDTH_DAYS on each side, two bins apart)."""
+    guard = 2 * grid.width
+    before = grid.flux[grid.bins_of(time - HALF_WIDTH_DAYS, time - guard)]
+    after = grid.flux[grid.bins_of(time + guard, time + HALF_WIDTH_DAYS)]
+    need = MIN_COVERAGE * (HALF_WIDTH_DAYS - guard) / grid.width
+    if np.isfinite(before).sum() < need or np.isfinite(after).sum() < need:
+        return float("nan")
+    return float(np.nanmedian(after) - np.nanmedian(before))
+
+
+def _level_before(grid: Grid, last_before: float) -> float:
+    """The median usable flux of the SPLIT_POINTS points up to `last_before`."""
+    time, flux = grid.point_time[grid.point_usable], grid.point_flux[grid.point_usable]
+    end = int(np.searchsorted(time, last_before, side="right"))
+    return float(np.median(flux[max(end - SPLIT_POINTS, 0):end])) if end else float("nan")
 
 
 def _jumps(grid: Grid, half: int, sigma_white: float) -> _Jumps:
