@@ -86,7 +86,7 @@ def _look(
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
-        half = half_window(time, flux - model, sigma, peak, cadence)
+        half = half_window(cadence)
         fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch_cadences(cadence),
                          before=half, after=half, usable=usable)
         if flares and sign > 0:

@@ -32,13 +32,10 @@ from core.flare_model import flare_binned
 from core.stats import robust_std
 
 HALF_WINDOW_DAYS = 0.2  # flux within this of the candidate is fitted; short enough for a quadratic to follow spots
-# ... unless the star bends more than a quadratic follows over it (a 1-2 day rotator's maxima and flanks):
-# what the quadratic leaves there passes for a wide bump or a step (hiding a flare) or for a flare. Then,
-# where that still leaves WINDOW_CADENCES exposures a side (at short cadence, ~70), the window is halved.
+# At short cadence the window can be halved and still hold ~70 exposures a side: a quadratic then follows a
+# fast rotator's maxima and flanks, which over +-0.2 d it cannot (they passed for steps and bumps, or flares).
 SHORT_HALF_WINDOW_DAYS = 0.1
-WINDOW_CADENCES = 10
-CURVE_GAIN = 25.0  # chi^2 (5 sigma) cubic and quartic terms gain when a quadratic cannot follow
-CURVE_SKIP_DAYS = (0.02, 0.06)  # the flux this far before and after the candidate (its flare or glitch) is not used to judge the star
+WINDOW_CADENCES = 10  # a window never holds fewer exposures a side than this
 BASELINE_DEGREE = 2
 # The shortest flare fitted: a cadence, and no more than 4 minutes (at 30-min cadence a flare that short
 # leaves a tail of ~10% of its peak in the next exposure; anything shorter is a one-point spike).
@@ -90,20 +87,10 @@ class ShapeFit:
         return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
 
 
-def half_window(time: np.ndarray, flux: np.ndarray, sigma: float, peak: int, cadence: float) -> float:
-    """Days fitted either side of candidate `peak`: HALF_WINDOW_DAYS, or SHORT_HALF_WINDOW_DAYS where the star
-    bends more than a quadratic follows over the long window and the short one still holds WINDOW_CADENCES
-    exposures a side."""
-    if WINDOW_CADENCES * cadence > SHORT_HALF_WINDOW_DAYS:
-        return HALF_WINDOW_DAYS
-    offset = time - time[peak]
-    star = (np.abs(offset) <= HALF_WINDOW_DAYS) & ((offset < -CURVE_SKIP_DAYS[0]) | (offset > CURVE_SKIP_DAYS[1]))
-    if np.count_nonzero(star) < 4 * WINDOW_CADENCES:
-        return HALF_WINDOW_DAYS
-    x, y = offset[star] / HALF_WINDOW_DAYS, flux[star] / sigma
-    quadratic, quartic = (np.linalg.lstsq(np.vander(x, n, increasing=True), y, rcond=None)[1] for n in (3, 5))
-    gain = float(quadratic[0] - quartic[0]) if quadratic.size and quartic.size else 0.0
-    return SHORT_HALF_WINDOW_DAYS if gain >= CURVE_GAIN else HALF_WINDOW_DAYS
+def half_window(cadence: float) -> float:
+    """Days fitted either side of a candidate: as short as SHORT_HALF_WINDOW_DAYS when that still holds
+    WINDOW_CADENCES exposures a side, HALF_WINDOW_DAYS at long cadence."""
+    return float(np.clip(WINDOW_CADENCES * cadence, SHORT_HALF_WINDOW_DAYS, HALF_WINDOW_DAYS))
 
 
 def fit_shapes(

@@ -195,9 +195,8 @@ def test_flares_carry_their_energy_when_the_star_is_known(rng):
 
 def test_at_two_minute_cadence_flares_on_a_fast_rotator_are_found_wherever_they_fall_on_it():
     """A 1.5-day rotator with 2% spots: over +-0.2 d a quadratic cannot follow it, and what it leaves was
-    explained better by a wide bump or a step than by the flare (1 of 10 found). Where the star bends like
-    that the window is halved (still 72 exposures a side): every flare is found, on flanks and maxima
-    alike, and the rotator alone gives none."""
+    explained better by a wide bump or a step than by the flare; over +-0.1 d (still 72 exposures a side)
+    every flare is found, on flanks and maxima alike, and the rotator alone gives none."""
     t = np.arange(0.0, 4.0, CADENCE)
     star = 1.0 + 0.02 * np.sin(2 * np.pi * t / 1.5) + 0.01 * np.sin(4 * np.pi * t / 1.5 + 1.0)
     star += np.random.default_rng(8).normal(0, 5e-4, t.size)
