@@ -24,7 +24,7 @@ import numpy as np
 
 from core.detect.flares import MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, flare_events, is_flare
 from core.detect.outliers import glitch_event, is_glitch, max_glitch_cadences
-from core.detect.shapes import fit_shapes, half_window
+from core.detect.shapes import fit_shapes
 from core.result import Event
 from core.stats import cadence_days
 
@@ -86,9 +86,8 @@ def _look(
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
-        half = half_window(cadence)
         fit = fit_shapes(time, flux - model, sigma, peak, cadence, sign, max_glitch_cadences(cadence),
-                         before=half, after=half, usable=usable)
+                         usable=usable)
         if flares and sign > 0:
             fit = _long_flare(time, flux - model, sigma, fit, cadence, rotation_flux, model, usable)
             if is_flare(fit, floor, cadence):

@@ -32,10 +32,6 @@ from core.flare_model import flare_binned
 from core.stats import robust_std
 
 HALF_WINDOW_DAYS = 0.2  # flux within this of the candidate is fitted; short enough for a quadratic to follow spots
-# At short cadence the window can be halved and still hold ~70 exposures a side: a quadratic then follows a
-# fast rotator's maxima and flanks, which over +-0.2 d it cannot (they passed for steps and bumps, or flares).
-SHORT_HALF_WINDOW_DAYS = 0.1
-WINDOW_CADENCES = 10  # a window never holds fewer exposures a side than this
 BASELINE_DEGREE = 2
 # The shortest flare fitted: a cadence, and no more than 4 minutes (at 30-min cadence a flare that short
 # leaves a tail of ~10% of its peak in the next exposure; anything shorter is a one-point spike).
@@ -85,12 +81,6 @@ class ShapeFit:
 
     def significance(self, shape: str) -> float:
         return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
-
-
-def half_window(cadence: float) -> float:
-    """Days fitted either side of a candidate: as short as SHORT_HALF_WINDOW_DAYS when that still holds
-    WINDOW_CADENCES exposures a side, HALF_WINDOW_DAYS at long cadence."""
-    return float(np.clip(WINDOW_CADENCES * cadence, SHORT_HALF_WINDOW_DAYS, HALF_WINDOW_DAYS))
 
 
 def fit_shapes(

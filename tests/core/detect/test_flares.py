@@ -191,22 +191,3 @@ def test_flares_carry_their_energy_when_the_star_is_known(rng):
     star = {"mission": "TESS", "teff": 3200.0, "radius": 0.3}
     (event,) = flares_in(t, flux, star=star)
     assert event.extra["energy_erg"] == pytest.approx(flare_energy_erg(event.extra["equivalent_duration"], star))
-
-
-def test_at_two_minute_cadence_flares_on_a_fast_rotator_are_found_wherever_they_fall_on_it():
-    """A 1.5-day rotator with 2% spots: over +-0.2 d a quadratic cannot follow it, and what it leaves was
-    explained better by a wide bump or a step than by the flare; over +-0.1 d (still 72 exposures a side)
-    every flare is found, on flanks and maxima alike, and the rotator alone gives none."""
-    t = np.arange(0.0, 4.0, CADENCE)
-    star = 1.0 + 0.02 * np.sin(2 * np.pi * t / 1.5) + 0.01 * np.sin(4 * np.pi * t / 1.5 + 1.0)
-    star += np.random.default_rng(8).normal(0, 5e-4, t.size)
-    peaks = [0.2 + 0.37 * k for k in range(10)]
-    flux = star + sum(flare_binned(t, p, 0.012, 0.006, CADENCE) for p in peaks)
-    from core.trend import fit_trend
-
-    def flares(f):
-        residual = f / fit_trend(t, f, "short").trend - 1.0
-        return find_excursions(t, f, residual, 5e-4, np.ones(t.size, dtype=bool), glitches=False).flares
-
-    assert [round(e.t_peak, 2) for e in flares(flux)] == pytest.approx(peaks, abs=0.01)
-    assert flares(star) == []
