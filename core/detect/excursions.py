@@ -87,7 +87,7 @@ def _look(
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
-        fit = fit_shapes(time, remaining, sigma, peak, cadence, sign, max_glitch_cadences(cadence, sign),
+        fit = fit_shapes(time, remaining, sigma, peak, cadence, sign, max_glitch_cadences(cadence),
                          usable=usable)
         if flares and sign > 0:
             fit = _long_flare(time, remaining, sigma, fit, cadence, rotation_flux, model, usable)
@@ -99,7 +99,7 @@ def _look(
                 # Its own peak is done; elsewhere on it, flux less the template may hold another flare.
                 taken[max(fit.peak - SAME_FLARE_CADENCES, 0):fit.peak + SAME_FLARE_CADENCES + 1] = True
                 continue
-        if glitches and is_glitch(fit, sigma, outlier_sigma):
+        if glitches and is_glitch(fit, sigma, outlier_sigma, cadence):
             outliers.append(glitch_event(time, fit, sigma))
             start, stop, _ = fit.params["glitch"]
             taken[start:stop] = True

@@ -16,7 +16,8 @@ from core.result import Event
 MAX_GLITCH_CADENCES = 2  # inside a known transit, where a glitch is judged against its neighbours
 GLITCH_MINUTES = 20.0  # elsewhere a glitch lasts up to this long ...
 GLITCH_CADENCES = (6, 10)  # ... and between these many cadences
-LONG_CADENCE_MINUTES = 10.0
+SHORTEST_TRANSIT_MINUTES = 30.0  # a drop longer than this may be a planet's transit (two long-cadence exposures are)
+EDGE_MARGIN = 4.0  # chi^2 (2 sigma) a partial dip must gain over the box: it has several times the shapes to fit noise with
 MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before the box is not called a glitch
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
 
@@ -66,22 +67,26 @@ def find_outliers(
     return events, mask
 
 
-def max_glitch_cadences(cadence: float, sign: int = 1) -> int:
-    """Longest glitch, in cadences: GLITCH_MINUTES, and 6 to 10 cadences (3 h at long cadence, 20 min at 2-min).
-
-    A drop at long cadence is at most MAX_GLITCH_CADENCES long: a flat drop of 1.5 h or
-    more is what a short transit looks like there, and the transit search must see it.
-    """
-    longest = int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
-    return MAX_GLITCH_CADENCES if sign < 0 and cadence * 1440.0 > LONG_CADENCE_MINUTES else longest
+def max_glitch_cadences(cadence: float) -> int:
+    """Longest glitch, in cadences: GLITCH_MINUTES, and 6 to 10 cadences (3 h at long cadence, 20 min at 2-min)."""
+    return int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
 
 
-def is_glitch(fit: ShapeFit, sigma: float, threshold: float) -> bool:
+def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> bool:
     """The box explains the excursion at least as well as a step, no flare, bump or wider dip beats it by MARGIN,
-    and its level is beyond `threshold` times the local scatter."""
+    and its level is beyond `threshold` times the local scatter.
+
+    A drop lasting longer than SHORTEST_TRANSIT_MINUTES may be a short transit (at long
+    cadence that is three exposures or more): it is a glitch only when its edges are
+    sharp, each a one-cadence jump, so that a dip with partly dimmed edge exposures
+    (a transit's ingress and egress fall anywhere inside an exposure) fits no better.
+    """
     if "glitch" not in fit.gains:
         return False
-    amplitude = fit.params["glitch"][-1]
+    start, stop, amplitude = fit.params["glitch"]
+    transit_long = (stop - start) * cadence * 1440.0 > SHORTEST_TRANSIT_MINUTES
+    if amplitude < 0 and transit_long and fit.lead("glitch", ("partial_dip",)) < -EDGE_MARGIN:
+        return False
     return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", ("flare", "bump", "dip")) > -MARGIN
             and abs(amplitude) >= threshold * sigma * fit.scale)
 

@@ -12,7 +12,10 @@ fitted with a local quadratic alone and with each shape added:
 - step: the level moves to a new one within a few cadences and stays (a pointing
   change, a gap edge; over several cadences, a transit's or an eclipse's egress);
 - recovery: the flux was low until just before the rise (a transit's or an eclipse's egress);
-- dip: a drop wider than a glitch (up to DIP_CADENCES), as a short transit is.
+- dip: a drop wider than a glitch (up to DIP_CADENCES), as a short transit is;
+- partial dip: a drop whose first and last exposures are only partly dimmed. A transit
+  begins and ends at any time within an exposure, so at long cadence its edge exposures
+  are partial; an instrumental glitch starts and stops with the exposures.
 
 Each shape has one linear amplitude, so for every grid point its chi^2 gain over the
 quadratic is a projection: all of them are computed at once. The gains are counted
@@ -43,6 +46,7 @@ N_BUMP_WIDTHS = 8
 BUMP_SHIFTS = (-0.5, -0.25, 0.0, 0.25, 0.5)  # bump centres tried, in bump widths (at least a cadence) from the peak
 MAX_TAIL_GAP_CADENCES = 2.5  # the exposure after a peak may follow one missing cadence
 DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glitch
+EDGE_SHARES = (0.0, 1.0 / 3.0, 2.0 / 3.0)  # how much of an edge exposure a partial dip may dim
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
 STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
 MIN_POINTS = 2 * BASELINE_DEGREE + 4
@@ -56,8 +60,8 @@ class ShapeFit:
 
     `params[shape]` ends with the amplitude (relative flux); flare: (t_peak, fwhm,
     amplitude, amplitude error); bump: (centre, width, amplitude); glitch, dip and
-    recovery: (first, stop, amplitude) as indices into the whole curve; step:
-    (index, amplitude).
+    recovery: (first, stop, amplitude) as indices into the whole curve; partial_dip:
+    (first, stop, amplitude) of its fully dimmed exposures; step: (index, amplitude).
     `scale` is the scatter left by the best shape, in units of the curve's noise (>= 1).
     `tail` is the flux above the flare fit's baseline in the exposure after the
     highest point, as a fraction of the highest point's (nan when no flare was fitted
@@ -159,6 +163,8 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
             fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
+    if sign < 0:
+        fits["partial_dip"] = _best_partial_dip(basis, t.size, p, window, y)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
     ends, lengths = np.array(steps, dtype=float).T
     ramps = _once(columns, "step", lambda: np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0))
@@ -167,6 +173,31 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
     k, n = params[0], params[1]
     away = not (k - n - 1 <= p <= k + 1)
     return fits, (ramps[:, steps.index((k, n))] if away else None)
+
+
+def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: np.ndarray):
+    """(gain, (first, stop, amplitude), residual) of the best drop over exposures [first, stop) (holding `p`)
+    whose neighbours on either side are dimmed by a share in EDGE_SHARES, at least one of them partly."""
+    grid, columns = [], []
+    for length in range(1, DIP_CADENCES + 1):
+        for a in range(max(p - length + 1, 0), min(p, n - length) + 1):
+            b = a + length
+            for left in EDGE_SHARES if a > 0 else (0.0,):
+                for right in EDGE_SHARES if b < n else (0.0,):
+                    if not (left or right):
+                        continue
+                    column = np.zeros(n)
+                    column[a:b] = 1.0
+                    if left:
+                        column[a - 1] = left
+                    if right:
+                        column[b] = right
+                    grid.append((a, b))
+                    columns.append(column)
+    if not columns:
+        return -np.inf, (int(window[p]), int(window[p]) + 1, 0.0), y
+    gain, (a, b, amplitude), residual = _best_column(basis, np.column_stack(columns), y, grid, -1)
+    return gain, (int(window[a]), int(window[b - 1]) + 1, amplitude), residual
 
 
 def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:

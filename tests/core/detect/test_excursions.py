@@ -1,8 +1,10 @@
 """Glitches by shape: a flat-topped box of one to a few cadences is an outlier, not a flare or an anomaly."""
 import numpy as np
+import pytest
 
 from core.detect.excursions import find_excursions
 from core.flare_model import flare_binned
+from core.synthetic.event_shapes import single_transit
 
 CADENCE = 2.0 / 1440.0
 LONG_CADENCE = 29.4 / 1440.0
@@ -26,16 +28,30 @@ def test_glitches_of_one_to_five_cadences_are_outliers_not_flares():
     assert [e.extra["n_points"] for e in found.glitches] == [1, 2, 3, 4, 5]
 
 
-def test_at_long_cadence_a_three_exposure_spike_is_a_glitch_but_a_three_exposure_drop_is_left_to_the_search():
-    """A flat 1.5-h drop at 30-min cadence is what a short transit is; a 1.5-h flat brightening is no flare."""
+def test_at_long_cadence_a_flat_drop_of_three_to_five_exposures_with_sharp_edges_is_a_glitch():
+    """Before, any drop longer than two 30-min exposures was left to the transit search (and called a single
+    transit there); a box that starts and stops with the exposures is instrumental."""
     rng = np.random.default_rng(5)
     t = np.arange(0.0, 20.0, LONG_CADENCE)
     flux = 1.0 + rng.normal(0, SIGMA, t.size)
+    starts = [200, 350, 500, 650]
     flux[200:203] += 0.015
-    flux[500:503] -= 0.015
+    for length, start in zip((3, 4, 5), starts[1:]):
+        flux[start:start + length] -= 0.015
     found = excursions(t, flux)
     assert found.flares == []
-    assert [round(e.t_start / LONG_CADENCE) for e in found.glitches] == [200]
+    assert [round(e.t_start / LONG_CADENCE) for e in found.glitches] == starts
+    assert [e.extra["n_points"] for e in found.glitches] == [3, 3, 4, 5]
+
+
+@pytest.mark.parametrize("hours", [1.5, 2.0, 2.5])
+def test_at_long_cadence_a_short_transit_whose_edges_fall_inside_exposures_is_not_a_glitch(hours):
+    """A transit begins and ends anywhere within an exposure: its edge exposures are only partly dimmed."""
+    rng = np.random.default_rng(7)
+    t = np.arange(0.0, 20.0, LONG_CADENCE)
+    flux = 1.0 + rng.normal(0, SIGMA, t.size)
+    flux -= single_transit(t, t[300] + 0.4 * LONG_CADENCE, 0.015, hours / 24.0, LONG_CADENCE, 30, (0.4, 0.25))
+    assert excursions(t, flux).glitches == []
 
 
 def test_a_flare_beside_a_glitch_is_each_named_for_its_shape():
