@@ -29,6 +29,7 @@ MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each
 HARMONIC_ORDER = 5  # ... and in ratios m/n (m, n up to this) within HARMONIC_TOLERANCE: harmonics of one signal
 HARMONIC_TOLERANCE = 0.002  # relative: a periodic signal's harmonics sit at its ratios to the grid's precision
 SINE_OVER_BOX = 0.6  # at the rotation period a candidate whose dip a sinusoid explains this well is rotation
+SURE_PINK_SNR = 10.0  # a dip this strong against the correlated noise needs no word from the periodogram's FAP
 MAX_MASKED_EVENTS = 3  # single events (glitch runs, ramps) masked per search when they alone made a round's peaks
 LONE_EVENT_SHARE = 0.5  # ... when one epoch of the strongest refused peak carries at least this share of its SNR^2
 
@@ -75,7 +76,9 @@ def search_transits(
     cleaner trend) are passed over without using up the round's peaks.
     A peak that noise and systematics reach in this round's own periodogram with a
     probability above `max_fap` (`false_alarm_probability`, from the round's other
-    peaks) is no candidate: on a spotted or K2 star the SDE scale alone says little.
+    peaks) is no candidate unless its SNR with correlated noise counted reaches
+    SURE_PINK_SNR: on a spotted or K2 star a weak dip's SDE says little, while with
+    a few transits in a long curve a strong dip's SDE is low anyway.
     When every peak of a round is refused and one transit of a refused peak carries
     most of its signal (a glitch run, a ramp after a gap), that event is set aside
     (`lone_events`, at most MAX_MASKED_EVENTS) and the round searched again.
@@ -145,7 +148,7 @@ def search_transits(
                 if sine >= SINE_OVER_BOX * box:
                     verdict["reason"] = (f"period matches the star's rotation (or its half or double), and a "
                                          f"sinusoid explains {sine / box:.0%} of what a transit does")
-            if verdict["reason"] is None:
+            if verdict["reason"] is None and verdict["candidate"].snr_pink < SURE_PINK_SNR:
                 fap = false_alarm_probability(Periodogram(period=periods, power=sde), float(sde[index]),
                                               [period] + [c.period for c in result.candidates], duration, span)
                 if fap > max_fap:

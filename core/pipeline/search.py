@@ -30,9 +30,10 @@ SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too unc
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
 DROP_WEIGHT = 0.1  # search weight of an outlier drop (a glitch, or a short transit at long cadence)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
-# A peak that the round's own noise peaks reach with this probability is no candidate. On the evaluation's
-# seeds 0-2 the clean hard stars' false candidates had 0.28-0.50, the planets at effective SNR >= 10 below
-# 0.13 but for two of SDE 7-8 that the vetting calls false alarms anyway (0.72, 0.89).
+# A peak that the round's own noise peaks reach with this probability is no candidate (unless its pink SNR is
+# high: transits.SURE_PINK_SNR). On the evaluation's seeds 0-2 the clean hard stars' false candidates had
+# 0.28-0.50 (pink SNR <= 8.6), the planets at effective SNR >= 10 below 0.13 but for two of SDE 7-8 at
+# 0.72 (pink 6.6) and 0.89 (pink 11.3), and one of four transits on a real spotted star at 0.50 (pink 26).
 SEARCH_MAX_FAP = 0.2
 
 
