@@ -31,7 +31,7 @@ HARMONIC_TOLERANCE = 0.002  # relative: a periodic signal's harmonics sit at its
 SINE_OVER_BOX = 0.6  # at the rotation period a candidate whose dip a sinusoid explains this well is rotation
 SURE_PINK_SNR = 10.0  # a dip this strong against the correlated noise needs no word from the periodogram's FAP
 MAX_MASKED_EVENTS = 6  # single events (glitch runs, ramps) masked per search when they alone made a round's peaks
-LONE_EVENT_SHARE = 0.5  # ... when one epoch of the strongest refused peak carries at least this share of its SNR^2
+LONE_EVENT_SHARE = 0.5  # ... when one epoch of a refused peak carries at least this share of its SNR^2
 
 
 @dataclass
