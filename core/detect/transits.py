@@ -14,8 +14,9 @@ from typing import Callable
 import numpy as np
 
 from core.detect.box_kernel import box_likelihood_power
+from core.detect.periodogram_metrics import false_alarm_probability
 from core.detect.periodogram import MAX_DUTY_CYCLE, detection_efficiency, period_grid, period_range, periodogram
-from core.detect.vetting import sine_vs_box, transit_mask, vet_candidate
+from core.detect.vetting import loudest_epoch, sine_vs_box, transit_mask, vet_candidate
 from core.stats import point_to_point_std
 from core.result import Event, Periodogram, TransitCandidate
 
@@ -25,7 +26,12 @@ REFINE_FRACTION = 0.01  # a candidate's period is re-fitted within this fraction
 REFINE_POINTS = 100
 ACCEPTED_ALIAS_TOLERANCE = 0.002  # relative: accepted candidates' periods are refined
 MAX_ALIAS_ORDER = 10  # periods in integer ratios up to this are aliases of each other
+HARMONIC_ORDER = 5  # ... and in ratios m/n (m, n up to this) within HARMONIC_TOLERANCE: harmonics of one signal
+HARMONIC_TOLERANCE = 0.002  # relative: a periodic signal's harmonics sit at its ratios to the grid's precision
 SINE_OVER_BOX = 0.6  # at the rotation period a candidate whose dip a sinusoid explains this well is rotation
+SURE_PINK_SNR = 10.0  # a dip this strong against the correlated noise needs no word from the periodogram's FAP
+MAX_MASKED_EVENTS = 6  # single events (glitch runs, ramps) masked per search when they alone made a round's peaks
+LONE_EVENT_SHARE = 0.5  # ... when one epoch of a refused peak carries at least this share of its SNR^2
 
 
 @dataclass
@@ -37,6 +43,7 @@ class TransitSearch:
     in_transit: np.ndarray
     periodogram: Periodogram | None
     rejected: list[dict] = field(default_factory=list)
+    lone_events: np.ndarray | None = None  # points of single events set aside because they alone made peaks
 
 
 def search_transits(
@@ -48,6 +55,7 @@ def search_transits(
     max_period: float | None = None,
     min_snr: float = 7.0,
     min_sde: float = 7.0,
+    max_fap: float = 1.0,
     max_planets: int = 3,
     peaks_per_round: int = 3,
     avoid_periods: tuple[float, ...] = (),
@@ -66,6 +74,14 @@ def search_transits(
     rotation period, a rotation residual's minima are no box. Peaks within 1%
     of a period in `exclude_periods` (candidates an earlier pass refused on a
     cleaner trend) are passed over without using up the round's peaks.
+    A peak that noise and systematics reach in this round's own periodogram with a
+    probability above `max_fap` (`false_alarm_probability`, from the round's other
+    peaks) is no candidate unless its SNR with correlated noise counted reaches
+    SURE_PINK_SNR: on a spotted or K2 star a weak dip's SDE says little, while with
+    a few transits in a long curve a strong dip's SDE is low anyway.
+    When every peak of a round is refused and one transit of a refused peak carries
+    most of its signal (a glitch run, a ramp after a gap), that event is set aside
+    (`lone_events`, at most MAX_MASKED_EVENTS) and the round searched again.
     `progress(round, fraction)` hears how far each round's periodogram has got.
     `periodograms`, when given, keeps each round's periodogram by the points it
     searched, so a later call on the same flux and weights (the pipeline's retries
@@ -78,7 +94,8 @@ def search_transits(
     if weights.shape != time.shape or not np.all(weights > 0):
         raise ValueError("weights must be positive, one per point")
     in_transit = np.zeros(time.size, dtype=bool)
-    result = TransitSearch(candidates=[], events=[], in_transit=in_transit, periodogram=None)
+    result = TransitSearch(candidates=[], events=[], in_transit=in_transit, periodogram=None,
+                           lone_events=np.zeros(time.size, dtype=bool))
     if usable.sum() < 20 or max_planets == 0:
         return result
 
@@ -90,7 +107,9 @@ def search_transits(
     sigma = point_to_point_std(flux[usable])
 
     remaining = usable.copy()
-    for round_index in range(max_planets):
+    masked_events = 0
+    round_index = 0
+    while round_index < max_planets:
         t, f, w = time[remaining], flux[remaining], weights[remaining]
         heard = None if progress is None else (lambda fraction, r=round_index: progress(r, fraction))
         key = (p_min, p_max, hashlib.sha1(np.packbits(remaining).tobytes()).digest())
@@ -105,7 +124,7 @@ def search_transits(
         sde = detection_efficiency(power)
         if result.periodogram is None:
             result.periodogram = Periodogram(period=periods.copy(), power=sde)
-        accepted = None
+        accepted, refused = None, []
         for index in _peak_indices(sde, periods, peaks_per_round, exclude_periods):
             if sde[index] < min_sde:
                 break
@@ -129,12 +148,33 @@ def search_transits(
                 if sine >= SINE_OVER_BOX * box:
                     verdict["reason"] = (f"period matches the star's rotation (or its half or double), and a "
                                          f"sinusoid explains {sine / box:.0%} of what a transit does")
+            if verdict["reason"] is None and verdict["candidate"].snr_pink < SURE_PINK_SNR:
+                fap = false_alarm_probability(Periodogram(period=periods, power=sde), float(sde[index]),
+                                              [period] + [c.period for c in result.candidates], duration, span)
+                if fap > max_fap:
+                    verdict["reason"] = (f"noise and systematics make a peak this high in this periodogram with "
+                                         f"probability {fap:.2f}")
             if verdict["reason"] is None:
                 accepted = verdict
                 break
+            refused.append((period, t0, duration, float(sde[index])))
             result.rejected.append({"period": float(period), "sde": float(sde[index]), "reason": verdict["reason"]})
         if accepted is None:
-            break
+            lone = _lone_event(time, flux, remaining, refused, sigma) if masked_events < MAX_MASKED_EVENTS else None
+            if lone is None:
+                break
+            # One event (a glitch run, a ramp after a gap) made a refused peak, maybe its aliases too:
+            # the same round searches again without it, where a planet's transits can win.
+            lone_time, lone_peak = lone
+            result.lone_events |= np.abs(time - lone_time) < 0.5 * TRANSIT_MASK_FACTOR * lone_peak[2]
+            remaining &= ~result.lone_events
+            masked_events += 1
+            result.rejected.append({"period": float(lone_peak[0]), "sde": lone_peak[3],
+                                    "reason": f"one event at {lone_time:.4f} made the peak: searched again without it"})
+            if remaining.sum() < 20:
+                break
+            continue
+        round_index += 1
         candidate = accepted["candidate"]
         result.candidates.append(candidate)
         result.events.extend(accepted["events"])
@@ -144,6 +184,19 @@ def search_transits(
         if remaining.sum() < 20:
             break
     return result
+
+
+def _lone_event(
+    time: np.ndarray, flux: np.ndarray, usable: np.ndarray, refused: list[tuple[float, float, float, float]],
+    sigma: float,
+) -> tuple[float, tuple[float, float, float, float]] | None:
+    """(mid-time, peak) of the first refused peak (period, t0, duration, sde) one of whose transits carries
+    LONE_EVENT_SHARE of its signal, or None."""
+    for peak in refused:
+        lone = loudest_epoch(time, flux, usable, *peak[:3], sigma, LONE_EVENT_SHARE)
+        if lone is not None:
+            return lone, peak
+    return None
 
 
 def refine_candidate(
@@ -186,13 +239,17 @@ def _refine_peak(
 
 
 def _peak_indices(sde: np.ndarray, periods: np.ndarray, count: int, exclude: tuple[float, ...] = ()) -> list[int]:
-    """Indices of the `count` highest peaks whose periods are not within 1% of, or aliases of, a higher
-    one, nor within 1% of a period in `exclude` (whose aliases may be real: junk at P/2 of a planet)."""
+    """Indices of the `count` highest peaks whose periods are not within 1% of, aliases of, or harmonics
+    of a higher one, nor within 1% of a period in `exclude` (whose aliases may be real: junk at P/2 of a planet).
+
+    A short periodic systematic (K2's 5.9-h roll left in the flux) makes peaks at 2, 3 and 5 times its
+    period, 3/2 and 5/3 of one another: counted once, they leave the round room for a planet's peak.
+    """
     chosen: list[int] = []
     for index in np.argsort(sde)[::-1]:
         if len(chosen) >= count:
             break
-        if any(_same_or_alias(periods[index], periods[c]) for c in chosen):
+        if any(_same_or_alias(periods[index], periods[c]) or _harmonic(periods[index], periods[c]) for c in chosen):
             continue
         if any(abs(periods[index] / p - 1.0) < 0.01 for p in exclude):
             continue
@@ -209,6 +266,16 @@ def _same_or_alias(a: float, b: float, tolerance: float = 0.01) -> bool:
     ratio = max(a, b) / min(a, b)
     nearest = round(ratio)
     return 1 <= nearest <= MAX_ALIAS_ORDER and abs(ratio - nearest) < tolerance * nearest
+
+
+def _harmonic(a: float, b: float) -> bool:
+    """Periods in a ratio m/n with m, n <= HARMONIC_ORDER, to HARMONIC_TOLERANCE."""
+    ratio = max(a, b) / min(a, b)
+    for n in range(2, HARMONIC_ORDER + 1):
+        m = round(ratio * n)
+        if m <= HARMONIC_ORDER and abs(ratio * n - m) < HARMONIC_TOLERANCE * ratio * n:
+            return True
+    return False
 
 
 def _is_alias(period: float, accepted: list[float]) -> bool:

