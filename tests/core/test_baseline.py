@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.baseline import seed_style_detect, seed_window_features
+from core.baseline import seed_style_detect, seed_window_features, seed_window_features_fast
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,13 @@ def test_window_statistics_are_the_apps_fourteen():
     np.testing.assert_allclose(first[6], 0.0, atol=1e-9)  # skewness of a ramp
     np.testing.assert_allclose(first[8:10], [0.1, 2.0])  # slope and intercept against time
     np.testing.assert_allclose(first[12:14], [0.05, 0.05])  # mean and largest step
+
+
+def test_all_windows_at_once_give_the_loops_statistics_and_flags(glitch_curve):
+    time, flux = glitch_curve
+    values = (flux - flux.mean()) / flux.std()
+    slow, slow_starts = seed_window_features(values, time)
+    fast, fast_starts = seed_window_features_fast(values, time)
+    np.testing.assert_array_equal(slow_starts, fast_starts)
+    np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(seed_style_detect(time, flux).flags, seed_style_detect(time, flux, as_it_ran=True).flags)
