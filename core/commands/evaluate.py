@@ -10,7 +10,7 @@ from pathlib import Path
 from core.commands.markdown_file import check_writable, machine, write_markdown
 from core.errors import ConfigError
 from core.evaluation.report import EvaluationReport
-from core.evaluation.run import DEFAULT_N_STARS, evaluate
+from core.evaluation.run import DEFAULT_N_STARS, evaluate_seeds
 from core.io.writers import write_json
 
 QUICK_N_STARS = 4
@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", type=Path, metavar="PATH",
                         help="also write the tables, under a header saying how they were made, to this file "
                              "(docs/evaluation.md)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="seeds evaluated at once, one process each (default: one per usable CPU); with "
+                             "several processes each seed reports only when it is done")
     parser.add_argument("--calibration-out", type=Path, metavar="PATH",
                         help="also write every scored event, per kind, as its numeric fields and whether it is "
                              "real, to this JSON file (to fit the events' confidence)")
@@ -55,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr, flush=True)
 
     started = clock.perf_counter()
-    reports = [evaluate(n_stars=n_stars, seed=seed, include_real=not args.no_real, progress=progress,
-                        quick=args.quick) for seed in args.seed]
+    reports = evaluate_seeds(args.seed, n_stars=n_stars, include_real=not args.no_real, quick=args.quick,
+                             jobs=args.jobs, progress=progress)
     report = reports[0] if len(reports) == 1 else EvaluationReport.pooled(reports)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_markdown())
     if args.markdown:

@@ -60,7 +60,7 @@ def foreign_flare_counts(case: Case, seed: int) -> Counter:
             counts[f"{key}|injected"] += 1
             counts[f"{key}|found"] += bool(matches)
             measured = matches[0].extra.get("equivalent_duration") if matches else None
-            counts[f"{key}|ed_ok"] += bool(measured) and abs(measured / equivalent_duration - 1.0) <= ED_TOLERANCE
+            counts[f"{key}|ed_ok"] += int(bool(measured) and abs(measured / equivalent_duration - 1.0) <= ED_TOLERANCE)
     return counts
 
 

@@ -73,7 +73,7 @@ def score_noise(case: Case, result: AnalysisResult) -> Counter:
         covered = sum(max(0.0, min(e.t_end, stretch["t_end"]) - max(e.t_start, stretch["t_start"]))
                       for e in result.events if e.kind == "anomaly")
         c["noise_stretch"] += 1
-        c["noise_stretch_found"] += covered >= FOUND_SHARE * length
+        c["noise_stretch_found"] += int(covered >= FOUND_SHARE * length)
         named = {e.kind for e in result.events
                  if e.kind != "anomaly" and stretch["t_start"] <= e.t_peak <= stretch["t_end"]}
         c["noise_stretch_named"] += bool(named)

@@ -21,7 +21,7 @@ def test_markdown_file_holds_the_pooled_tables_printed_under_a_header(tmp_path, 
     assert out == body + "\n"  # print() adds the last newline
     assert body.startswith("Injection-recovery, seeds 0, 1 pooled: 2 synthetic-TESS, 2 clean, 2 hard-TESS, "
                            "2 hard-Kepler, 2 hard-K2, 2 clean-hard, 2 unusual-quiet-2min, 2 unusual-quiet-30min, "
-                           "6 vetting-eb, 2 vetting-harmonic, 2 vetting-planet curves;")
+                           "6 vetting-eb, 2 vetting-harmonic, 2 vetting-planet, 2 noise-quiet-2min curves;")
     assert "| SNR | planets | found | alias | recall |" in body
     assert "**Design bars**" in body and "| outlier recall >= 95% |" in body
 
@@ -61,3 +61,16 @@ def test_calibration_out_writes_every_scored_event_per_kind(tmp_path, capsys):
 def test_refuses_a_folder_as_the_calibration_path_before_running(tmp_path, capsys):
     assert main(FAST + ["--calibration-out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("error: --calibration-out ")
+
+
+def test_seeds_run_side_by_side_give_the_same_tables_as_one_after_another(capsys):
+    assert main(FAST + ["--seed", "0", "1", "--json", "--jobs", "1"]) == 0
+    one_by_one = json.loads(capsys.readouterr().out)
+    assert main(FAST + ["--seed", "0", "1", "--json", "--jobs", "2"]) == 0
+    side_by_side = json.loads(capsys.readouterr().out)
+    assert side_by_side["counts"] == one_by_one["counts"] and side_by_side["summary"] == one_by_one["summary"]
+
+
+def test_refuses_zero_jobs(capsys):
+    assert main(FAST + ["--jobs", "0"]) == 2
+    assert "jobs" in capsys.readouterr().err
