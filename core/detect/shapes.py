@@ -164,7 +164,7 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     if sign < 0:
-        fits["partial_dip"] = _best_partial_dip(basis, t.size, p, window, y)
+        fits["partial_dip"] = _best_partial_dip(basis, t.size, p, window, y, columns)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
     ends, lengths = np.array(steps, dtype=float).T
     ramps = _once(columns, "step", lambda: np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0))
@@ -175,29 +175,28 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
     return fits, (ramps[:, steps.index((k, n))] if away else None)
 
 
-def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: np.ndarray):
+def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: np.ndarray, columns: dict):
     """(gain, (first, stop, amplitude), residual) of the best drop over exposures [first, stop) (holding `p`)
     whose neighbours on either side are dimmed by a share in EDGE_SHARES, at least one of them partly."""
-    grid, columns = [], []
-    for length in range(1, DIP_CADENCES + 1):
-        for a in range(max(p - length + 1, 0), min(p, n - length) + 1):
-            b = a + length
-            for left in EDGE_SHARES if a > 0 else (0.0,):
-                for right in EDGE_SHARES if b < n else (0.0,):
-                    if not (left or right):
-                        continue
-                    column = np.zeros(n)
-                    column[a:b] = 1.0
-                    if left:
-                        column[a - 1] = left
-                    if right:
-                        column[b] = right
-                    grid.append((a, b))
-                    columns.append(column)
-    if not columns:
+    grid = [(a, a + length, left, right)
+            for length in range(1, DIP_CADENCES + 1)
+            for a in range(max(p - length + 1, 0), min(p, n - length) + 1)
+            for left in (EDGE_SHARES if a > 0 else (0.0,))
+            for right in (EDGE_SHARES if a + length < n else (0.0,))
+            if left or right]
+    if not grid:
         return -np.inf, (int(window[p]), int(window[p]) + 1, 0.0), y
-    gain, (a, b, amplitude), residual = _best_column(basis, np.column_stack(columns), y, grid, -1)
+    drops = _once(columns, "partial_dip", lambda: _partial_columns(n, grid))
+    gain, (a, b, _, _, amplitude), residual = _best_column(basis, drops, y, grid, -1)
     return gain, (int(window[a]), int(window[b - 1]) + 1, amplitude), residual
+
+
+def _partial_columns(n: int, grid: list[tuple[int, int, float, float]]) -> np.ndarray:
+    """One column per (first, stop, left, right): 1 on [first, stop), `left` and `right` on the exposures beside."""
+    first, stop, left, right = np.array(grid, dtype=float).T
+    index = np.arange(n, dtype=float)[:, None]
+    return (((index >= first) & (index < stop)).astype(float) + left * (index == first - 1)
+            + right * (index == stop))
 
 
 def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
