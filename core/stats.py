@@ -5,6 +5,8 @@ pipeline can all use it without importing each other.
 """
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 import numpy as np
 
 MAD_TO_SIGMA = 1.482602218505602  # a Gaussian's sigma over its median absolute deviation
@@ -83,6 +85,14 @@ def flag_runs(flags: np.ndarray, contiguous: np.ndarray | None = None) -> list[t
     starts = np.flatnonzero(flags & ~continues)
     stops = np.flatnonzero(flags & ~np.concatenate((continues[1:], [False]))) + 1
     return [(int(a), int(b)) for a, b in zip(starts, stops)]
+
+
+def span_mask(time: np.ndarray, spans: Iterable[Any]) -> np.ndarray:
+    """True on the points of `time` within any span's [t_start, t_end] (events, or anything with both)."""
+    mask = np.zeros(time.size, dtype=bool)
+    for span in spans:
+        mask[np.searchsorted(time, span.t_start):np.searchsorted(time, span.t_end, side="right")] = True
+    return mask
 
 
 def pad_mask(mask: np.ndarray, width: int) -> np.ndarray:

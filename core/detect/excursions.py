@@ -26,7 +26,7 @@ from core.detect.flares import MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, fl
 from core.detect.outliers import glitch_event, is_glitch, max_glitch_cadences
 from core.detect.shapes import fit_shapes
 from core.result import Event
-from core.stats import cadence_days
+from core.stats import cadence_days, span_mask
 
 INVERTED_MAX_DEPTH = 0.02  # dips deeper than this (relative) are transits or eclipses, not roll systematics
 GLITCH_CANDIDATE_SIGMA = 4.0  # any local extremum this far from the trend is a glitch candidate
@@ -69,7 +69,7 @@ def find_excursions(
     found, outliers = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, floor, flares=flares,
                             glitches=glitches, rotation_flux=rotation_flux)
     flare_list = flare_events(found, time, star)
-    return Excursions(flare_list, _covered(time, flare_list), outliers, _covered(time, outliers))
+    return Excursions(flare_list, span_mask(time, flare_list), outliers, span_mask(time, outliers))
 
 
 def _look(
@@ -130,11 +130,3 @@ def _long_flare(time, flux, sigma, fit, cadence, rotation_flux, model, usable):
     longer = fit_shapes(time, basis, sigma, fit.peak, cadence, +1, max_glitch_cadences(cadence),
                         after=LONG_FLARE_AFTER_DAYS, usable=usable)
     return longer if longer.best == "flare" else fit
-
-
-def _covered(time: np.ndarray, events: list[Event]) -> np.ndarray:
-    """True on the points of every event's span."""
-    mask = np.zeros(time.size, dtype=bool)
-    for event in events:
-        mask[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
-    return mask

@@ -21,7 +21,7 @@ from core.detect.unusual.scan import DETECT_SIGMA
 from core.pipeline.first_look import FLARE_MASK_PAD_CADENCES, FirstLook
 from core.pipeline.unusual import UnusualFindings
 from core.result import Event
-from core.stats import cadence_days, pad_mask
+from core.stats import cadence_days, pad_mask, span_mask
 
 EXPLAINED_SHARE = 0.5  # of a stretch covered by an oscillation: the oscillation's slopes are the scatter
 JUDGED_KINDS = ("dip", "brightening", "single_transit")
@@ -58,9 +58,9 @@ def find_raised_noise(time: np.ndarray, in_transit: np.ndarray, unusual: Unusual
     outliers = [o for o in look.outliers if _still_outstanding(o, bursts, config.outlier_sigma)]
     flares = [f for f in look.flares if _still_outstanding(f, bursts, config.flare_sigma)]
     kept_events = [e for e in unusual.events if e.kind not in JUDGED_KINDS or _still_outstanding(e, bursts, DETECT_SIGMA)]
-    masks = {kind: _mask_of(time, [e for e in kept_events if e.kind == kind]) for kind in {e.kind for e in kept_events}}
-    kept_look = replace(look, outliers=outliers, outlier_mask=_mask_of(time, outliers),
-                        flares=flares, flare_mask=_mask_of(time, flares))
+    masks = {kind: span_mask(time, [e for e in kept_events if e.kind == kind]) for kind in {e.kind for e in kept_events}}
+    kept_look = replace(look, outliers=outliers, outlier_mask=span_mask(time, outliers),
+                        flares=flares, flare_mask=span_mask(time, flares))
     return ScatterFindings(events, mask, UnusualFindings(kept_events, masks, kept_look))
 
 
@@ -91,10 +91,3 @@ def _still_outstanding(event: Event, bursts: list[ScatterBurst], threshold: floa
     """Whether `event` reaches `threshold` against the noise where it lies (the curve's, or a stretch's raised)."""
     ratio = max((b.ratio for b in bursts if b.t_start <= event.t_peak <= b.t_end), default=1.0)
     return abs(event.snr) / ratio >= threshold
-
-
-def _mask_of(time: np.ndarray, events: list[Event]) -> np.ndarray:
-    mask = np.zeros(time.size, dtype=bool)
-    for event in events:
-        mask[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
-    return mask

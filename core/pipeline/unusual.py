@@ -24,7 +24,7 @@ from core.detect.unusual import Unusual, find_unusual
 from core.detect.vetting import transit_mask
 from core.pipeline.first_look import FLARE_MASK_PAD_CADENCES, FirstLook
 from core.result import Event, TransitCandidate
-from core.stats import cadence_days, pad_mask, point_to_point_std
+from core.stats import cadence_days, pad_mask, point_to_point_std, span_mask
 
 FLARE_KEEP_MARGIN = 2.0  # an overlapped flare must reach flare_sigma + this against the event-subtracted flux
 NEIGHBOUR_SPANS = 3.0  # the neighbours a flare or outlier is judged against: this many of its own lengths around it
@@ -82,11 +82,11 @@ def find_unusual_events(
         return UnusualFindings.none(look)
     flares = _still_standing(look.flares, found, time, flux, sigma, cadence, flare_threshold, +1)
     outliers = _still_standing(look.outliers, found, time, flux, sigma, cadence, config.outlier_sigma, 0)
-    kept = replace(look, flares=flares, flare_mask=_covered(time, flares),
-                   outliers=outliers, outlier_mask=_covered(time, outliers))
+    kept = replace(look, flares=flares, flare_mask=span_mask(time, flares),
+                   outliers=outliers, outlier_mask=span_mask(time, outliers))
     masks: dict[str, np.ndarray] = {}
     for event in found:
-        points = _covered(time, [event])
+        points = span_mask(time, [event])
         masks[event.kind] = masks.get(event.kind, np.zeros(time.size, dtype=bool)) | points
     return UnusualFindings([_as_event(e) for e in found], masks, kept)
 
@@ -141,14 +141,6 @@ def _stands_out(event: Event, over: list[Unusual], time: np.ndarray, flux: np.nd
     baseline = float(np.median(subtracted[~inside]))
     excess = (subtracted[inside] - baseline) / sigma
     return bool((excess.max() if sign > 0 else np.abs(excess).max()) >= threshold)
-
-
-def _covered(time: np.ndarray, events: list) -> np.ndarray:
-    """True on the points within any of `events`' [t_start, t_end]."""
-    mask = np.zeros(time.size, dtype=bool)
-    for event in events:
-        mask[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True
-    return mask
 
 
 def _as_event(unusual: Unusual) -> Event:
