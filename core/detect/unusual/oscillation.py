@@ -16,7 +16,6 @@ resolution (1 / window) on either side.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 
 import numpy as np
 
@@ -108,24 +107,36 @@ def _power(weighted: np.ndarray, frequencies: np.ndarray, width: float, window: 
     sums of y cos and y sin over the window's bins (`width` days apart); exact for evenly filled windows of a
     few cycles, which is what is searched.
 
-    Windows start `step` bins apart, so they are made of blocks of gcd(window, step) bins. A block's sums,
-    with phases counted from its first bin, are one matrix product for every block and frequency; turned by
-    the first bin's phase, they add up to the windows'. Only (block + blocks) phases per frequency are taken
-    the cosine of, not one per bin: at 200k points that was an array of frequencies x bins many times over.
+    Windows start `step` bins apart, so each is a run of whole blocks of `step` bins and the first bins of
+    one more. A block's sums (whole, and over its first bins), with phases counted from its first bin, are
+    one matrix product for every block and frequency; turned by that bin's phase, they add up to the
+    windows'. Cosines are taken of (step + blocks) phases per frequency, not of one per bin: at 200k points
+    that was an array of frequencies x bins, many times over.
     """
     step = int(starts[1] - starts[0]) if starts.size > 1 else window
-    block = gcd(window, step)
-    n_blocks = (int(starts[-1]) + window) // block
-    y = weighted[:n_blocks * block].reshape(n_blocks, block)
-    inside = 2 * np.pi * (np.arange(block) * width)[:, None] * frequencies[None, :]
-    y_cos, y_sin = y @ np.cos(inside), y @ np.sin(inside)
-    turn = 2 * np.pi * (np.arange(n_blocks) * block * width)[:, None] * frequencies[None, :]
+    whole, rest = divmod(window, step)
+    first = starts // step
+    n_blocks = int(first[-1]) + whole + 1
+    y = np.zeros(n_blocks * step)
+    used = min(weighted.size, y.size)
+    y[:used] = weighted[:used]
+    y = y.reshape(n_blocks, step)
+    inside = 2 * np.pi * (np.arange(step) * width)[:, None] * frequencies[None, :]
+    cos_inside, sin_inside = np.cos(inside), np.sin(inside)
+    turn = 2 * np.pi * (np.arange(n_blocks) * step * width)[:, None] * frequencies[None, :]
     cos_turn, sin_turn = np.cos(turn), np.sin(turn)
+
+    def turned(y_cos: np.ndarray, y_sin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cos_turn * y_cos - sin_turn * y_sin, sin_turn * y_cos + cos_turn * y_sin
+
+    block_cos, block_sin = turned(y @ cos_inside, y @ sin_inside)
     zero = np.zeros((1, frequencies.size))
-    c = np.concatenate((zero, np.cumsum(cos_turn * y_cos - sin_turn * y_sin, axis=0)))
-    s = np.concatenate((zero, np.cumsum(sin_turn * y_cos + cos_turn * y_sin, axis=0)))
-    first, last = starts // block, (starts + window) // block
-    yc, ys = c[last] - c[first], s[last] - s[first]
+    c = np.concatenate((zero, np.cumsum(block_cos, axis=0)))
+    s = np.concatenate((zero, np.cumsum(block_sin, axis=0)))
+    yc, ys = c[first + whole] - c[first], s[first + whole] - s[first]
+    if rest:
+        head_cos, head_sin = turned(y[:, :rest] @ cos_inside[:rest], y[:, :rest] @ sin_inside[:rest])
+        yc, ys = yc + head_cos[first + whole], ys + head_sin[first + whole]
     return (2.0 * (yc * yc + ys * ys) / np.maximum(n, 1.0)[:, None]).T
 
 

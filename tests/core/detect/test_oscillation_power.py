@@ -17,7 +17,7 @@ def reference_power(t, weighted, frequencies, window, starts, n):
     return power
 
 
-@pytest.mark.parametrize("width", [10.0 / 1440.0, 29.4 / 1440.0])  # 144-bin windows in 36-bin blocks; 49 in 1s
+@pytest.mark.parametrize("width", [10.0 / 1440.0, 29.4 / 1440.0])  # 144-bin windows of 4 blocks; 49 of 4 blocks of 12 and 1 bin
 def test_block_power_equals_the_per_window_sums(rng, width):
     size = 3 * int(round(WINDOW_DAYS / width)) + 17  # windows do not tile the grid exactly
     window = int(round(WINDOW_DAYS / width))
