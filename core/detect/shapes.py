@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from core.detect.shape_columns import box_columns, partial_columns, ramp_columns
 from core.flare_model import flare_binned, flare_binned_grid
 from core.stats import robust_std
 
@@ -148,26 +149,25 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
         fits["bump"] = _best_column(basis, bumps, y, grid, +1)
         dips = [(a, b) for b in (p, p + 1) for a in range(0, p) if b <= t.size and b - a >= 2]
         if dips:
-            lows = _once(columns, "recovery", lambda: _box_columns(t.size, dips))
+            lows = box_columns(t.size, tuple(dips))
             gain, params, residual = _best_column(basis, lows, y, dips, -1)
             fits["recovery"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     boxes = [(a, a + n) for n in range(1, max_glitch + 1) for a in range(p - n + 1, p + 1) if a >= 0 and a + n <= t.size]
-    highs = _once(columns, "glitch", lambda: _box_columns(t.size, boxes))
+    highs = box_columns(t.size, tuple(boxes))
     gain, params, residual = _best_column(basis, highs, y, boxes, sign)
     if sign < 0:
         wide = [(a, a + n) for n in range(max_glitch + 1, DIP_CADENCES + 1) for a in range(p - n + 1, p + 1)
                 if a >= 0 and a + n <= t.size]
         if wide:
-            drops = _once(columns, "dip", lambda: _box_columns(t.size, wide))
+            drops = box_columns(t.size, tuple(wide))
             dip_gain, dip_params, dip_residual = _best_column(basis, drops, y, wide, -1)
             fits["dip"] = (dip_gain, (int(window[dip_params[0]]), int(window[dip_params[1] - 1]) + 1, dip_params[2]),
                            dip_residual)
     fits["glitch"] = (gain, (int(window[params[0]]), int(window[params[1] - 1]) + 1, params[2]), residual)
     if sign < 0:
-        fits["partial_dip"] = _best_partial_dip(basis, t.size, p, window, y, columns)
+        fits["partial_dip"] = _best_partial_dip(basis, t.size, p, window, y)
     steps = [(k, n) for k in range(max(1, p - STEP_REACH), min(t.size - 1, p + STEP_REACH) + 1) for n in STEP_CADENCES]
-    ends, lengths = np.array(steps, dtype=float).T
-    ramps = _once(columns, "step", lambda: np.clip((np.arange(t.size)[:, None] - ends + lengths) / lengths, 0.0, 1.0))
+    ramps = ramp_columns(t.size, tuple(steps))
     gain, params, residual = _best_column(basis, ramps, y, steps, 0)
     fits["step"] = (gain, (int(window[params[0]]), params[2]), residual)
     k, n = params[0], params[1]
@@ -175,7 +175,7 @@ def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, aft
     return fits, (ramps[:, steps.index((k, n))] if away else None)
 
 
-def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: np.ndarray, columns: dict):
+def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: np.ndarray):
     """(gain, (first, stop, amplitude), residual) of the best drop over exposures [first, stop) (holding `p`)
     whose neighbours on either side are dimmed by a share in EDGE_SHARES, at least one of them partly."""
     grid = [(a, a + length, left, right)
@@ -186,24 +186,9 @@ def _best_partial_dip(basis: np.ndarray, n: int, p: int, window: np.ndarray, y: 
             if left or right]
     if not grid:
         return -np.inf, (int(window[p]), int(window[p]) + 1, 0.0), y
-    drops = _once(columns, "partial_dip", lambda: _partial_columns(n, grid))
+    drops = partial_columns(n, tuple(grid))
     gain, (a, b, _, _, amplitude), residual = _best_column(basis, drops, y, grid, -1)
     return gain, (int(window[a]), int(window[b - 1]) + 1, amplitude), residual
-
-
-def _partial_columns(n: int, grid: list[tuple[int, int, float, float]]) -> np.ndarray:
-    """One column per (first, stop, left, right): 1 on [first, stop), `left` and `right` on the exposures beside."""
-    first, stop, left, right = np.array(grid, dtype=float).T
-    index = np.arange(n, dtype=float)[:, None]
-    return (((index >= first) & (index < stop)).astype(float) + left * (index == first - 1)
-            + right * (index == stop))
-
-
-def _box_columns(n: int, boxes: list[tuple[int, int]]) -> np.ndarray:
-    """One column per [first, stop) box: 1 inside, 0 outside."""
-    first, stop = np.array(boxes).reshape(-1, 2).T
-    index = np.arange(n)[:, None]
-    return ((index >= first) & (index < stop)).astype(float)
 
 
 def _once(columns: dict, key, build: Callable[[], np.ndarray]) -> np.ndarray:

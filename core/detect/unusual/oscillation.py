@@ -75,7 +75,7 @@ def find_bursts(grid: Grid, relative: np.ndarray) -> list[Burst]:
     full = window * grid.width / grid.cadence
     covered = n >= MIN_COVERAGE * full
     t = grid.start + (np.arange(size) + 0.5) * grid.width
-    power = _power(t, clipped * weight, frequencies, window, starts, n)
+    power = _power(clipped * weight, frequencies, grid.width, window, starts, n)
     median = np.median(power[:, covered], axis=1, keepdims=True) if covered.any() else np.ones((frequencies.size, 1))
     chi2 = np.where(covered, 2.0 * power / np.maximum(median * MEDIAN_TO_MEAN, 1e-300), 0.0)
     return [_measured(burst, t, y, weight, window, starts) for burst in _bursts(grid, t, frequencies, chi2, starts)]
@@ -101,17 +101,43 @@ def _running_mean(values: np.ndarray, weight: np.ndarray, length: int) -> np.nda
     return np.where(np.isfinite(mean), mean, 0.0)
 
 
-def _power(t: np.ndarray, weighted: np.ndarray, frequencies: np.ndarray, window: int, starts: np.ndarray,
+def _power(weighted: np.ndarray, frequencies: np.ndarray, width: float, window: int, starts: np.ndarray,
            n: np.ndarray) -> np.ndarray:
     """(frequency, window): the sum of squares a sine explains, 2 (C^2 + S^2) / n with C and S the weighted
-    sums of y cos and y sin; exact for evenly filled windows of a few cycles, which is what is searched."""
-    phase = 2 * np.pi * frequencies[:, None] * t[None, :]
-    zero = np.zeros((frequencies.size, 1))
-    c = np.concatenate((zero, np.cumsum(weighted * np.cos(phase), axis=1)), axis=1)
-    s = np.concatenate((zero, np.cumsum(weighted * np.sin(phase), axis=1)), axis=1)
-    yc = c[:, starts + window] - c[:, starts]
-    ys = s[:, starts + window] - s[:, starts]
-    return 2.0 * (yc * yc + ys * ys) / np.maximum(n, 1.0)
+    sums of y cos and y sin over the window's bins (`width` days apart); exact for evenly filled windows of a
+    few cycles, which is what is searched.
+
+    Windows start `step` bins apart, so each is a run of whole blocks of `step` bins and the first bins of
+    one more. A block's sums (whole, and over its first bins), with phases counted from its first bin, are
+    one matrix product for every block and frequency; turned by that bin's phase, they add up to the
+    windows'. Cosines are taken of (step + blocks) phases per frequency, not of one per bin: at 200k points
+    that was an array of frequencies x bins, many times over.
+    """
+    step = int(starts[1] - starts[0]) if starts.size > 1 else window
+    whole, rest = divmod(window, step)
+    first = starts // step
+    n_blocks = int(first[-1]) + whole + 1
+    y = np.zeros(n_blocks * step)
+    used = min(weighted.size, y.size)
+    y[:used] = weighted[:used]
+    y = y.reshape(n_blocks, step)
+    inside = 2 * np.pi * (np.arange(step) * width)[:, None] * frequencies[None, :]
+    cos_inside, sin_inside = np.cos(inside), np.sin(inside)
+    turn = 2 * np.pi * (np.arange(n_blocks) * step * width)[:, None] * frequencies[None, :]
+    cos_turn, sin_turn = np.cos(turn), np.sin(turn)
+
+    def turned(y_cos: np.ndarray, y_sin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cos_turn * y_cos - sin_turn * y_sin, sin_turn * y_cos + cos_turn * y_sin
+
+    block_cos, block_sin = turned(y @ cos_inside, y @ sin_inside)
+    zero = np.zeros((1, frequencies.size))
+    c = np.concatenate((zero, np.cumsum(block_cos, axis=0)))
+    s = np.concatenate((zero, np.cumsum(block_sin, axis=0)))
+    yc, ys = c[first + whole] - c[first], s[first + whole] - s[first]
+    if rest:
+        head_cos, head_sin = turned(y[:, :rest] @ cos_inside[:rest], y[:, :rest] @ sin_inside[:rest])
+        yc, ys = yc + head_cos[first + whole], ys + head_sin[first + whole]
+    return (2.0 * (yc * yc + ys * ys) / np.maximum(n, 1.0)[:, None]).T
 
 
 def _bursts(grid: Grid, t: np.ndarray, frequencies: np.ndarray, chi2: np.ndarray,

@@ -1,10 +1,10 @@
 """The shape fit's shortcuts give what the direct computation gives, bit for bit: a flare's model only on
-its support, the template grid only on the rows a template can reach."""
+its support, the template grid only on the rows a template can reach, index-only columns shared between candidates."""
 import numpy as np
 import pytest
 
 from core.config import AnalysisConfig
-from core.detect import flares, shapes
+from core.detect import flares, shape_columns, shapes
 from core.flare_model import flare_binned, flare_binned_grid, flare_support
 from core.pipeline.first_look import first_look
 from core.pipeline.prepared import prepare_curve
@@ -45,12 +45,14 @@ def test_the_template_grid_equals_the_broadcast_templates_bit_for_bit(rng, caden
 
 
 def reference_shape_fits(monkeypatch):
-    """Every shortcut off: templates on every row, columns rebuilt for the refit, grids per candidate,
-    flare models over the whole curve."""
+    """Every shortcut off: templates on every row, columns rebuilt for the refit and for every candidate, grids
+    per candidate, flare models over the whole curve."""
     monkeypatch.setattr(shapes, "flare_binned_grid", lambda t, t_peaks, fwhms, exposure: flare_binned(
         t[:, None], t_peaks[None, :], fwhms[None, :], 1.0, exposure))
     monkeypatch.setattr(shapes, "_once", lambda columns, key, build: build())
     monkeypatch.setattr(shapes, "_geometric_grid", np.geomspace)
+    for shared in ("box_columns", "partial_columns", "ramp_columns"):  # built anew, not shared between candidates
+        monkeypatch.setattr(shapes, shared, getattr(shape_columns, shared).__wrapped__)
     monkeypatch.setattr(flares, "flare_support", lambda time, *args: slice(0, len(time)))
 
 
