@@ -68,19 +68,28 @@ def find_unusual_events(
     for c in transits:
         windows |= transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration)
     rotating = np.isfinite(rotation_days) and time[-1] - time[0] >= MIN_ROTATIONS * rotation_days
-    found = find_unusual(time, flux, flares=pad_mask(look.flare_mask, FLARE_MASK_PAD_CADENCES),
-                         outliers=look.outlier_mask, transits=windows,
-                         rotation_days=float(rotation_days) if rotating else None,
-                         bridge_days=0.0 if mission == "K2" else BRIDGED_GAP_DAYS, fast_rotation=fast_rotation)
-    if not found:
-        return UnusualFindings.none(look)
     sigma = point_to_point_std(flux)
     cadence = cadence_days(time)
     flare_threshold = config.flare_sigma + FLARE_KEEP_MARGIN
-    found = [u for u in found if not _flare_train(u, look.flares, found, time, flux, sigma, cadence, flare_threshold)]
+
+    def search(left_out: np.ndarray) -> list[Unusual]:
+        """The events, with the flares' points `left_out`."""
+        found = find_unusual(time, flux, flares=pad_mask(left_out, FLARE_MASK_PAD_CADENCES),
+                             outliers=look.outlier_mask, transits=windows,
+                             rotation_days=float(rotation_days) if rotating else None,
+                             bridge_days=0.0 if mission == "K2" else BRIDGED_GAP_DAYS, fast_rotation=fast_rotation)
+        return [u for u in found if not _flare_train(u, look.flares, found, time, flux, sigma, cadence,
+                                                     flare_threshold)]
+
+    found = search(look.flare_mask)
+    flares = _still_standing(look.flares, found, time, flux, sigma, cadence, flare_threshold, +1)
+    if len(flares) < len(look.flares):
+        # Flares an event explains (its edge, its crest) were left out of the search that found it, and took
+        # part of the event with them: search again with them in, so the event is fitted whole.
+        found = search(span_mask(time, flares))
+        flares = _still_standing(look.flares, found, time, flux, sigma, cadence, flare_threshold, +1)
     if not found:
         return UnusualFindings.none(look)
-    flares = _still_standing(look.flares, found, time, flux, sigma, cadence, flare_threshold, +1)
     outliers = _still_standing(look.outliers, found, time, flux, sigma, cadence, config.outlier_sigma, 0)
     kept = replace(look, flares=flares, flare_mask=span_mask(time, flares),
                    outliers=outliers, outlier_mask=span_mask(time, outliers))
