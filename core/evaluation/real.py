@@ -47,6 +47,16 @@ def load_real(folder: Path) -> tuple[list[tuple[dict[str, Any], LightCurve]], li
     return loaded, skipped
 
 
+def halves(lc: LightCurve) -> list[tuple[str, LightCurve]]:
+    """The curve's first and second half in time: what a user who uploads part of a star analyses.
+
+    A detector whose answer on a star depends on which part of it was uploaded is
+    leaning on something in the other part (issue 16: the K2 flare floor).
+    """
+    middle = 0.5 * (float(lc.time[0]) + float(lc.time[-1]))
+    return [("first half", lc.select(lc.time <= middle)), ("second half", lc.select(lc.time > middle))]
+
+
 def real_checks(entry: dict[str, Any], result: AnalysisResult, cadence: float,
                 not_flares: Sequence[float] = ()) -> list[dict[str, Any]]:
     """MANIFEST known signals against an as-is run: planets by period, flares >= 5 sigma by t_peak.

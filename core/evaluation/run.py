@@ -18,7 +18,7 @@ from core.evaluation.foreign_flares import foreign_flare_counts
 from core.evaluation.hard_cases import build_hard_cases
 from core.evaluation.noise_cases import build_noise_cases, is_noise, score_noise
 from core.evaluation.labels import load_flare_labels, label_row
-from core.evaluation.real import REAL_DATA_DIR, load_real, real_checks
+from core.evaluation.real import REAL_DATA_DIR, halves, load_real, real_checks
 from core.evaluation.reliability import calibration_records, label_events, reliability_counts
 from core.evaluation.report import EvaluationReport
 from core.evaluation.scoring import score_case, score_clean
@@ -144,6 +144,9 @@ def evaluate(
         row = label_row(entry, result, lc.cadence_days, labels)
         if row is not None:
             label_rows.append(row)
+            if row["long_cadence"] and not entry.get("copy_of"):
+                label_rows += [label_row(entry, analyze(piece), lc.cadence_days, labels, part=part)
+                               for part, piece in halves(lc)]
         done += 1
         known = [(e.t_start, e.t_end) for e in result.events if e.kind in KNOWN_KINDS]
         known_periods = [t.period for t in result.transits]

@@ -43,6 +43,8 @@ def summarize(c: Counter, clean: Counter, real_checks: list[dict[str, Any]],
         # Not a design bar: candidates on injected stars at an injected planet's period (or P/2, 2P).
         "transit_candidate_precision": (c["candidate_det_true"], c["candidate_det"]),
         "real_long_cadence_flare_precision": long_cadence_precision(label_rows),
+        # Not a design bar: each half of those files analysed alone (real.halves).
+        "real_long_cadence_flare_precision_halves": long_cadence_precision(label_rows, parts=True),
         # Not design bars: flares on the clean stars, as the detector's own template and as another (foreign_flares.py).
         **{f"flare_recall_{template}_template": (
             sum(clean[f"foreign_flare|{template}|{cls}|found"] for cls in ("short", "long")),

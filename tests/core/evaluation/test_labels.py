@@ -58,3 +58,17 @@ def test_short_cadence_files_are_scored_against_the_manifests_flares():
     assert (row["labels"], row["on_flare"], row["found"], row["labelled_flares"]) == ("MANIFEST.json", 1, 1, 2)
     assert not row["long_cadence"]
     assert label_row({"file": "other.fits"}, result_with([]), LONG, labels) is None
+
+
+def test_a_piece_of_a_file_is_its_own_row_and_stays_out_of_the_pooled_bar():
+    labels = {"star.fits": {"flare": [0.5, 30.0], "ambiguous": []}}  # the piece spans days 0-1
+    whole = label_row({"file": "star.fits"}, result_with([detection("flare", 0.5, 0.55)]), LONG, labels)
+    half = label_row({"file": "star.fits"}, result_with([detection("flare", 0.5, 0.55), detection("flare", 0.8, 0.85)]),
+                     LONG, labels, part="second half")
+    assert half["file"] == "star.fits (second half)" and whole["part"] is None
+    assert long_cadence_precision([whole, half]) == (1, 1)
+    assert long_cadence_precision([whole, half], parts=True) == (1, 2)
+    table = "\n".join(labels_markdown([whole, half]))
+    assert "| star.fits (second half) | by eye | 2 | 1 | 0 | 1 | 50% | 1 of 1 |" in table  # the label at 30 is not in it
+    assert (whole["found"], whole["labelled_flares"]) == (1, 2)
+    assert "analysed alone" in table and "1 of 2 flare events on a labelled flare (50%)" in table

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.evaluation.real import impulsive_rise, load_real
+from core.evaluation.real import halves, impulsive_rise, load_real
+from core.lightcurve import from_arrays
 
 
 def test_impulsive_rise_tells_a_flare_from_a_rising_flank():
@@ -23,3 +24,12 @@ def test_csv_exports_of_real_files_are_checked_as_they_are_but_not_injected(real
     assert copies["ktwo211117077-c04_llc.csv"] == "ktwo211117077-c04_llc.fits"
     assert copies["ktwo211117077-c04_llc.fits"] is None
     assert sum(source is not None for source in copies.values()) == 4
+
+
+def test_halves_split_the_span_in_two_and_keep_every_point_once():
+    time = np.concatenate([np.arange(0.0, 3.0, 0.02), np.arange(7.0, 10.0, 0.02)])  # a gap across the middle
+    lc = from_arrays(time, np.ones(time.size))
+    (first_name, first), (second_name, second) = halves(lc)
+    assert (first_name, second_name) == ("first half", "second half")
+    assert first.time.max() <= 5.0 < second.time.min()
+    assert np.array_equal(np.concatenate([first.time, second.time]), lc.time)
