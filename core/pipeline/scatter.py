@@ -19,7 +19,7 @@ from core.config import AnalysisConfig
 from core.detect.scatter import ScatterBurst, find_scatter_bursts
 from core.detect.unusual.scan import DETECT_SIGMA
 from core.pipeline.first_look import FLARE_MASK_PAD_CADENCES, FirstLook
-from core.pipeline.unusual import UnusualFindings
+from core.pipeline.unusual import UnusualFindings, kind_masks
 from core.result import Event
 from core.stats import cadence_days, pad_mask, span_mask
 
@@ -58,10 +58,9 @@ def find_raised_noise(time: np.ndarray, in_transit: np.ndarray, unusual: Unusual
     outliers = [o for o in look.outliers if _still_outstanding(o, bursts, config.outlier_sigma)]
     flares = [f for f in look.flares if _still_outstanding(f, bursts, config.flare_sigma)]
     kept_events = [e for e in unusual.events if e.kind not in JUDGED_KINDS or _still_outstanding(e, bursts, DETECT_SIGMA)]
-    masks = {kind: span_mask(time, [e for e in kept_events if e.kind == kind]) for kind in {e.kind for e in kept_events}}
     kept_look = replace(look, outliers=outliers, outlier_mask=span_mask(time, outliers),
                         flares=flares, flare_mask=span_mask(time, flares))
-    return ScatterFindings(events, mask, UnusualFindings(kept_events, masks, kept_look))
+    return ScatterFindings(events, mask, UnusualFindings(kept_events, kind_masks(time, kept_events), kept_look))
 
 
 def noise_ratio(time: np.ndarray, look: FirstLook, in_transit: np.ndarray | None = None) -> np.ndarray:

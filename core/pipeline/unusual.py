@@ -93,11 +93,14 @@ def find_unusual_events(
     outliers = _still_standing(look.outliers, found, time, flux, sigma, cadence, config.outlier_sigma, 0)
     kept = replace(look, flares=flares, flare_mask=span_mask(time, flares),
                    outliers=outliers, outlier_mask=span_mask(time, outliers))
-    masks: dict[str, np.ndarray] = {}
-    for event in found:
-        points = span_mask(time, [event])
-        masks[event.kind] = masks.get(event.kind, np.zeros(time.size, dtype=bool)) | points
-    return UnusualFindings([_as_event(e) for e in found], masks, kept)
+    return UnusualFindings([_as_event(e) for e in found], kind_masks(time, found), kept)
+
+
+def kind_masks(time: np.ndarray, events: list) -> dict[str, np.ndarray]:
+    """Per kind, in the order the kinds first appear in `events`: the points of its events (the result's
+    labels are painted in this order, so it must not depend on a set's)."""
+    kinds = dict.fromkeys(e.kind for e in events)
+    return {kind: span_mask(time, [e for e in events if e.kind == kind]) for kind in kinds}
 
 
 def _still_standing(events: list[Event], found: list[Unusual], time: np.ndarray, flux: np.ndarray, sigma: float,
