@@ -45,6 +45,7 @@ GLITCH_MARGIN = 4.0  # ... or only 2 sigma when a decaying tail of a few sigma f
 # FWHM of 4 min or more keeps >= ~9% of the peak exposure's excess (Davenport 2014 template, binned),
 # while after a cosmic-ray spike only noise is left.
 MIN_TAIL_RATIO = 0.1
+LONG_CADENCE_DAYS = 10.0 / 1440.0  # above this a flare shorter than an exposure is one high point and its tail
 NARROW_BUMP_CADENCES = 1.5  # a bump this narrow (sigma, in cadences) and a flare are the same few high points
 DECAY_LEVEL = 1.0 / np.e  # rise and decay times are measured at this fraction of the peak
 FLARE_TEMPERATURE_K = 9000.0  # a flare radiates as a blackbody at this temperature (Shibayama et al. 2013)
@@ -56,7 +57,7 @@ STEFAN_BOLTZMANN = 5.670374e-5  # erg s^-1 cm^-2 K^-4
 
 def min_points_for_cadence(cadence_days: float) -> int:
     """Consecutive points a candidate run must span: 3 at 2-min cadence, 2 at 30-min cadence."""
-    return 3 if cadence_days * 1440.0 <= 10 else 2
+    return 3 if cadence_days <= LONG_CADENCE_DAYS else 2
 
 
 def candidate_peaks(
@@ -82,7 +83,8 @@ def candidate_peaks(
 
 def is_flare(fit: ShapeFit, min_significance: float = MIN_SIGNIFICANCE, cadence: float = 0.0) -> bool:
     """The template is significant and beats a step, a dip's end and a smooth bump by SHAPE_MARGIN, and a glitch
-    by MARGIN, or by GLITCH_MARGIN when the exposure after the peak keeps MIN_TAIL_RATIO of it.
+    by MARGIN, or by GLITCH_MARGIN when the exposure after the peak keeps MIN_TAIL_RATIO of it. At long cadence
+    that exposure, when there is one, must keep MIN_TAIL_RATIO of the peak in any case.
 
     A bump no wider than an exposure and a flare are the same one or two high points:
     then the template need only not lose to it.
@@ -93,8 +95,17 @@ def is_flare(fit: ShapeFit, min_significance: float = MIN_SIGNIFICANCE, cadence:
         return False
     if fit.lead("flare", ("glitch",)) < MARGIN and not fit.tail >= MIN_TAIL_RATIO:
         return False  # one high exposure whose "tail" is a sliver of it: a spike on noise
+    if one_exposure_spike(fit, cadence):
+        return False
     narrow_bump = fit.params["bump"][1] <= NARROW_BUMP_CADENCES * cadence
     return fit.lead("flare", ("bump",)) >= (0.0 if narrow_bump else SHAPE_MARGIN)
+
+
+def one_exposure_spike(fit: ShapeFit, cadence: float) -> bool:
+    """At long cadence, a highest exposure whose next one keeps less than MIN_TAIL_RATIO of it: no flare of 4 min
+    or more, whatever the template's lead. A bright spike on a star's own slope out-fits a box by a few sigma,
+    the template's sliver of a tail soaking up the slope."""
+    return cadence > LONG_CADENCE_DAYS and fit.tail < MIN_TAIL_RATIO
 
 
 @dataclass(frozen=True)

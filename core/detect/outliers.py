@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.detect.flares import one_exposure_spike
 from core.detect.shapes import ShapeFit
 from core.result import Event
 
@@ -74,7 +75,7 @@ def max_glitch_cadences(cadence: float) -> int:
 
 def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> bool:
     """The box explains the excursion at least as well as a step, no flare, bump or wider dip beats it by MARGIN,
-    and its level is beyond `threshold` times the local scatter.
+    and its level is beyond `threshold` times the local scatter. A flare with no tail at long cadence is no rival.
 
     A drop lasting longer than SHORTEST_TRANSIT_MINUTES may be a short transit (at long
     cadence that is three exposures or more): it is a glitch only when its edges are
@@ -87,7 +88,8 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
     transit_long = (stop - start) * cadence * 1440.0 > SHORTEST_TRANSIT_MINUTES
     if amplitude < 0 and transit_long and fit.lead("glitch", ("partial_dip",)) < -EDGE_MARGIN:
         return False
-    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", ("flare", "bump", "dip")) > -MARGIN
+    rivals = ("bump", "dip") if one_exposure_spike(fit, cadence) else ("flare", "bump", "dip")
+    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", rivals) > -MARGIN
             and abs(amplitude) >= threshold * sigma * fit.scale)
 
 
