@@ -8,8 +8,8 @@ systematics fake:
 - on K2, the upside-down curve. Flares only go up; the roll-corrected flux's
   residual jumps and ramps go both ways. The strongest "flare" the inverted curve
   shows (away from dips deeper than INVERTED_MAX_DEPTH: transits and eclipses, not
-  roll residuals) is what this star's systematics can fake, and a flare must be at
-  least that significant. (Kepler and TESS curves have no such systematics; there a
+  roll residuals, and from the star's own flares) is what this star's systematics
+  can fake, and a flare must be at least that significant. (Kepler and TESS curves have no such systematics; there a
   deep eclipse or a gap ramp turned upside down would only cost real flares.)
 - a step that is a long flare. A big flare decays for longer than the fitting
   window and looks like a step there; it is looked at again over a longer window,
@@ -62,7 +62,8 @@ def find_excursions(
         return Excursions([], np.zeros(n, dtype=bool), [], np.zeros(n, dtype=bool))
     floor = MIN_SIGNIFICANCE
     if flares and (star or {}).get("mission") == "K2":  # what the roll systematics fake, upside down
-        shallow = usable & (residual > -INVERTED_MAX_DEPTH)
+        shallow = usable & (residual > -INVERTED_MAX_DEPTH) & ~_upright_flares(
+            time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, rotation_flux)
         inverted, _ = _look(time, 2.0 - flux, -residual, sigma, shallow, flare_sigma, outlier_sigma, floor,
                             flares=True, glitches=False, rotation_flux=None if rotation_flux is None else 2.0 - rotation_flux)
         floor = max([floor] + [f.significance for f in inverted])
@@ -70,6 +71,18 @@ def find_excursions(
                             glitches=glitches, rotation_flux=rotation_flux)
     flare_list = flare_events(found, time, star)
     return Excursions(flare_list, span_mask(time, flare_list), outliers, span_mask(time, outliers))
+
+
+def _upright_flares(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, rotation_flux) -> np.ndarray:
+    """Points of the flares found with no floor. Turned upside down they are dips beside the systematics, and
+    one in a systematic's window blurs its fit: on the real K2 star an injected flare 0.7 d before the
+    campaign-start ramp hid the ramp, and the floor fell from 22 sigma to 6."""
+    found, _ = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, MIN_SIGNIFICANCE,
+                     flares=True, glitches=False, rotation_flux=rotation_flux)
+    mask = np.zeros(time.size, dtype=bool)
+    for flare in found:
+        mask[flare.start:flare.stop] = True
+    return mask
 
 
 def _look(
