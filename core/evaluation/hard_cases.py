@@ -70,8 +70,9 @@ def hard_case(index: int, seed: int, recipe: StarRecipe, clean: bool = False) ->
         glitch_cadences=GLITCH_CADENCES, n_bumps=4, bump_amp_range=(5 * sigma, 30 * sigma),
     )
     red = (star["red_noise_ppm"] * 1e-6, RED_NOISE_TAU_HOURS / 24.0)
+    quiet_flux = quiet.flux[np.isin(quiet.time, lc.time)]  # without the exposures the K2 firings took
     planets = [dict(p, harmonic=harmonic, rotation_period=star["spots"].period)
-               for p in with_snr(truth.planets, lc.time, quiet.flux, sigma, red)]
+               for p in with_snr(truth.planets, lc.time, quiet_flux, sigma, red)]
     return Case(name, f"hard-{recipe.mission}", lc, with_sigma(truth.events, sigma), planets, cadence)
 
 

@@ -114,6 +114,7 @@ def generate_lightcurve(
     centroids: dict[str, np.ndarray] = {}
     if roll is not None:
         track = k2_roll(time, roll, streams["roll"])
+        kept &= ~track.firing  # K2 flags the exposure of each firing; the default quality mask drops it
         flux -= track.loss
         centroids = {"centroid_col": track.centroid_col[kept], "centroid_row": track.centroid_row[kept]}
         systematics.append({"kind": "k2_roll", "amplitude": roll.amplitude, "period_hours": roll.period_hours,

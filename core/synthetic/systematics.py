@@ -31,6 +31,7 @@ class RollTrack:
     centroid_col: np.ndarray
     centroid_row: np.ndarray
     n_resets: int
+    firing: np.ndarray  # the exposures during which the thrusters fire: flagged, and dropped by default masks
 
 
 def k2_roll(time: np.ndarray, spec: RollSpec, rng: np.random.Generator) -> RollTrack:
@@ -54,7 +55,16 @@ def k2_roll(time: np.ndarray, spec: RollSpec, rng: np.random.Generator) -> RollT
     col = 500.0 + length * along + creep + _CENTROID_NOISE_PX * rng.standard_normal(time.size)
     row = 300.0 + curvature * (length * along) ** 2 - 0.5 * creep + _CENTROID_NOISE_PX * rng.standard_normal(time.size)
     n_resets = int(np.count_nonzero((firings > time[0]) & (firings <= time[-1])))
-    return RollTrack(spec.amplitude * along**exponent, col, row, n_resets)
+    return RollTrack(spec.amplitude * along**exponent, col, row, n_resets, _exposures_holding(time, firings))
+
+
+def _exposures_holding(time: np.ndarray, moments: np.ndarray) -> np.ndarray:
+    """Which exposures (centred on `time`, one cadence long) hold one of `moments`."""
+    cadence = float(np.median(np.diff(time))) if time.size > 1 else 1.0
+    index = np.searchsorted(time - 0.5 * cadence, moments, side="right") - 1
+    holding = np.zeros(time.size, dtype=bool)
+    holding[index[(index >= 0) & (moments < time[-1] + 0.5 * cadence)]] = True
+    return holding
 
 
 def gap_ramps(
