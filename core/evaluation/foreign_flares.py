@@ -28,6 +28,7 @@ N_FLARES = 6
 PEAK_SIGMA = (5.0, 30.0)  # observed (exposure-averaged) peak over the white noise, log-uniform
 FWHM_MIN = (4.0, 30.0)  # minutes, as the generator's flares
 SPACING_CADENCES = 60  # between two flares, and from a gap or an end
+GAP_CADENCES = 2.5  # a gap is more than one missing exposure: K2 drops one at every thruster firing
 ED_TOLERANCE = 0.2
 SECONDS_PER_DAY = 86_400.0
 _SUBSAMPLES_PER_MINUTE = 1.0  # exposure sub-samples for the Mendoza flare, one per minute of exposure
@@ -92,7 +93,7 @@ def _binned(template: str, time: np.ndarray, t_peak: float, fwhm: float, cadence
 
 def _draw_flares(rng: np.random.Generator, time: np.ndarray, cadence: float) -> list[tuple[float, float, float]]:
     """Peak time, FWHM (days) and peak sigma of up to N_FLARES flares, apart from each other, gaps and ends."""
-    gap_after = np.flatnonzero(np.diff(time) > 1.5 * cadence)
+    gap_after = np.flatnonzero(np.diff(time) > GAP_CADENCES * cadence)
     blocked = np.zeros(len(time), dtype=bool)
     blocked[:SPACING_CADENCES] = blocked[-SPACING_CADENCES:] = True
     for index in gap_after:

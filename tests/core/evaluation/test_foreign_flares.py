@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.evaluation.cases import Case
-from core.evaluation.foreign_flares import N_FLARES, foreign_flare_counts, foreign_flare_markdown
+from core.evaluation.foreign_flares import N_FLARES, _draw_flares, foreign_flare_counts, foreign_flare_markdown
 from core.flare_model import RISE_AREA, DECAY_AREA
 from core.synthetic import generate_lightcurve
 from core.synthetic.event_shapes import MENDOZA_AREA, mendoza_flare
@@ -34,3 +34,11 @@ def test_a_quiet_star_finds_most_flares_of_both_templates_and_the_table_shows_th
     assert foreign_flare_counts(case, seed=0) == counts  # seeded
     table = "\n".join(foreign_flare_markdown(counts))
     assert "| 2-min | mendoza | 6 |" in table and "30-min" not in table
+
+
+def test_a_k2_star_with_a_hole_at_every_thruster_firing_still_gets_its_flares():
+    """One missing exposure is a firing, not a gap to keep flares away from (K2 has one every ~12 exposures)."""
+    cadence = 29.4 / 1440.0
+    time = np.arange(3500) * cadence
+    time = time[np.arange(time.size) % 12 != 5]
+    assert len(_draw_flares(np.random.default_rng(0), time, cadence)) == N_FLARES
