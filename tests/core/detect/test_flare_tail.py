@@ -6,7 +6,6 @@ A one-exposure glitch on a star's own slope can out-fit the one-cadence box by
 evaluation seed 0 injected a 27-sigma one-cadence glitch into the real K2 star
 (ktwo211117077-c04+inj0 at BKJD 2293.283), which was reported as a 56-sigma flare.
 """
-import pytest
 
 from core import analyze
 from core.detect.flares import MIN_TAIL_RATIO, is_flare
