@@ -95,8 +95,13 @@ def build_cases(n_stars: int, seed: int, quick: bool = False) -> list[Case]:
     return cases
 
 
-def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = False) -> Case:
-    """A seeded star; unless `clean`, with one planet at a target SNR, flares and outliers."""
+def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = False,
+                   red_share: tuple[float, float] = (0.1, 0.3), red_tau_hours: float = RED_NOISE_TAU_HOURS,
+                   source: str = "synthetic") -> Case:
+    """A seeded star; unless `clean`, with one planet at a target SNR, flares and outliers.
+
+    Its red noise is `red_share` (a range) of the white, correlated over `red_tau_hours`.
+    """
     rng = np.random.default_rng([seed, index, int(clean)])
     noise_ppm = float(np.exp(rng.uniform(np.log(200), np.log(2000))))
     sigma = noise_ppm * 1e-6
@@ -106,11 +111,13 @@ def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = Fals
         noise_ppm=noise_ppm,
         rotation_period=float(rng.uniform(2, 15)),
         rotation_amp=float(np.exp(rng.uniform(np.log(0.001), np.log(0.02)))),
-        red_noise_ppm=float(rng.uniform(0.1, 0.3) * noise_ppm),
-        red_noise_tau_hours=RED_NOISE_TAU_HOURS,
+        red_noise_ppm=float(rng.uniform(*red_share) * noise_ppm),
+        red_noise_tau_hours=red_tau_hours,
         mission=recipe.mission,
     )
     name = f"{recipe.mission}-{'clean' if clean else 'inj'}-{index}"
+    if source != "synthetic":
+        name = f"{source}-{name}"
     quiet, _ = generate_lightcurve(recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star)
     if clean:
         return Case(name, "clean", quiet, [], [], cadence)
@@ -119,8 +126,8 @@ def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = Fals
         recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star, planets=[planet],
         n_flares=6, flare_amp_range=(2 * sigma, 30 * sigma), n_outliers=10, outlier_sigma_range=(5.0, 30.0),
     )
-    red = (star["red_noise_ppm"] * 1e-6, RED_NOISE_TAU_HOURS / 24.0)
-    return Case(name, f"synthetic-{recipe.mission}", lc, with_sigma(truth.events, sigma),
+    red = (star["red_noise_ppm"] * 1e-6, red_tau_hours / 24.0)
+    return Case(name, f"{source}-{recipe.mission}", lc, with_sigma(truth.events, sigma),
                 with_snr(truth.planets, lc.time, quiet.flux, sigma, red), cadence)
 
 

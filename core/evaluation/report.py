@@ -11,6 +11,7 @@ from core.evaluation.foreign_flares import foreign_flare_markdown
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
 from core.evaluation.noise_cases import is_noise, noise_markdown
+from core.evaluation.red_noise_cases import is_red_noise, red_noise_markdown
 from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
 from core.evaluation.summary import as_percent, as_text, median_or_none, rate, summarize
@@ -221,6 +222,9 @@ class EvaluationReport:
                 f"| {as_percent(s['outlier_recall'])} | {as_percent(s['outlier_precision'])} "
                 f"| {as_percent(s['transit_recall_effective_snr_ge_10'])} |"
             )
+        red_sources = {s: self.counts[s] for s in self.counts if is_red_noise(s)}
+        if red_sources:
+            lines += ["", *red_noise_markdown(red_sources)]
         unusual_sources = {s: self.counts[s] for s in self.counts if is_unusual(s)}
         if unusual_sources:
             lines += ["", *unusual_markdown(self.unusual_total(), unusual_sources, clean)]
@@ -256,7 +260,7 @@ class EvaluationReport:
 
 def _scored_apart(source: str) -> bool:
     """Sets with their own tables, left out of the injected stars' totals."""
-    return is_clean(source) or is_unusual(source) or is_vetting(source) or is_noise(source)
+    return is_clean(source) or is_unusual(source) or is_vetting(source) or is_noise(source) or is_red_noise(source)
 
 
 def _seeds(seed: int | list[int]) -> str:

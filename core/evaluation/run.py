@@ -17,6 +17,7 @@ from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, is_ve
 from core.evaluation.foreign_flares import foreign_flare_counts
 from core.evaluation.hard_cases import build_hard_cases
 from core.evaluation.noise_cases import build_noise_cases, is_noise, score_noise
+from core.evaluation.red_noise_cases import build_red_noise_cases
 from core.evaluation.labels import load_flare_labels, label_row
 from core.evaluation.real import REAL_DATA_DIR, halves, load_real, real_checks
 from core.evaluation.reliability import calibration_records, label_events, reliability_counts
@@ -100,6 +101,7 @@ def evaluate(
     cases += build_unusual_cases(N_UNUSUAL_QUICK if quick else N_UNUSUAL_CURVES, seed, quick)
     cases += build_vetting_cases(N_VETTING_QUICK if quick else N_VETTING_CURVES, seed, quick)
     cases += build_noise_cases(seed, quick)
+    cases += build_red_noise_cases(seed, quick)
     real, skipped = load_real(real_dir or REAL_DATA_DIR) if include_real else ([], [])
     labels = load_flare_labels() if real else {}
     injections = {entry["file"]: 0 if quick or entry.get("copy_of") else injections_per_real for entry, _ in real}
