@@ -20,6 +20,9 @@ GLITCH_CADENCES = (6, 10)  # ... and between these many cadences
 SHORTEST_TRANSIT_MINUTES = 30.0  # a drop longer than this may be a planet's transit (two long-cadence exposures are)
 EDGE_MARGIN = 4.0  # chi^2 (2 sigma) a partial dip must gain over the box: it has several times the shapes to fit noise with
 MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before the box is not called a glitch
+# A one-exposure box at a window's last row before a gap is the same column as a step there: their gains
+# then differ by rounding alone (1e-13), which must not decide. One exposure does not show a level kept.
+TIE_SHARE = 1e-9
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
 
 
@@ -89,7 +92,8 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
     if amplitude < 0 and transit_long and fit.lead("glitch", ("partial_dip",)) < -EDGE_MARGIN:
         return False
     rivals = ("bump", "dip") if one_exposure_spike(fit, cadence) else ("flare", "bump", "dip")
-    return (fit.lead("glitch", ("step",)) >= 0.0 and fit.lead("glitch", rivals) > -MARGIN
+    tie = TIE_SHARE * abs(fit.gains["glitch"])  # a box and a step that are the same column fit equally well
+    return (fit.lead("glitch", ("step",)) >= -tie and fit.lead("glitch", rivals) > -MARGIN
             and abs(amplitude) >= threshold * sigma * fit.scale)
 
 

@@ -1,4 +1,5 @@
-"""At long cadence the exposure after a flare's peak must keep a tenth of it, whatever the flare out-fits.
+"""At long cadence the exposure after a flare's peak must keep a tenth of it, whatever the flare out-fits;
+and a box that fits exactly as well as a step is a glitch.
 
 A one-exposure glitch on a star's own slope can out-fit the one-cadence box by
 3 sigma (the template's sliver of a tail soaks up the slope); a flare at least
@@ -59,3 +60,14 @@ def test_the_injected_glitch_on_the_real_k2_star_is_an_outlier(real_data_dir):
     assert glitch["peak_sigma"] > 20
     near = {e.kind for e in analyze(case.lc).events if e.t_start - LONG <= glitch["t_peak"] <= e.t_end + LONG}
     assert near == {"outlier"}, near
+
+
+def test_a_box_and_a_step_that_fit_the_same_are_a_glitch_whatever_the_rounding():
+    """At a window's last row before a gap the one-exposure box and the step are one column (koi1003 at
+    BJD 2455013.82): which gain came out larger was decided at the 1e-13 level."""
+    gain = 400.0
+    for step_gain in (gain * (1 + 1e-13), gain * (1 - 1e-13)):
+        fit = ShapeFit(peak=0, gains={"glitch": gain, "step": step_gain}, params={"glitch": (0, 1, 0.01)}, scale=1.0)
+        assert is_glitch(fit, 0.01 / 20.0, 5.0, LONG)
+    fit = ShapeFit(peak=0, gains={"glitch": gain, "step": gain + 1.0}, params={"glitch": (0, 1, 0.01)}, scale=1.0)
+    assert not is_glitch(fit, 0.01 / 20.0, 5.0, LONG)  # a step that fits better is still a step
