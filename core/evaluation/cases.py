@@ -97,10 +97,12 @@ def build_cases(n_stars: int, seed: int, quick: bool = False) -> list[Case]:
 
 def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = False,
                    red_share: tuple[float, float] = (0.1, 0.3), red_tau_hours: float = RED_NOISE_TAU_HOURS,
-                   source: str = "synthetic") -> Case:
+                   source: str = "synthetic", effective_target: bool = False) -> Case:
     """A seeded star; unless `clean`, with one planet at a target SNR, flares and outliers.
 
     Its red noise is `red_share` (a range) of the white, correlated over `red_tau_hours`.
+    The planet's target SNR is white-noise SNR, or with `effective_target` effective SNR
+    (its depth scaled by how much the correlated noise costs at its duration).
     """
     rng = np.random.default_rng([seed, index, int(clean)])
     noise_ppm = float(np.exp(rng.uniform(np.log(200), np.log(2000))))
@@ -122,6 +124,8 @@ def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = Fals
     if clean:
         return Case(name, "clean", quiet, [], [], cadence)
     planet = _planet_for(rng, index, MISSIONS[recipe.mission].t_start, span, cadence, sigma)
+    if effective_target:
+        planet = _at_effective_snr(planet, recipe, seed * 100_003 + index, star, quiet.flux, sigma)
     lc, truth = generate_lightcurve(
         recipe.n_points, recipe.cadence_min, seed * 100_003 + index, **star, planets=[planet],
         n_flares=6, flare_amp_range=(2 * sigma, 30 * sigma), n_outliers=10, outlier_sigma_range=(5.0, 30.0),
@@ -129,6 +133,18 @@ def synthetic_case(index: int, seed: int, recipe: StarRecipe, clean: bool = Fals
     red = (star["red_noise_ppm"] * 1e-6, red_tau_hours / 24.0)
     return Case(name, f"{source}-{recipe.mission}", lc, with_sigma(truth.events, sigma),
                 with_snr(truth.planets, lc.time, quiet.flux, sigma, red), cadence)
+
+
+def _at_effective_snr(planet: PlanetSpec, recipe: StarRecipe, generator_seed: int, star: dict[str, Any],
+                      quiet_flux: np.ndarray, sigma: float) -> PlanetSpec:
+    """`planet` made deeper so that its effective SNR is what its white-noise SNR was (depth ~ rp_rs^2)."""
+    alone, truth = generate_lightcurve(recipe.n_points, recipe.cadence_min, generator_seed, **star, planets=[planet])
+    (measured,) = with_snr(truth.planets, alone.time, quiet_flux, sigma)
+    if not measured["effective_snr"] > 0:
+        return planet
+    scale = math.sqrt(measured["snr"] / measured["effective_snr"])
+    return PlanetSpec(period=planet.period, t0=planet.t0, rp_rs=float(min(planet.rp_rs * scale, 0.3)), b=planet.b,
+                      duration=planet.duration)
 
 
 def real_injected_case(name: str, base: LightCurve, index: int, seed: int,

@@ -5,7 +5,7 @@ set made elsewhere may not: issue 16's used "stronger correlated noise", and rea
 stars' granulation and instruments can reach the white noise's level. These stars
 are today's synthetic ones (one planet, flares, outliers) with red noise equal to
 the white, correlated over half an hour (about a flare's length) or three hours
-(a transit's). Flare and outlier sigmas stay white-noise sigmas, as in every other
+(a transit's); the planet's SNR target is its effective SNR, as on the hard stars. Flare and outlier sigmas stay white-noise sigmas, as in every other
 table, so a 5-sigma flare here stands 3.5 sigma above the total noise. Not in the
 design bars: it measures how the detectors degrade, not what they promise.
 """
@@ -32,7 +32,7 @@ def build_red_noise_cases(seed: int, quick: bool = False) -> list[Case]:
     if quick:
         return []
     return [synthetic_case(_INDEX_OFFSET + index, seed, recipe, red_share=RED_SHARE,
-                           red_tau_hours=TAU_HOURS[index % len(TAU_HOURS)], source="rednoise")
+                           red_tau_hours=TAU_HOURS[index % len(TAU_HOURS)], source="rednoise", effective_target=True)
             for recipe in (TESS_STAR, KEPLER_STAR) for index in range(STARS_PER_MISSION)]
 
 
