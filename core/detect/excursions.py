@@ -9,8 +9,9 @@ systematics fake:
   residual jumps and ramps go both ways. The strongest "flare" the inverted curve
   shows (away from dips deeper than INVERTED_MAX_DEPTH: transits and eclipses, not
   roll residuals, and from the star's own flares) is what this star's systematics
-  can fake, and a flare must be at least that significant. (Kepler and TESS curves have no such systematics; there a
-  deep eclipse or a gap ramp turned upside down would only cost real flares.)
+  can fake, and a flare must be at least that significant. (Kepler and TESS curves
+  have no such systematics; there a deep eclipse or a gap ramp turned upside down
+  would only cost real flares.)
 - a step that is a long flare. A big flare decays for longer than the fitting
   window and looks like a step there; it is looked at again over a longer window,
   on the flux divided by the star's own rotation when the star rotates fast (the

@@ -5,9 +5,10 @@ set made elsewhere may not: issue 16's used "stronger correlated noise", and rea
 stars' granulation and instruments can reach the white noise's level. These stars
 are today's synthetic ones (one planet, flares, outliers) with red noise equal to
 the white, correlated over half an hour (about a flare's length) or three hours
-(a transit's); the planet's SNR target is its effective SNR, as on the hard stars. Flare and outlier sigmas stay white-noise sigmas, as in every other
-table, so a 5-sigma flare here stands 3.5 sigma above the total noise. Not in the
-design bars: it measures how the detectors degrade, not what they promise.
+(a transit's); the planet's SNR target is its effective SNR, as on the hard stars.
+Flare and outlier sigmas stay white-noise sigmas, as in every other table, so a
+5-sigma flare here stands 3.5 sigma above the total noise. Not in the design bars:
+it measures how the detectors degrade, not what they promise.
 """
 from __future__ import annotations
 
