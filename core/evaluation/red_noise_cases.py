@@ -42,8 +42,8 @@ def red_noise_markdown(counts: dict[str, Counter]) -> list[str]:
     lines = ["**Stronger correlated noise** (red noise as strong as the white, correlated over 0.5 h or 3 h; "
              "sigmas are white-noise sigmas; not in the bars)", "",
              "| source | curves | flare recall >=5 sigma | flare precision | outlier recall | outlier precision "
-             "| transit recall effective SNR>=10 | transit candidates (false) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| transit recall effective SNR>=10 | transit candidates (false) | false ones vetted as false alarms |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for source, counter in counts.items():
         s = summarize(Counter(counter), Counter(), [])
         candidates = counter.get("candidate_det", 0)
@@ -51,5 +51,6 @@ def red_noise_markdown(counts: dict[str, Counter]) -> list[str]:
         lines.append(f"| {source} | {counter.get('stars', 0)} | {as_percent(s['flare_recall_ge_5_sigma'])} "
                      f"| {as_percent(s['flare_precision'])} | {as_percent(s['outlier_recall'])} "
                      f"| {as_percent(s['outlier_precision'])} | {as_percent(s['transit_recall_effective_snr_ge_10'])} "
-                     f"| {candidates} ({false}) |")
+                     f"| {candidates} ({false}) "
+                     f"| {counter.get('candidate_det_false_alarm', 0) - counter.get('candidate_det_false_alarm_true', 0)} |")
     return lines

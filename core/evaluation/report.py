@@ -134,6 +134,9 @@ class EvaluationReport:
         for name, _, _ in SNR_BINS:
             n, found = c[f"planet|{name}"], c[f"planet_found|{name}"]
             lines.append(f"| {name} | {n} | {found} | {c[f'planet_alias|{name}']} | {as_percent(rate(found, n))} |")
+        lines += ["", "Counting only candidates whose vetting verdict is not `false_alarm` (what a user who trusts "
+                      f"the verdict keeps): recall at effective SNR >= 10 is "
+                      f"{as_percent(summary['transit_recall_effective_snr_ge_10_believed'])}."]
         if c["planet_single"]:
             lines += ["", f"Left out: {c['planet_single']} planet(s) with one transit in the data (gaps took the "
                           "others); a periodic search needs two, as the design says."]
@@ -151,7 +154,10 @@ class EvaluationReport:
             "",
             f"Transit candidates on the injected stars: {c['candidate_det']}, of which {c['candidate_det_true']} "
             f"at an injected planet's period, P/2 or 2P ({as_percent(summary['transit_candidate_precision'])}); "
-            "a real curve's own planet is not counted. The clean stars' false candidates are below.",
+            f"a real curve's own planet is not counted. The vetting calls {c['candidate_det_false_alarm']} of them a "
+            f"false alarm ({c['candidate_det_false_alarm_true']} of those at an injected period); of the others, "
+            f"{as_percent(summary['transit_candidate_precision_believed'])} are at an injected period. "
+            "The clean stars' false candidates are below.",
             "",
             "| individual transits (by planet SNR) | injected | ours: matched | seed-style: touched |",
             "|---|---|---|---|",

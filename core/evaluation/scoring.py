@@ -5,6 +5,7 @@ import math
 from collections import Counter
 from typing import Sequence
 
+from core.candidate_vetting import FALSE_ALARM
 from core.evaluation.cases import Case
 from core.evaluation.matching import (
     bin_of,
@@ -35,6 +36,9 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
     """Counters for one curve (and relative period errors of found planets)."""
     c: Counter = Counter(stars=1)
     periods = [t.period for t in result.transits]
+    # A candidate the vetting calls a false alarm is still listed (with its verdict); a user who trusts
+    # the verdict sees only the others, so recall and false candidates are also counted that way.
+    believed = [t.period for t in result.transits if _verdict(t) != FALSE_ALARM]
     errors = []
     findable = [p.get("n_transits", 2) >= MIN_TRANSITS_WITH_DATA for p in case.planets]
     for planet, ok in zip(case.planets, findable):
@@ -49,6 +53,7 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
             effective = bin_of(planet["effective_snr"], SNR_BINS)
             c[f"planet_effective|{effective}"] += 1
             c[f"planet_effective_{verdict}|{effective}"] += 1
+            c[f"planet_effective_believed|{effective}"] += period_match(planet["period"], believed) == "found"
             if planet.get("harmonic") and planet["effective_snr"] >= HARMONIC_MIN_SNR:
                 c["planet_harmonic"] += 1
                 c["planet_harmonic_found"] += verdict == "found"
@@ -62,8 +67,12 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
         # Any injected planet counts, findable or not; a real curve's own planet is forgiven.
         if period_match(period, case.known_periods) == "found":
             continue
+        true = any(period_match(p["period"], [period]) != "missed" for p in case.planets)
         c["candidate_det"] += 1
-        c["candidate_det_true"] += any(period_match(p["period"], [period]) != "missed" for p in case.planets)
+        c["candidate_det_true"] += true
+        if period not in believed:
+            c["candidate_det_false_alarm"] += 1
+            c["candidate_det_false_alarm_true"] += true
     detected = {kind: [e for e in result.events if e.kind == kind] for kind in EVENT_KINDS}
     injected = {kind: [e for e in case.events if e["kind"] == kind] for kind in ("transit", "flare", "outlier")}
 
@@ -127,3 +136,8 @@ def _count_outlier_by_length(c: Counter, outlier: dict, found: bool, detections:
     if not found:
         for kind in {d.kind for d in detections if overlaps(d, outlier, cadence)}:
             c[f"outlier_missed_as|{kind}"] += 1
+
+
+def _verdict(candidate) -> str | None:
+    """The vetting's verdict on a transit candidate, None when it was not vetted."""
+    return None if candidate.vetting is None else candidate.vetting.verdict

@@ -1,5 +1,8 @@
 """Hand-made truths and detections for the evaluation's matching and scoring tests."""
-from core.result import Event
+from dataclasses import fields, replace
+
+from core.candidate_vetting import CandidateMetrics, Vetting
+from core.result import Event, TransitCandidate
 
 CADENCE = 0.01
 
@@ -10,3 +13,10 @@ def flare_truth(t_peak: float) -> dict:
 
 def detection(kind: str, t_start: float, t_end: float) -> Event:
     return Event(kind=kind, t_start=t_start, t_end=t_end, t_peak=t_start, amplitude=0.01, snr=10.0, score=1.0)
+
+
+def vetted(candidate: TransitCandidate, verdict: str) -> TransitCandidate:
+    """`candidate` with a `verdict` and no metrics: scoring reads the verdict alone."""
+    empty = CandidateMetrics(**{f.name: () if f.name in ("per_transit", "aliases") else None
+                                for f in fields(CandidateMetrics)})
+    return replace(candidate, vetting=Vetting(verdict, (), empty))

@@ -29,7 +29,8 @@ def test_its_planets_are_placed_by_effective_snr_which_the_correlated_noise_keep
 
 def test_the_table_has_a_row_per_mission():
     counts = {"rednoise-TESS": Counter(stars=4, flare_det=10, flare_det_true=9),
-              "rednoise-Kepler": Counter(stars=4, candidate_det=5, candidate_det_true=3)}
+              "rednoise-Kepler": Counter(stars=4, candidate_det=5, candidate_det_true=3, candidate_det_false_alarm=2,
+                                         candidate_det_false_alarm_true=1)}
     table = "\n".join(red_noise_markdown(counts))
     assert "| rednoise-TESS | 4 |" in table and "| 90% |" in table and "| rednoise-Kepler | 4 |" in table
-    assert table.endswith("| 5 (2) |")  # transit candidates, of which false
+    assert table.endswith("| 5 (2) | 1 |")  # transit candidates, of which false; false ones vetted as false alarms

@@ -1,7 +1,9 @@
 """Scoring one curve: recall, precision, aliases and forgiven known signals, on hand-made lists."""
 from __future__ import annotations
 
-from hand_made import CADENCE, detection, flare_truth
+from hand_made import CADENCE, detection, flare_truth, vetted
+
+from core.candidate_vetting import FALSE_ALARM, PLANET_CANDIDATE
 
 from core.evaluation.cases import Case
 from core.evaluation.scoring import score_case
@@ -43,6 +45,21 @@ def test_transit_candidates_are_true_at_an_injected_period_or_alias_and_a_real_c
     counts, _ = score_case(case, result, seed_runs=[])
     # 4.02 (within 1% of 4.0) and 2.5 (5.0 / 2) are true, 7.3 is false, 9.05 is the curve's own planet.
     assert (counts["candidate_det"], counts["candidate_det_true"]) == (3, 2)
+    assert counts["candidate_det_false_alarm"] == 0  # not vetted: nothing was called a false alarm
+
+
+def test_candidates_the_vetting_calls_false_alarms_are_counted_apart_and_do_not_count_as_believed_finds():
+    lc = from_arrays([0.0, 1.0], [1.0, 1.0])
+    planets = [{"period": 4.0, "snr": 12.0, "effective_snr": 11.0}, {"period": 6.0, "snr": 20.0, "effective_snr": 12.0}]
+    case = Case("hand", "synthetic-TESS", lc, [], planets, CADENCE)
+    candidates = [vetted(TransitCandidate(period, 0, 0.1, 0.01, 10, 10, 3), verdict)
+                  for period, verdict in ((4.0, FALSE_ALARM), (6.0, PLANET_CANDIDATE), (0.7, FALSE_ALARM))]
+    result = AnalysisResult(n_points=2, meta={}, transits=candidates, events=[], time=lc.time, flux=lc.flux,
+                            trend=lc.flux, detrended=lc.flux, labels=lc.flux.astype("int8"))
+    counts, _ = score_case(case, result, seed_runs=[])
+    assert counts["planet_effective_found|10-15"] == 2 and counts["planet_effective_believed|10-15"] == 1
+    assert (counts["candidate_det"], counts["candidate_det_true"]) == (3, 2)
+    assert (counts["candidate_det_false_alarm"], counts["candidate_det_false_alarm_true"]) == (2, 1)
 
 
 def test_flares_of_one_high_exposure_are_counted_apart():
