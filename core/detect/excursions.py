@@ -115,7 +115,7 @@ def _look(
                 continue
         if glitches and is_glitch(fit, sigma, outlier_sigma, cadence):
             outliers.append(glitch_event(time, fit, sigma))
-            start, stop, _ = fit.params["glitch"]
+            start, stop, _ = fit.glitch_fit.params["glitch"]
             taken[start:stop] = True
     return found, sorted(outliers, key=lambda e: e.t_start)
 

@@ -85,6 +85,7 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
     sharp, each a one-cadence jump, so that a dip with partly dimmed edge exposures
     (a transit's ingress and egress fall anywhere inside an exposure) fits no better.
     """
+    fit = fit.glitch_fit
     if "glitch" not in fit.gains:
         return False
     start, stop, amplitude = fit.params["glitch"]
@@ -99,6 +100,7 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
 
 def glitch_event(time: np.ndarray, fit: ShapeFit, sigma: float) -> Event:
     """The outlier event of a box-shaped glitch: its cadences, level and significance."""
+    fit = fit.glitch_fit
     start, stop, amplitude = fit.params["glitch"]
     snr = abs(amplitude) / (sigma * fit.scale)
     return Event(kind="outlier", t_start=float(time[start]), t_end=float(time[stop - 1]), t_peak=float(time[fit.peak]),

@@ -18,12 +18,18 @@ fitted with a local quadratic alone and with each shape added:
   are partial; an instrumental glitch starts and stops with the exposures.
 
 Each shape has one linear amplitude, so for every grid point its chi^2 gain over the
-quadratic is a projection: all of them are computed at once. The gains are counted
+quadratic is a projection: all of them are computed at once. On a fast, deep rotator
+the star itself turns within the window and a quadratic leaves several sigma of
+curvature, which a bump or a step then "explains" better than a glitch explains its
+spike; when what the best glitch leaves still holds that curvature, cubic and quartic
+(then fifth and sixth) terms join the baseline and every shape is fitted again, for
+judging the glitch only (a transit in the window is a misfit too). The gains are counted
 against the scatter the best shape leaves (never less than the curve's noise), so a
 stretch of flux that no shape explains well, like a K2 sawtooth, counts for less.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 from functools import lru_cache
@@ -51,6 +57,12 @@ EDGE_SHARES = (0.0, 1.0 / 3.0, 2.0 / 3.0)  # how much of an edge exposure a part
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
 STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
 MIN_POINTS = 2 * BASELINE_DEGREE + 4
+# chi^2 (5 sigma) that cubic and quartic terms must take from what the best glitch leaves (a bump, a step or
+# a dip would take the curvature in themselves) before they join the baseline: a spotted star turning within
+# the window (1.3 d rotation, spots 30 times the noise) leaves 100-250.
+MISFIT_GAIN = 25.0
+HIGHER_DEGREES = ((3, 4), (5, 6))  # ... first these, then these if the misfit stays
+POINTS_PER_TERM = 8  # ... while the window holds this many points per baseline term
 _FINE_STEPS = np.linspace(-0.5, 0.5, N_FWHM_FINE)  # the fine grid, in coarse steps about the best
 _NEAR_PEAKS = np.linspace(-0.5, 0.5, 5)  # peak times tried about the best, in PEAK_STEP_CADENCES
 
@@ -67,6 +79,8 @@ class ShapeFit:
     `tail` is the flux above the flare fit's baseline in the exposure after the
     highest point, as a fraction of the highest point's (nan when no flare was fitted
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
+    `turning` is the same fits with cubic to sixth-order terms in the baseline, when
+    the star turns within the window; glitches are judged on it (`glitch_fit`).
     """
 
     peak: int
@@ -74,6 +88,7 @@ class ShapeFit:
     params: dict[str, tuple]
     scale: float
     tail: float = float("nan")
+    turning: "ShapeFit | None" = None  # the same fits over a baseline with higher terms, when the star turns
 
     @property
     def best(self) -> str | None:
@@ -86,6 +101,11 @@ class ShapeFit:
 
     def significance(self, shape: str) -> float:
         return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
+
+    @property
+    def glitch_fit(self) -> "ShapeFit":
+        """The fits a glitch is judged on: over the higher-order baseline when the star turns in the window."""
+        return self.turning if self.turning is not None else self
 
 
 def fit_shapes(
@@ -119,6 +139,25 @@ def fit_shapes(
         # take it into the baseline and judge the candidate on top of it.
         basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
         fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
+    turning = None
+    latest = fits
+    for degrees in HIGHER_DEGREES:
+        # A fast, deep rotator curves more than a quadratic over the window, and the misfit would make every
+        # shape gain and swamp a glitch's own. Higher terms join the baseline for the glitch's judgement only:
+        # a transit in the window is a misfit too, and there they would turn its egress into a flare.
+        if t.size < POINTS_PER_TERM * (basis.shape[1] + len(degrees)) or "glitch" not in latest:
+            break  # a long-cadence window (19 exposures): more terms would fit its flares too
+        higher = _powers(t, time[peak], max(before, after), degrees)
+        if _misfit(basis, higher, latest["glitch"][2]) <= MISFIT_GAIN:
+            break
+        basis, _ = np.linalg.qr(np.column_stack([basis, higher]))
+        latest, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
+        turning = _judged(peak, latest, sigma, t, p, cadence)
+    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), turning=turning)
+
+
+def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, p: int, cadence: float) -> ShapeFit:
+    """The ShapeFit of one set of fits: gains counted against the scatter the best shape leaves."""
     best = max(fits, key=lambda shape: fits[shape][0])
     left = robust_std(fits[best][2])
     scale = max(1.0, left) if np.isfinite(left) else 1.0
@@ -133,6 +172,18 @@ def fit_shapes(
         if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
             tail = float(excess[p + 1] / excess[p])
     return ShapeFit(peak, gains, params, scale, tail)
+
+
+def _powers(t: np.ndarray, centre: float, half_window: float, degrees: tuple[int, ...]) -> np.ndarray:
+    """Terms of the window's baseline beyond the quadratic, scaled as the quadratic's."""
+    x = (t - centre) / half_window
+    return np.column_stack([x**degree for degree in degrees])
+
+
+def _misfit(basis: np.ndarray, higher: np.ndarray, residual: np.ndarray) -> float:
+    """chi^2 (in units of the noise) that the `higher` terms would take from `residual` (what a fit left)."""
+    q, _ = np.linalg.qr(higher - basis @ (basis.T @ higher))
+    return float(np.sum((q.T @ residual) ** 2))
 
 
 def _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns):
