@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from core.detect.shape_metrics import expected_duration
 from core.evaluation.effective_snr import duration_scatter, effective_snr
 from core.lightcurve import LightCurve, from_arrays
 from core.stats import cadence_days, point_to_point_std
@@ -165,7 +166,7 @@ def real_injected_case(name: str, base: LightCurve, index: int, seed: int,
     gaps = [(float(time[i] + cadence / 2), float(time[i + 1] - cadence / 2)) for i in breaks]
     common = dict(noise_ppm=sigma * 1e6, gaps=gaps, t_start=float(time[0]),
                   mission="Kepler" if cadence * 1440 > 10 else "TESS")
-    planet = _planet_for(rng, index, float(time[0]), span, cadence, sigma)
+    planet = _planet_for(rng, index, float(time[0]), span, cadence, sigma, base.meta)
     grid_seed = seed * 100_003 + 50_000 + index
     cadence_min = cadence * 1440.0
     with_signals, truth = generate_lightcurve(
@@ -183,18 +184,28 @@ def real_injected_case(name: str, base: LightCurve, index: int, seed: int,
 
 
 def _planet_for(rng: np.random.Generator, index: int, t_start: float, span: float, cadence: float,
-                sigma: float) -> PlanetSpec:
-    """A planet with >= 2.5 transits in `span` whose depth gives a target SNR from bin `index`."""
+                sigma: float, star: dict[str, Any] | None = None) -> PlanetSpec:
+    """A planet with >= 2.5 transits in `span` whose depth gives a target SNR from bin `index`.
+
+    Its duration is the one its orbit gives around the header's star (radius and log g),
+    as the vetting expects; 1-6 h when the header does not say. Around the 0.13 R_sun
+    TESS M dwarf a 2-d orbit's transit lasts about 0.6 h, and a 1-6 h one was refused,
+    rightly, as too long for the star.
+    """
     period = float(rng.uniform(0.8, span / 2.5))
     duration = float(min(rng.uniform(1.0, 6.0) / 24.0, period / 4))
     low, high = SNR_TARGETS[index % len(SNR_TARGETS)]
     target = float(rng.uniform(low, high))
+    t0 = t_start + float(rng.uniform(0, period))
+    b = float(rng.uniform(0, 0.6))
+    central = expected_duration(period, star or {})
+    if central is not None:
+        duration = float(min(central * math.sqrt(1.0 - b**2), period / 4))
     points_in_transit = (span / period) * max(duration / cadence, 1.0)
     depth = target * sigma / math.sqrt(points_in_transit)
     # A limb-darkened centre is ~1.2x deeper than rp_rs^2 (u1=0.4, u2=0.25); the true SNR is measured afterwards.
     rp_rs = float(min(math.sqrt(depth / 1.2), 0.3))
-    return PlanetSpec(period=period, t0=t_start + float(rng.uniform(0, period)), rp_rs=rp_rs,
-                      b=float(rng.uniform(0, 0.6)), duration=duration)
+    return PlanetSpec(period=period, t0=t0, rp_rs=rp_rs, b=b, duration=duration)
 
 
 def with_snr(planets: list[dict[str, Any]], time: np.ndarray, quiet_flux: np.ndarray, sigma: float,

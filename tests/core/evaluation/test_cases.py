@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.evaluation.cases import correlated_snr
+from core.detect.shape_metrics import expected_duration
+from core.evaluation.cases import correlated_snr, real_injected_case
+from core.lightcurve import from_arrays
 from core.synthetic.noise import red_noise
 
 
@@ -23,3 +25,17 @@ def test_correlated_snr_matches_the_scatter_of_transit_means_in_simulated_noise(
     assert 1.0 / snr == pytest.approx(scatter, rel=0.1)
     # Here the red part dominates: the white-only SNR would be over 2x too optimistic.
     assert np.sqrt(m) / sigma_white > 2.0 * snr
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_planet_injected_into_a_star_the_header_describes_has_its_orbits_duration(seed):
+    # The TESS flare star: a 0.13 R_sun M dwarf (log g 5.2), where a 1-6 h transit is impossible.
+    star = {"radius": 0.129, "logg": 5.2}
+    time = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    flux = 1.0 + np.random.default_rng(seed).normal(0.0, 1e-3, time.size)
+    base = from_arrays(time, flux, meta=dict(star, mission="TESS"))
+    planet = real_injected_case("m-dwarf", base, 0, seed, []).planets[0]
+    central = expected_duration(planet["period"], star)
+    assert 0.8 * central <= planet["duration"] <= central  # impact parameters up to 0.6
+    unknown = real_injected_case("no-header", from_arrays(time, flux), 0, seed, []).planets[0]
+    assert 1.0 / 24.0 <= unknown["duration"] <= 6.0 / 24.0
