@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import median_filter
 
 from core.config import AnalysisConfig
@@ -27,7 +28,8 @@ from core.trend import fit_trend
 from core.trend.robust import SHORT_TREND_WINDOW_DAYS
 
 FLARE_MASK_PAD_CADENCES = 3
-TRANSIT_MEDIAN_POINTS = 7  # running median that spikes inside a transit are measured from
+TRANSIT_MEDIAN_POINTS = 7  # running median that drops inside a transit are measured from
+SIDE_POINTS = 3  # ... and spikes from the median of this many points on each side
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,27 @@ def first_look(
 def _outlier_residual(flux: np.ndarray, residual: np.ndarray, floor: np.ndarray) -> np.ndarray:
     """Inside a known transit, the residual judged against the transit's own neighbours.
 
-    A transit has no local maximum, so a point above its neighbours' running median
-    is a glitch (the median's own noise, var ~ pi sigma^2 / 2n, allowed for). A point
-    below them may be the bottom of a V-shaped eclipse, so a drop must also go below
-    the transit's floor; and one below the floor but not below its neighbours is the
-    trend's error across the window.
+    A transit has no local maximum, so a point above its neighbours on both sides (the
+    median of the SIDE_POINTS before it and of those after it) is a glitch (the median's
+    own noise, var ~ pi sigma^2 / 2n, allowed for). Both sides: at long cadence the
+    exposure just before an ingress or after an egress is above a running median that
+    the transit's own exposures pull down, and it was called an outlier. A point below
+    its neighbours' running median may be the bottom of a V-shaped eclipse, so a drop
+    must also go below the transit's floor; and one below the floor but not below its
+    neighbours is the trend's error across the window.
     """
     local = flux / median_filter(flux, size=TRANSIT_MEDIAN_POINTS, mode="nearest") - 1.0
     local /= np.sqrt(1.0 + np.pi / (2.0 * TRANSIT_MEDIAN_POINTS))
+    above = flux / np.maximum(*_side_medians(flux)) - 1.0
+    above /= np.sqrt(1.0 + np.pi / (2.0 * SIDE_POINTS))
     below_floor = np.clip(residual - floor, None, 0.0)
-    return np.where(local > 0, local, np.maximum(below_floor, local))
+    return np.where(local > 0, np.clip(above, 0.0, None), np.maximum(below_floor, local))
+
+
+def _side_medians(flux: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of the SIDE_POINTS points before each point, and of those after it (the ends repeated)."""
+    padded = np.pad(flux, SIDE_POINTS, mode="edge")
+    windows = sliding_window_view(padded, SIDE_POINTS)
+    before = np.median(windows[:flux.size], axis=1)
+    after = np.median(windows[SIDE_POINTS + 1:SIDE_POINTS + 1 + flux.size], axis=1)
+    return before, after

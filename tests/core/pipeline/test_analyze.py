@@ -259,6 +259,26 @@ def test_glitches_inside_transits_are_outliers_but_a_v_shaped_bottom_is_not(rng)
     assert outliers == [pytest.approx(t[spike]), pytest.approx(t[drop])], outliers
 
 
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_exposures_beside_a_long_cadence_transit_are_not_outliers(seed):
+    # A 2.2-h, 1% transit every 5.6 d on a 1.16-d rotator at 30-min cadence, as injected into the real
+    # Kepler flare star: the exposure just outside an ingress or an egress sat above a running median
+    # that the transit's own exposures pulled down, and was called an outlier (1-4 per curve).
+    from core.lightcurve import from_arrays
+    from core.synthetic.signals import a_rs_from_duration, transit_dip
+
+    rng = np.random.default_rng(seed)
+    cadence = 29.4 / 1440.0
+    t = np.arange(0.0, 90.0, cadence)
+    flux = 1.0 + rng.normal(0, 6e-4, t.size) + 0.01 * np.sin(2 * np.pi * t / 1.16 + seed)
+    period, t0, duration, radius_ratio = 5.6, 1.3 + 0.37 * seed, 2.2 / 24.0, 0.095
+    a_rs = a_rs_from_duration(period, radius_ratio, duration, 0.4)
+    flux -= transit_dip(t, period, t0, radius_ratio, a_rs, 0.4, exposure=cadence, n_sub=7)
+    result = analyze(from_arrays(t, flux))
+    assert [round(c.period, 1) for c in result.transits] == [5.6]
+    assert [e.t_peak for e in result.events if e.kind == "outlier"] == []
+
+
 @pytest.mark.parametrize("name", sorted(FLARE_STARS))
 def test_csv_exports_of_the_flare_stars_give_no_planet(real_data_dir, real_manifest, name):
     """CSV exports carry no quality flags or centroids; on K2 the roll ramps stay uncorrected.
