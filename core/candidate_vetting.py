@@ -89,6 +89,7 @@ class CandidateMetrics:
     red_noise_factor: float  # scatter of the box-filtered fold over what white noise gives (ModShift's F_red)
     sine_vs_box: float  # what sinusoids at P/2, P and 2P explain over what the box does (SWEET-like): ~1 is rotation
     sine_vs_box_of_box: float  # the same for a noiseless box of this duty cycle and sampling: what a transit gives
+    box_beyond_sines: float  # the box's depth fitted together with those sinusoids, over its depth: ~1 a transit
     duration_ratio: float | None  # T14 over a central transit's duration around this star; None: star unknown
     expected_duration: float | None
     rotation_period: float | None  # the star's rotation when strong enough to act on (None: none measured)

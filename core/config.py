@@ -28,7 +28,9 @@ class VettingThresholds:
     `max_single_event_share` of its SNR^2, when sinusoids at P/2, P and 2P explain more than
     `max_sine_vs_box` times what a box explains (the search's SWEET-like `sine_vs_box`; a
     box alone gives 0.2-0.6 as its duty cycle grows, a rotation residual about 1) and more than
-    `max_sine_excess` above what a noiseless box of its duty cycle gives, when its
+    `max_sine_excess` above what a noiseless box of its duty cycle gives (unless a box fitted together
+    with those sinusoids keeps `min_box_beyond_sines` of the dip's depth: a transit on the star's
+    rotation), when its
     period is a harmonic of the star's rotation, the dip has no flat bottom (v_shape >=
     `max_v_shape`) and sinusoids explain at least `min_sine_vs_box_at_rotation` of it (a spot;
     a synchronised binary's sharp eclipses score lower), or (star known) when its duration is outside
@@ -44,6 +46,7 @@ class VettingThresholds:
     max_single_event_share: float = 0.8
     max_sine_vs_box: float = 0.6
     max_sine_excess: float = 0.15
+    min_box_beyond_sines: float = 0.6
     min_sine_vs_box_at_rotation: float = 0.4
     min_duration_ratio: float = 0.1
     max_duration_ratio: float = 3.0
@@ -84,7 +87,7 @@ class VettingThresholds:
 # Each threshold's allowed range: wide enough to switch a test off (e.g. max_fap = 1), never nonsense.
 _VETTING_RANGES = {
     "max_fap": (0.0, 1.0), "min_uniqueness": (-1000.0, 1000.0), "max_single_event_share": (0.0, 1.0),
-    "max_sine_vs_box": (0.0, 1000.0), "max_sine_excess": (0.0, 1000.0), "min_sine_vs_box_at_rotation": (0.0, 1000.0), "min_duration_ratio": (0.0, 100.0), "max_duration_ratio": (0.0, 1000.0),
+    "max_sine_vs_box": (0.0, 1000.0), "max_sine_excess": (0.0, 1000.0), "min_box_beyond_sines": (-1000.0, 1000.0), "min_sine_vs_box_at_rotation": (0.0, 1000.0), "min_duration_ratio": (0.0, 100.0), "max_duration_ratio": (0.0, 1000.0),
     "max_odd_even_sigma": (0.0, 1000.0), "max_secondary_sigma": (0.0, 1000.0), "max_occultation_ratio": (0.0, 1000.0),
     "max_v_shape": (0.0, 1.0), "min_v_shape_sigma": (0.0, 1000.0),
 }

@@ -15,7 +15,7 @@ from core.candidate_vetting import CandidateMetrics
 from core.detect.fold_metrics import Fold, max_single_event_share, odd_even, per_transit, phase_scan, transit_depth
 from core.detect.periodogram_metrics import alias_table, false_alarm_probability
 from core.detect.shape_metrics import expected_duration, fit_ephemeris, fit_trapezoid
-from core.detect.vetting import red_variance, sine_vs_box, transit_mask
+from core.detect.vetting import box_beyond_sines, red_variance, sine_vs_box, transit_mask
 from core.result import Periodogram, TransitCandidate
 from core.stats import point_to_point_std
 
@@ -113,6 +113,7 @@ def measure_candidate(
         sine_vs_box=_sine_over_box(t, f, period, candidate.t0, duration),
         sine_vs_box_of_box=_sine_over_box(t, 1.0 - transit_mask(t, period, candidate.t0, duration), period,
                                           candidate.t0, duration),
+        box_beyond_sines=_box_share_beyond_sines(t, f, candidate),
         duration_ratio=None if ratio is None else float(ratio),
         expected_duration=expected,
         rotation_period=rotation_period,
@@ -120,6 +121,13 @@ def measure_candidate(
         per_transit=transits,
         aliases=alias_table(periodogram, period, duration, span),
     )
+
+
+def _box_share_beyond_sines(time: np.ndarray, flux: np.ndarray, candidate: TransitCandidate) -> float:
+    """The box's depth fitted with the sinusoids, over the candidate's own depth: ~1 for a transit, low for a spot."""
+    if not candidate.depth > 0:
+        return float("nan")
+    return box_beyond_sines(time, flux, candidate.period, candidate.t0, candidate.duration) / candidate.depth
 
 
 def _sine_over_box(time: np.ndarray, flux: np.ndarray, period: float, t0: float, duration: float) -> float:

@@ -75,15 +75,23 @@ def _single_event(m: CandidateMetrics, limits: VettingThresholds) -> Reason:
 
 def _sinusoid(m: CandidateMetrics, limits: VettingThresholds) -> Reason:
     """Sinusoids explain a smooth modulation nearly whole, and a box more the longer its duty cycle: a dip
-    fails when they explain more than `max_sine_vs_box` of it and clearly more than of a box like it."""
+    fails when they explain more than `max_sine_vs_box` of it and clearly more than of a box like it,
+    unless a box fitted together with them keeps `min_box_beyond_sines` of the dip's depth: then the
+    sinusoids' extra is the star's rotation at that period, and a transit sits on it."""
     if not _known(m.sine_vs_box):
         return Reason("sinusoid", None, limits.max_sine_vs_box, True, FALSE_ALARM, "no dip for a box to fit")
     box = m.sine_vs_box_of_box if _known(m.sine_vs_box_of_box) else 0.0
     threshold = max(limits.max_sine_vs_box, box + limits.max_sine_excess)
-    passed = m.sine_vs_box <= threshold
-    return Reason("sinusoid", m.sine_vs_box, threshold, passed, FALSE_ALARM,
-                  f"sinusoids at P/2, P and 2P explain {m.sine_vs_box:.2f} times what a box does ({box:.2f} for a "
-                  "noiseless box this long)" + ("" if passed else ": stellar variability, not a transit"))
+    detail = (f"sinusoids at P/2, P and 2P explain {m.sine_vs_box:.2f} times what a box does ({box:.2f} for a "
+              "noiseless box this long)")
+    if m.sine_vs_box <= threshold:
+        return Reason("sinusoid", m.sine_vs_box, threshold, True, FALSE_ALARM, detail)
+    if _known(m.box_beyond_sines) and m.box_beyond_sines >= limits.min_box_beyond_sines:
+        return Reason("sinusoid", m.sine_vs_box, threshold, True, FALSE_ALARM,
+                      f"{detail}, but a box fitted together with them keeps {m.box_beyond_sines:.0%} of the "
+                      "depth: a transit on the star's own modulation")
+    return Reason("sinusoid", m.sine_vs_box, threshold, False, FALSE_ALARM,
+                  f"{detail}: stellar variability, not a transit")
 
 
 def _rotation(m: CandidateMetrics, limits: VettingThresholds) -> Reason:

@@ -229,15 +229,37 @@ def sine_vs_box(time: np.ndarray, flux: np.ndarray, period: float, t0: float, du
     residual's minimum is explained by it nearly whole.
     """
     f = flux - np.mean(flux)
-    box = transit_mask(time, period, t0, duration).astype(float)
-    box -= box.mean()
+    box = _centred_box(time, period, t0, duration)
     box_gain = float((box @ f) ** 2 / (box @ box)) if box @ box > 0 else 0.0
-    phase = 2 * np.pi * (time - t0)
-    waves = np.column_stack([fn(phase * k / period) for k in (0.5, 1.0, 2.0) for fn in (np.sin, np.cos)])
-    waves -= waves.mean(axis=0)
+    waves = _waves(time, period, t0)
     coef, *_ = np.linalg.lstsq(waves, f, rcond=None)
     fitted = waves @ coef
     return box_gain, float(fitted @ fitted)
+
+
+def box_beyond_sines(time: np.ndarray, flux: np.ndarray, period: float, t0: float, duration: float) -> float:
+    """The box's depth fitted together with the sinusoids of `sine_vs_box` (relative flux; positive: a dip).
+
+    Fitted together, a transit's box keeps its whole depth even when the star's rotation
+    at P or 2P adds to the sinusoids (they take the rotation, the box its own shape),
+    while a spot's smooth minimum goes to the sinusoids and leaves the box little.
+    """
+    f = flux - np.mean(flux)
+    design = np.column_stack([_centred_box(time, period, t0, duration), _waves(time, period, t0)])
+    coef, *_ = np.linalg.lstsq(design, f, rcond=None)
+    return float(-coef[0])
+
+
+def _centred_box(time: np.ndarray, period: float, t0: float, duration: float) -> np.ndarray:
+    box = transit_mask(time, period, t0, duration).astype(float)
+    return box - box.mean()
+
+
+def _waves(time: np.ndarray, period: float, t0: float) -> np.ndarray:
+    """Sinusoids at P/2, P and 2P (sine and cosine of each), centred."""
+    phase = 2 * np.pi * (time - t0)
+    waves = np.column_stack([fn(phase * k / period) for k in (0.5, 1.0, 2.0) for fn in (np.sin, np.cos)])
+    return waves - waves.mean(axis=0)
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:

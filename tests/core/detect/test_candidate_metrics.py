@@ -113,6 +113,22 @@ def test_a_smooth_modulation_is_mostly_sinusoid_and_a_box_is_not():
     assert wave.sine_vs_box > 0.8
 
 
+def test_a_box_keeps_its_own_shape_beyond_the_sinusoids_whatever_the_rotation_under_it():
+    # A planet at the period of a spotted star's modulation (issue 16: a planet at twice the rotation
+    # period was vetoed as rotation): the sinusoids take the rotation and part of the box, but the box
+    # keeps what a box keeps beyond them; a rotation minimum alone keeps little.
+    t, flux = _curve(10)
+    transit = 0.003 * (np.abs(np.mod(t - 1.0 + 1.5, 3.0) - 1.5) < 0.06)
+    spots = 0.004 * np.cos(2 * np.pi * (t - 1.0) / 3.0) + 0.002 * np.cos(2 * np.pi * (t - 1.0) / 6.0)
+    alone = _measure(t, flux - transit, _candidate(3.0, 1.0, 0.12, 0.003))
+    on_spots = _measure(t, flux - transit + spots, _candidate(3.0, 1.0, 0.12, 0.003))
+    spots_only = _measure(t, flux + spots, _candidate(3.0, 1.0, 0.5, 0.003))
+    assert alone.box_beyond_sines == pytest.approx(1.0, abs=0.1)
+    assert on_spots.sine_vs_box > 1.0  # the SWEET-like ratio alone would call it rotation
+    assert on_spots.box_beyond_sines == pytest.approx(1.0, abs=0.15)
+    assert spots_only.box_beyond_sines < 0.3
+
+
 def test_duration_ratio_against_the_star():
     t, flux = _curve(9)
     flux -= _planet(t, 3.0, 1.0, 0.12, b=0.0)

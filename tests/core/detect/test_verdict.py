@@ -17,7 +17,7 @@ PLANET = CandidateMetrics(
     secondary_sigma=0.7, secondary_phase=0.5, v_shape=0.3, v_shape_sigma=0.0, b_plus_k=0.4,
     smooth_dip_sigma=-5.0, t14=0.13, t23=0.09, trapezoid_depth=0.0021, max_single_event_share=0.15,
     uniqueness=20.0, primary_sigma=25.0, tertiary_sigma=3.0, positive_sigma=2.0, red_noise_factor=1.1,
-    sine_vs_box=0.2, sine_vs_box_of_box=0.2, duration_ratio=1.0, expected_duration=0.13, rotation_period=None, rotation_harmonic=None,
+    sine_vs_box=0.2, sine_vs_box_of_box=0.2, box_beyond_sines=0.8, duration_ratio=1.0, expected_duration=0.13, rotation_period=None, rotation_harmonic=None,
     per_transit=(TransitMeasure(0, 1.0, 0.002, 2e-4, 10.0, 90),),
     aliases=(AliasPower("P", 3.0, 18.0), AliasPower("3P", 9.0, None)),
 )
@@ -39,7 +39,7 @@ def test_a_clean_planet_passes_every_test():
     ({"fap": 0.2}, "false_alarm_probability"),
     ({"uniqueness": 0.5}, "uniqueness"),
     ({"max_single_event_share": 0.95}, "single_event"),
-    ({"sine_vs_box": 1.1}, "sinusoid"),
+    ({"sine_vs_box": 1.1, "box_beyond_sines": 0.1}, "sinusoid"),
     ({"duration_ratio": 5.0}, "duration"),
     ({"duration_ratio": 0.02}, "duration"),
     ({"rotation_period": 3.0, "rotation_harmonic": "P_rot", "v_shape": 0.9, "sine_vs_box": 0.5}, "rotation"),
