@@ -30,9 +30,9 @@ stretch of flux that no shape explains well, like a K2 sawtooth, counts for less
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache, partial
 from typing import Callable
-from functools import lru_cache
 
 import numpy as np
 
@@ -80,7 +80,8 @@ class ShapeFit:
     highest point, as a fraction of the highest point's (nan when no flare was fitted
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
     `turning` is the same fits with cubic to sixth-order terms in the baseline, when
-    the star turns within the window; glitches are judged on it (`glitch_fit`).
+    the star turns within the window; glitches are judged on it (`glitch_fit`). It is
+    computed on first use (`refit`): a candidate taken as a flare never needs it.
     """
 
     peak: int
@@ -88,7 +89,7 @@ class ShapeFit:
     params: dict[str, tuple]
     scale: float
     tail: float = float("nan")
-    turning: "ShapeFit | None" = None  # the same fits over a baseline with higher terms, when the star turns
+    refit: Callable[[], "ShapeFit | None"] | None = field(default=None, repr=False, compare=False)
 
     @property
     def best(self) -> str | None:
@@ -101,6 +102,11 @@ class ShapeFit:
 
     def significance(self, shape: str) -> float:
         return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
+
+    @cached_property
+    def turning(self) -> "ShapeFit | None":
+        """The same fits over a baseline with higher terms when the star turns in the window, else None."""
+        return None if self.refit is None else self.refit()
 
     @property
     def glitch_fit(self) -> "ShapeFit":
@@ -139,12 +145,22 @@ def fit_shapes(
         # take it into the baseline and judge the candidate on top of it.
         basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
         fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
-    turning = None
-    latest = fits
+    # Only a glitch's judgement needs the refit (see `_turning`); most candidates never ask for it.
+    refit = partial(_turning, time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before,
+                    after, columns)
+    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), refit=refit)
+
+
+def _turning(time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before, after,
+             columns) -> "ShapeFit | None":
+    """The fits again over a baseline with higher terms, when the quadratic leaves a turning star's curvature.
+
+    A fast, deep rotator curves more than a quadratic over the window, and the misfit would make every
+    shape gain and swamp a glitch's own. Higher terms join the baseline for the glitch's judgement only:
+    a transit in the window is a misfit too, and there they would turn its egress into a flare.
+    """
+    turning, latest = None, fits
     for degrees in HIGHER_DEGREES:
-        # A fast, deep rotator curves more than a quadratic over the window, and the misfit would make every
-        # shape gain and swamp a glitch's own. Higher terms join the baseline for the glitch's judgement only:
-        # a transit in the window is a misfit too, and there they would turn its egress into a flare.
         if t.size < POINTS_PER_TERM * (basis.shape[1] + len(degrees)) or "glitch" not in latest:
             break  # a long-cadence window (19 exposures): more terms would fit its flares too
         higher = _powers(t, time[peak], max(before, after), degrees)
@@ -153,7 +169,7 @@ def fit_shapes(
         basis, _ = np.linalg.qr(np.column_stack([basis, higher]))
         latest, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
         turning = _judged(peak, latest, sigma, t, p, cadence)
-    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), turning=turning)
+    return turning
 
 
 def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, p: int, cadence: float) -> ShapeFit:
