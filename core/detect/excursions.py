@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.detect.flares import MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, flare_events, is_flare
-from core.detect.outliers import glitch_event, is_glitch, max_glitch_cadences
+from core.detect.outliers import glitch_event, glitch_fit, max_glitch_cadences
 from core.detect.shapes import fit_shapes
 from core.result import Event
 from core.stats import cadence_days, span_mask
@@ -113,9 +113,10 @@ def _look(
                 # Its own peak is done; elsewhere on it, flux less the template may hold another flare.
                 taken[max(fit.peak - SAME_FLARE_CADENCES, 0):fit.peak + SAME_FLARE_CADENCES + 1] = True
                 continue
-        if glitches and is_glitch(fit, sigma, outlier_sigma, cadence):
-            outliers.append(glitch_event(time, fit, sigma))
-            start, stop, _ = fit.glitch_fit.params["glitch"]
+        judged = glitch_fit(fit, sigma, outlier_sigma, cadence) if glitches else None
+        if judged is not None:
+            outliers.append(glitch_event(time, judged, sigma))
+            start, stop, _ = judged.params["glitch"]
             taken[start:stop] = True
     return found, sorted(outliers, key=lambda e: e.t_start)
 

@@ -24,6 +24,9 @@ MARGIN = 9.0  # chi^2 by which a flare or a smooth bump must beat the box before
 # then differ by rounding alone (1e-13), which must not decide. One exposure does not show a level kept.
 TIE_SHARE = 1e-9
 NEIGHBOUR_SIGMA = 3.0  # an outlier's neighbours sit back near the trend
+# A box the local quadratic refuses is refitted over a baseline that follows a turning star only when it
+# stands this share of the threshold above its neighbours: most candidates are noise that never does.
+REFIT_SHARE = 0.9
 
 
 def find_outliers(
@@ -77,6 +80,28 @@ def max_glitch_cadences(cadence: float) -> int:
 
 
 def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> bool:
+    """True when `glitch_fit` finds the excursion a glitch."""
+    return glitch_fit(fit, sigma, threshold, cadence) is not None
+
+
+def glitch_fit(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> ShapeFit | None:
+    """The fit that shows the excursion is a glitch, or None when it is not one.
+
+    The fit over the local quadratic, or, when that refuses a box that stands at least
+    REFIT_SHARE of `threshold` above its neighbours (`ShapeFit.contrast`), the same shapes
+    over a baseline that follows a turning star (`ShapeFit.turning`): there the curvature
+    the quadratic leaves let a bump or a step out-fit a plain spike. Refitting only those
+    keeps the cost to the few that can change.
+    """
+    if _box_is_glitch(fit, sigma, threshold, cadence):
+        return fit
+    if not fit.contrast >= REFIT_SHARE * threshold:
+        return None
+    turning = fit.turning
+    return turning if turning is not None and _box_is_glitch(turning, sigma, threshold, cadence) else None
+
+
+def _box_is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> bool:
     """The box explains the excursion at least as well as a step, no flare, bump or wider dip beats it by MARGIN,
     and its level is beyond `threshold` times the local scatter. A flare with no tail at long cadence is no rival.
 
@@ -85,7 +110,6 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
     sharp, each a one-cadence jump, so that a dip with partly dimmed edge exposures
     (a transit's ingress and egress fall anywhere inside an exposure) fits no better.
     """
-    fit = fit.glitch_fit
     if "glitch" not in fit.gains:
         return False
     start, stop, amplitude = fit.params["glitch"]
@@ -99,8 +123,7 @@ def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> 
 
 
 def glitch_event(time: np.ndarray, fit: ShapeFit, sigma: float) -> Event:
-    """The outlier event of a box-shaped glitch: its cadences, level and significance."""
-    fit = fit.glitch_fit
+    """The outlier event of a box-shaped glitch (`fit` as `glitch_fit` returned it): cadences, level, significance."""
     start, stop, amplitude = fit.params["glitch"]
     snr = abs(amplitude) / (sigma * fit.scale)
     return Event(kind="outlier", t_start=float(time[start]), t_end=float(time[stop - 1]), t_peak=float(time[fit.peak]),

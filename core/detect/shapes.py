@@ -63,6 +63,7 @@ MIN_POINTS = 2 * BASELINE_DEGREE + 4
 MISFIT_GAIN = 25.0
 HIGHER_DEGREES = ((3, 4), (5, 6))  # ... first these, then these if the misfit stays
 POINTS_PER_TERM = 8  # ... while the window holds this many points per baseline term
+CONTRAST_POINTS = 3  # a box's contrast is against the median of this many points on each side
 _FINE_STEPS = np.linspace(-0.5, 0.5, N_FWHM_FINE)  # the fine grid, in coarse steps about the best
 _NEAR_PEAKS = np.linspace(-0.5, 0.5, 5)  # peak times tried about the best, in PEAK_STEP_CADENCES
 
@@ -80,8 +81,8 @@ class ShapeFit:
     highest point, as a fraction of the highest point's (nan when no flare was fitted
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
     `turning` is the same fits with cubic to sixth-order terms in the baseline, when
-    the star turns within the window; glitches are judged on it (`glitch_fit`). It is
-    computed on first use (`refit`): a candidate taken as a flare never needs it.
+    the star turns within the window (`core.detect.outliers.glitch_fit` judges a box on
+    it that the quadratic refused). It and `contrast` are computed on first use.
     """
 
     peak: int
@@ -90,6 +91,7 @@ class ShapeFit:
     scale: float
     tail: float = float("nan")
     refit: Callable[[], "ShapeFit | None"] | None = field(default=None, repr=False, compare=False)
+    measure_contrast: Callable[[], float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def best(self) -> str | None:
@@ -104,14 +106,14 @@ class ShapeFit:
         return float(np.sqrt(max(self.gains.get(shape, 0.0), 0.0)))
 
     @cached_property
+    def contrast(self) -> float:
+        """How far the most contrasted box at the peak stands above its neighbours, in units of the noise."""
+        return float("nan") if self.measure_contrast is None else self.measure_contrast()
+
+    @cached_property
     def turning(self) -> "ShapeFit | None":
         """The same fits over a baseline with higher terms when the star turns in the window, else None."""
         return None if self.refit is None else self.refit()
-
-    @property
-    def glitch_fit(self) -> "ShapeFit":
-        """The fits a glitch is judged on: over the higher-order baseline when the star turns in the window."""
-        return self.turning if self.turning is not None else self
 
 
 def fit_shapes(
@@ -148,7 +150,27 @@ def fit_shapes(
     # Only a glitch's judgement needs the refit (see `_turning`); most candidates never ask for it.
     refit = partial(_turning, time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before,
                     after, columns)
-    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), refit=refit)
+    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), refit=refit,
+                               measure_contrast=partial(_box_contrast, y, p, sign, max_glitch))
+
+
+def _box_contrast(y: np.ndarray, p: int, sign: int, max_glitch: int) -> float:
+    """How far the most contrasted box of 1 to `max_glitch` points holding `p` stands (in the direction of
+    `sign`) above the median of the CONTRAST_POINTS on each side of it, in units of the noise.
+
+    Unlike a fitted box's level, a turning star's curvature hardly moves it: the sides' median
+    cancels the slope, and the box is a few cadences long.
+    """
+    boxes = [(a, a + n) for n in range(1, max_glitch + 1)
+             for a in range(max(p - n + 1, CONTRAST_POINTS), min(p, y.size - n - CONTRAST_POINTS) + 1)]
+    if not boxes:
+        return float("nan")
+    first, stop = np.array(boxes).T
+    running = np.concatenate(([0.0], np.cumsum(y)))
+    level = (running[stop] - running[first]) / (stop - first)
+    offsets = np.arange(CONTRAST_POINTS)
+    sides = np.concatenate([y[first[:, None] - CONTRAST_POINTS + offsets], y[stop[:, None] + offsets]], axis=1)
+    return float(np.max((level - np.median(sides, axis=1)) * (1.0 if sign >= 0 else -1.0)))
 
 
 def _turning(time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before, after,
