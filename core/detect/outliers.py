@@ -79,11 +79,6 @@ def max_glitch_cadences(cadence: float) -> int:
     return int(np.clip(round(GLITCH_MINUTES / (cadence * 1440.0)), *GLITCH_CADENCES))
 
 
-def is_glitch(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> bool:
-    """True when `glitch_fit` finds the excursion a glitch."""
-    return glitch_fit(fit, sigma, threshold, cadence) is not None
-
-
 def glitch_fit(fit: ShapeFit, sigma: float, threshold: float, cadence: float) -> ShapeFit | None:
     """The fit that shows the excursion is a glitch, or None when it is not one.
 

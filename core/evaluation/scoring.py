@@ -63,14 +63,14 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
             c[f"planet_correlated_found|{correlated}"] += verdict == "found"
         if verdict == "found":
             errors.append(min(abs(p / planet["period"] - 1.0) for p in periods))
-    for period in periods:
+    for candidate in result.transits:
         # Any injected planet counts, findable or not; a real curve's own planet is forgiven.
-        if period_match(period, case.known_periods) == "found":
+        if period_match(candidate.period, case.known_periods) == "found":
             continue
-        true = any(period_match(p["period"], [period]) != "missed" for p in case.planets)
+        true = any(period_match(p["period"], [candidate.period]) != "missed" for p in case.planets)
         c["candidate_det"] += 1
         c["candidate_det_true"] += true
-        if period not in believed:
+        if _verdict(candidate) == FALSE_ALARM:
             c["candidate_det_false_alarm"] += 1
             c["candidate_det_false_alarm_true"] += true
     detected = {kind: [e for e in result.events if e.kind == kind] for kind in EVENT_KINDS}

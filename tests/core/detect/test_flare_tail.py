@@ -10,7 +10,7 @@ evaluation seed 0 injected a 27-sigma one-cadence glitch into the real K2 star
 
 from core import analyze
 from core.detect.flares import MIN_TAIL_RATIO, is_flare
-from core.detect.outliers import is_glitch
+from core.detect.outliers import glitch_fit
 from core.detect.shapes import ShapeFit
 from core.evaluation.cases import real_injected_case
 from core.evaluation.real import load_real
@@ -33,8 +33,8 @@ def test_a_bright_spike_without_a_tail_is_not_a_flare_at_long_cadence():
 
 def test_and_it_is_a_glitch_the_tailless_template_no_longer_outbids():
     sigma = 0.027 / 55.5
-    assert is_glitch(spike_fit(tail=0.06), sigma, 5.0, LONG)
-    assert not is_glitch(spike_fit(tail=MIN_TAIL_RATIO + 0.02), sigma, 5.0, LONG)  # a flare that out-fits it
+    assert glitch_fit(spike_fit(tail=0.06), sigma, 5.0, LONG) is not None
+    assert glitch_fit(spike_fit(tail=MIN_TAIL_RATIO + 0.02), sigma, 5.0, LONG) is None  # a flare that out-fits it
 
 
 def test_the_same_fit_with_a_tenth_of_its_peak_after_it_is_a_flare():
@@ -68,6 +68,6 @@ def test_a_box_and_a_step_that_fit_the_same_are_a_glitch_whatever_the_rounding()
     gain = 400.0
     for step_gain in (gain * (1 + 1e-13), gain * (1 - 1e-13)):
         fit = ShapeFit(peak=0, gains={"glitch": gain, "step": step_gain}, params={"glitch": (0, 1, 0.01)}, scale=1.0)
-        assert is_glitch(fit, 0.01 / 20.0, 5.0, LONG)
+        assert glitch_fit(fit, 0.01 / 20.0, 5.0, LONG) is not None
     fit = ShapeFit(peak=0, gains={"glitch": gain, "step": gain + 1.0}, params={"glitch": (0, 1, 0.01)}, scale=1.0)
-    assert not is_glitch(fit, 0.01 / 20.0, 5.0, LONG)  # a step that fits better is still a step
+    assert glitch_fit(fit, 0.01 / 20.0, 5.0, LONG) is None  # a step that fits better is still a step

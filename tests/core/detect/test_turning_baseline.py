@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import core.detect.shapes as shapes
-from core.detect.outliers import is_glitch, max_glitch_cadences
+from core.detect.outliers import glitch_fit, max_glitch_cadences
 from core.detect.shapes import fit_shapes
 
 CADENCE = 2.0 / 1440.0
@@ -28,7 +28,7 @@ def _glitches(time, flux, spikes):
     found = []
     for index, sigmas in spikes:
         fit = fit_shapes(time, flux, SIGMA, index, CADENCE, int(np.sign(sigmas)), max_glitch_cadences(CADENCE))
-        found.append(is_glitch(fit, SIGMA, 5.0, CADENCE))
+        found.append(glitch_fit(fit, SIGMA, 5.0, CADENCE) is not None)
     return found
 
 
