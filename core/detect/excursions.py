@@ -2,7 +2,9 @@
 
 Candidates, strongest first, are fitted with every shape (`core.detect.shapes`) on
 the flux with the flares found so far subtracted, so a flare on another flare's tail
-is fitted as its own part. Two things guard the flares against what a star's own
+is fitted as its own part. At short cadence a candidate the +-0.2-d quadratic
+refuses gets a closer look over +-2 h, where a fast rotator's spots curve less
+(CLOSER_HALF_WINDOW_DAYS). Two things guard the flares against what a star's own
 systematics fake:
 
 - on K2, the upside-down curve. Flares only go up; the roll-corrected flux's
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.detect.flares import MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, flare_events, is_flare
+from core.detect.flares import LONG_CADENCE_DAYS, MIN_SIGNIFICANCE, FoundFlare, candidate_peaks, flare_events, is_flare
 from core.detect.outliers import glitch_event, glitch_fit, max_glitch_cadences
 from core.detect.shapes import fit_shapes
 from core.result import Event
@@ -35,6 +37,11 @@ LONG_FLARE_SIGNIFICANCE = 20.0  # a step this significant ...
 LONG_FLARE_SHARE = 0.7  # ... that the template explains nearly as well is looked at again
 LONG_FLARE_AFTER_DAYS = 0.6  # over this long after its peak
 SAME_FLARE_CADENCES = 2  # candidates this close to a flare's peak are that flare
+# Short cadence: a flare the +-0.2-d quadratic refuses is fitted again over +-2 h (a 25-min-FWHM flare keeps ~9%
+# of its peak there). A spotted star turning within +-0.2 d leaves tens of sigma of curvature that a bump, a
+# step or a transit's recovery takes; on fast rotators with spots 25-130 times the noise that lost 64 of 77
+# flares of 5-30 sigma.
+CLOSER_HALF_WINDOW_DAYS = 0.08
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,8 @@ def _look(
                          usable=usable)
         if flares and sign > 0:
             fit = _long_flare(time, remaining, sigma, fit, cadence, rotation_flux, model, usable)
+            if not is_flare(fit, floor, cadence) and cadence <= LONG_CADENCE_DAYS:
+                fit = _closer_look(time, remaining, sigma, fit, cadence, usable, floor)
             if is_flare(fit, floor, cadence):
                 flare = FoundFlare.from_fit(time, fit, sigma, cadence, usable)
                 found.append(flare)
@@ -134,6 +143,18 @@ def _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flare
         peaks |= set((np.flatnonzero(extreme & local) + 1).tolist())
         peaks |= {i for i in (0, time.size - 1) if abs(z[i]) > GLITCH_CANDIDATE_SIGMA}
     return sorted(peaks, key=lambda i: -abs(residual[i]))
+
+
+def _closer_look(time, flux, sigma, fit, cadence, usable, floor):
+    """A short-cadence candidate the quadratic refused, fitted again over CLOSER_HALF_WINDOW_DAYS: over the
+    quadratic, then over the higher-order baseline of a turning star (`ShapeFit.turning`). The first that
+    calls it a flare is kept; else the original fit stands, and the glitch is judged on it."""
+    closer = fit_shapes(time, flux, sigma, fit.peak, cadence, +1, max_glitch_cadences(cadence),
+                        before=CLOSER_HALF_WINDOW_DAYS, after=CLOSER_HALF_WINDOW_DAYS, usable=usable)
+    if is_flare(closer, floor, cadence):
+        return closer
+    turning = closer.turning
+    return turning if turning is not None and is_flare(turning, floor, cadence) else fit
 
 
 def _long_flare(time, flux, sigma, fit, cadence, rotation_flux, model, usable):
