@@ -11,6 +11,7 @@ from core.evaluation.foreign_flares import foreign_flare_markdown
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
 from core.evaluation.noise_cases import is_noise, noise_markdown
+from core.evaluation.fast_rotator_cases import fast_rotator_markdown, is_fast_rotator
 from core.evaluation.red_noise_cases import is_red_noise, red_noise_markdown
 from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
@@ -231,6 +232,9 @@ class EvaluationReport:
         red_sources = {s: self.counts[s] for s in self.counts if is_red_noise(s)}
         if red_sources:
             lines += ["", *red_noise_markdown(red_sources)]
+        fast_sources = {s: self.counts[s] for s in self.counts if is_fast_rotator(s)}
+        if fast_sources:
+            lines += ["", *fast_rotator_markdown(fast_sources)]
         unusual_sources = {s: self.counts[s] for s in self.counts if is_unusual(s)}
         if unusual_sources:
             lines += ["", *unusual_markdown(self.unusual_total(), unusual_sources, clean)]
@@ -266,7 +270,8 @@ class EvaluationReport:
 
 def _scored_apart(source: str) -> bool:
     """Sets with their own tables, left out of the injected stars' totals."""
-    return is_clean(source) or is_unusual(source) or is_vetting(source) or is_noise(source) or is_red_noise(source)
+    return (is_clean(source) or is_unusual(source) or is_vetting(source) or is_noise(source) or is_red_noise(source)
+            or is_fast_rotator(source))
 
 
 def _seeds(seed: int | list[int]) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from core.baseline import seed_style_detect
 from core.evaluation.cases import Case, build_cases, is_clean, is_unusual, is_vetting, real_injected_case
+from core.evaluation.fast_rotator_cases import build_fast_rotator_cases
 from core.evaluation.foreign_flares import foreign_flare_counts
 from core.evaluation.hard_cases import build_hard_cases
 from core.evaluation.noise_cases import build_noise_cases, is_noise, score_noise
@@ -88,7 +89,8 @@ def evaluate(
     Today's stars (`n_stars` injected, a quarter as many clean), one hard star per
     HARD_SHARE of them (at least three, one per mission, plus a clean hard star of
     each), the unusual events' curves, the vetting set's binaries, spots and planets,
-    and the real files. `quick` uses short
+    the stress sets (raised noise, stronger red noise, fast rotators) and the real
+    files. `quick` uses short
     curves and no real-based injections: a smoke run for tests. The default takes
     several minutes on 2 cores.
     """
@@ -102,6 +104,7 @@ def evaluate(
     cases += build_vetting_cases(N_VETTING_QUICK if quick else N_VETTING_CURVES, seed, quick)
     cases += build_noise_cases(seed, quick)
     cases += build_red_noise_cases(seed, quick)
+    cases += build_fast_rotator_cases(seed, quick)
     real, skipped = load_real(real_dir or REAL_DATA_DIR) if include_real else ([], [])
     labels = load_flare_labels() if real else {}
     injections = {entry["file"]: 0 if quick or entry.get("copy_of") else injections_per_real for entry, _ in real}
