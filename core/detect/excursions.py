@@ -42,6 +42,11 @@ SAME_FLARE_CADENCES = 2  # candidates this close to a flare's peak are that flar
 # step or a transit's recovery takes; on fast rotators with spots 25-130 times the noise that lost 64 of 77
 # flares of 5-30 sigma.
 CLOSER_HALF_WINDOW_DAYS = 0.08
+# ... when the wide fit's best shape is one of these and the template gains at least this (sqrt chi^2). On
+# ten lab fast rotators this keeps 29 of the 30 flares the closer look found, and on the bench's 20k-point
+# TESS curve it leaves 18 of 151 candidates to refit (0.16 -> 0.03 s).
+CLOSER_LOOK_LEADERS = ("flare", "bump", "step", "recovery")
+CLOSER_LOOK_MIN_SIGNIFICANCE = 3.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,13 @@ def _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flare
 def _closer_look(time, flux, sigma, fit, cadence, usable, floor):
     """A short-cadence candidate the quadratic refused, fitted again over CLOSER_HALF_WINDOW_DAYS: over the
     quadratic, then over the higher-order baseline of a turning star (`ShapeFit.turning`). The first that
-    calls it a flare is kept; else the original fit stands, and the glitch is judged on it."""
+    calls it a flare is kept; else the original fit stands, and the glitch is judged on it.
+
+    Only a candidate whose template already stands out and that a smooth rival or the template itself
+    leads is looked at: curvature hides a flare behind a bump, a step or a recovery, not behind a spike.
+    """
+    if fit.best not in CLOSER_LOOK_LEADERS or fit.significance("flare") < CLOSER_LOOK_MIN_SIGNIFICANCE:
+        return fit
     closer = fit_shapes(time, flux, sigma, fit.peak, cadence, +1, max_glitch_cadences(cadence),
                         before=CLOSER_HALF_WINDOW_DAYS, after=CLOSER_HALF_WINDOW_DAYS, usable=usable)
     if is_flare(closer, floor, cadence):
