@@ -27,6 +27,12 @@ def test_upload_sample_and_real_fits_then_analyse(page, inputs, screenshot_dir):
     page.click("nav >> text=Analysis")
     page.wait_for_selector("#lightcurve-graph .main-svg")
     newest = "TIC 358108509" if REAL_FITS.exists() else "complex_system.csv"  # a plain CSV names no target
+    # The page's callbacks fill the selector and then choose the newest: wait for the choice, not the graph.
+    page.wait_for_function(
+        "name => { const el = document.querySelector('#curve-select');"
+        " return el && el.selectedIndex >= 0 && el.options[el.selectedIndex].text.includes(name); }",
+        arg=newest, timeout=10_000,
+    )
     selected = page.eval_on_selector("#curve-select", "el => el.options[el.selectedIndex].text")
     assert newest in selected  # the most recent upload is preselected
 

@@ -5,7 +5,6 @@ Spots 25-40 times the noise on a 0.6-0.9-d rotator curve so much within the
 misfit and most flares of 5-30 sigma were refused (issue 16: young, fast-rotating
 M dwarfs are the flare stars users bring). Fitted again over +-2 h, they are flares.
 """
-import numpy as np
 import pytest
 
 import core.detect.excursions as excursions

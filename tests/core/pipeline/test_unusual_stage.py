@@ -53,11 +53,12 @@ def test_each_example_is_found_as_its_kind_with_its_size_and_no_flare_inside(kin
     assert len(named) == 1, [(e.kind, round(e.t_start, 2), round(e.t_end, 2)) for e in result.events]
     found = named[0]
     assert found.extra[key] == pytest.approx(value, rel=tolerance)
-    # The calibrated confidence of its kind, cadence and SNR, and more likely real than not. The map knows
-    # only SNR: a brightening at SNR 17 shares its bin with the hard stars' spot bumps (of the evaluation's
-    # 14 short-cadence brightenings at SNR 10-24 on seeds 3-5, 5 were not injected): 0.625, however clear.
+    # The calibrated confidence of its kind, cadence and SNR, and at least as likely real as not. The map
+    # knows only SNR: a brightening at SNR 17 shares its bin with spot features named brightenings on the
+    # hard stars and the fast rotators (13 of the 49 short-cadence brightenings on seeds 3-5 were not
+    # injected, 7 of them on the fast-rotator stress set): 0.5, however clear.
     assert found.extra["confidence"] == round(confidence(kind, found.snr, result.meta["cadence_min"] / 1440.0), 3)
-    assert found.extra["confidence"] >= 0.6
+    assert found.extra["confidence"] >= 0.5
     assert not _overlapping(result, event, ("flare",))
     others = [e.kind for e in result.events if e.kind in UNUSUAL and e is not found]
     assert not others
