@@ -15,7 +15,7 @@ from collections import Counter
 import numpy as np
 
 from core.evaluation.cases import Case, with_sigma
-from core.evaluation.summary import as_percent, summarize
+from core.evaluation.summary import EVENT_RATES, source_row
 from core.synthetic import SpotSpec, generate_lightcurve
 
 FAST_PERIOD_DAYS = (0.3, 1.0)
@@ -57,9 +57,4 @@ def fast_rotator_markdown(counts: dict[str, Counter]) -> list[str]:
              "living 10-30 rotations; not in the bars)", "",
              "| source | curves | flare recall >=5 sigma | flare precision | outlier recall | outlier precision |",
              "|---|---|---|---|---|---|"]
-    for source, counter in counts.items():
-        s = summarize(Counter(counter), Counter(), [])
-        lines.append(f"| {source} | {counter.get('stars', 0)} | {as_percent(s['flare_recall_ge_5_sigma'])} "
-                     f"| {as_percent(s['flare_precision'])} | {as_percent(s['outlier_recall'])} "
-                     f"| {as_percent(s['outlier_precision'])} |")
-    return lines
+    return lines + [source_row(source, counter, EVENT_RATES) for source, counter in counts.items()]

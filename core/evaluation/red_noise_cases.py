@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from core.evaluation.cases import KEPLER_STAR, TESS_STAR, Case, synthetic_case
-from core.evaluation.summary import as_percent, summarize
+from core.evaluation.summary import EVENT_RATES, source_row
 
 RED_SHARE = (1.0, 1.0)  # red noise / white noise
 TAU_HOURS = (0.5, 3.0)
@@ -45,12 +45,9 @@ def red_noise_markdown(counts: dict[str, Counter]) -> list[str]:
              "| transit recall effective SNR>=10 | transit candidates (false) | false ones vetted as false alarms |",
              "|---|---|---|---|---|---|---|---|---|"]
     for source, counter in counts.items():
-        s = summarize(Counter(counter), Counter(), [])
         candidates = counter.get("candidate_det", 0)
         false = candidates - counter.get("candidate_det_true", 0)
-        lines.append(f"| {source} | {counter.get('stars', 0)} | {as_percent(s['flare_recall_ge_5_sigma'])} "
-                     f"| {as_percent(s['flare_precision'])} | {as_percent(s['outlier_recall'])} "
-                     f"| {as_percent(s['outlier_precision'])} | {as_percent(s['transit_recall_effective_snr_ge_10'])} "
-                     f"| {candidates} ({false}) "
-                     f"| {counter.get('candidate_det_false_alarm', 0) - counter.get('candidate_det_false_alarm_true', 0)} |")
+        vetted = counter.get("candidate_det_false_alarm", 0) - counter.get("candidate_det_false_alarm_true", 0)
+        lines.append(source_row(source, counter, EVENT_RATES + ("transit_recall_effective_snr_ge_10",))
+                     + f" {candidates} ({false}) | {vetted} |")
     return lines

@@ -15,7 +15,7 @@ from core.evaluation.fast_rotator_cases import fast_rotator_markdown, is_fast_ro
 from core.evaluation.red_noise_cases import is_red_noise, red_noise_markdown
 from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
-from core.evaluation.summary import as_percent, as_text, median_or_none, rate, summarize
+from core.evaluation.summary import EVENT_RATES, as_percent, as_text, median_or_none, rate, source_row, summarize
 from core.evaluation.unusual import unusual_markdown
 from core.evaluation.vetting_score import vetting_markdown, vetting_summary
 
@@ -221,14 +221,9 @@ class EvaluationReport:
             "| outlier recall | outlier precision | transit recall effective SNR>=10 |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for source in (s for s in self.counts if not _scored_apart(s)):
-            s = summarize(Counter(self.counts[source]), Counter(), [])
-            lines.append(
-                f"| {source} | {self.counts[source].get('stars', 0)} | {as_percent(s['transit_recall_snr_ge_10'])} "
-                f"| {as_percent(s['flare_recall_ge_5_sigma'])} | {as_percent(s['flare_precision'])} "
-                f"| {as_percent(s['outlier_recall'])} | {as_percent(s['outlier_precision'])} "
-                f"| {as_percent(s['transit_recall_effective_snr_ge_10'])} |"
-            )
+        lines += [source_row(source, self.counts[source], ("transit_recall_snr_ge_10",) + EVENT_RATES
+                             + ("transit_recall_effective_snr_ge_10",))
+                  for source in self.counts if not _scored_apart(source)]
         red_sources = {s: self.counts[s] for s in self.counts if is_red_noise(s)}
         if red_sources:
             lines += ["", *red_noise_markdown(red_sources)]

@@ -151,5 +151,16 @@ def as_percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
+# The flare and outlier rates every per-source table shows, in this order.
+EVENT_RATES = ("flare_recall_ge_5_sigma", "flare_precision", "outlier_recall", "outlier_precision")
+
+
+def source_row(source: str, counter: Counter, rates: Sequence[str]) -> str:
+    """A per-source table row: the source, its curves, then each of `rates` (summary keys) as a percentage,
+    left open at the end for a table's own further cells."""
+    summary = summarize(Counter(counter), Counter(), [])
+    return f"| {source} | {counter.get('stars', 0)} | " + " | ".join(as_percent(summary[r]) for r in rates) + " |"
+
+
 def as_text(value: float | None, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
