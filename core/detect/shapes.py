@@ -82,7 +82,8 @@ class ShapeFit:
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
     `turning` is the same fits with cubic to sixth-order terms in the baseline, when
     the star turns within the window (`core.detect.outliers.glitch_fit` judges a box on
-    it that the quadratic refused). It and `contrast` are computed on first use.
+    it that the quadratic refused, and `core.detect.excursions` a flare, but only on a
+    closer window's fit). It and `contrast` are computed on first use.
     """
 
     peak: int
@@ -147,7 +148,8 @@ def fit_shapes(
         # take it into the baseline and judge the candidate on top of it.
         basis, _ = np.linalg.qr(np.column_stack([basis, ramp]))
         fits, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
-    # Only a glitch's judgement needs the refit (see `_turning`); most candidates never ask for it.
+    # Only a glitch's judgement, and a flare's closer look, need the refit (see `_turning`); most candidates
+    # never ask for it.
     refit = partial(_turning, time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before,
                     after, columns)
     return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), refit=refit,
@@ -178,8 +180,9 @@ def _turning(time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max
     """The fits again over a baseline with higher terms, when the quadratic leaves a turning star's curvature.
 
     A fast, deep rotator curves more than a quadratic over the window, and the misfit would make every
-    shape gain and swamp a glitch's own. Higher terms join the baseline for the glitch's judgement only:
-    a transit in the window is a misfit too, and there they would turn its egress into a flare.
+    shape gain and swamp a glitch's own. Higher terms join the baseline for the glitch's judgement, and
+    for a flare's only over the closer window (`core.detect.excursions._closer_look`): over the full
+    window a transit is a misfit too, and there they turned its egress into a flare.
     """
     turning, latest = None, fits
     for degrees in HIGHER_DEGREES:

@@ -7,11 +7,11 @@ from typing import Any, Iterable, Sequence
 
 from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual, is_vetting
 from core.evaluation.effective_snr import FLATTEN_DURATIONS
+from core.evaluation.fast_rotator_cases import fast_rotator_markdown, is_fast_rotator
 from core.evaluation.foreign_flares import foreign_flare_markdown
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
 from core.evaluation.noise_cases import is_noise, noise_markdown
-from core.evaluation.fast_rotator_cases import fast_rotator_markdown, is_fast_rotator
 from core.evaluation.red_noise_cases import is_red_noise, red_noise_markdown
 from core.evaluation.reliability import reliability_markdown
 from core.evaluation.scoring import ONE_EXPOSURE_SIGMA, SIGMA_BINS, SNR_BINS
