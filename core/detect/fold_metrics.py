@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.candidate_vetting import TransitMeasure
+from core.detect.vetting import with_transit_data
 from core.stats import cadence_days, robust_std
 
-MIN_TRANSIT_COVERAGE = 0.3  # a transit is measured when at least this share of its cadences has data
 LOCAL_BASELINE_DURATIONS = (1.0, 3.0)  # a transit's own baseline: this far (in durations) from its middle
 MIN_LOCAL_BASELINE_POINTS = 5
 SCAN_STEPS_PER_DURATION = 4  # trial phases of the whole-phase scan per transit duration
@@ -87,7 +87,7 @@ class PhaseScan:
 
 
 def per_transit(fold: Fold) -> tuple[TransitMeasure, ...]:
-    """Each transit with enough data (MIN_TRANSIT_COVERAGE of its cadences): depth against its own baseline.
+    """Each transit with enough data (`with_transit_data`): depth against its own baseline.
 
     The baseline is the mean flux 1-3 durations from the transit's middle, which follows
     what the trend left near that transit; the fold's median when too few points are there.
@@ -105,7 +105,7 @@ def per_transit(fold: Fold) -> tuple[TransitMeasure, ...]:
     near = (np.abs(fold.phase) >= low * fold.duration) & (np.abs(fold.phase) <= high * fold.duration)
     n_near = np.bincount(index[near], minlength=size)
     sum_near = np.bincount(index[near], weights=fold.flux[near], minlength=size)
-    measured = np.flatnonzero(n_in >= max(2.0, MIN_TRANSIT_COVERAGE * expected))
+    measured = np.flatnonzero(with_transit_data(n_in, expected))
     out = []
     for i in measured:
         base = sum_near[i] / n_near[i] if n_near[i] >= MIN_LOCAL_BASELINE_POINTS else fold.baseline

@@ -4,7 +4,7 @@ At 30-min cadence a transit of an hour or less is one or two exposures, each dee
 enough on its own to look exactly like an instrumental drop, so the outlier
 detector takes every one of them and the search never sees the planet. Glitches
 come at random times; a planet's drops line up. A set of drops is released to
-the transit search when at least MIN_DROPS of them fall on one period and they
+the transit search when they fall in at least MIN_DROPS transits of one period and they
 mark at least MIN_EPOCH_SHARE of the transit times that have data: three random
 glitches can meet on some period, but then they leave most of its transits empty.
 The search's own vetting still decides whether the dip is a transit.
@@ -46,6 +46,7 @@ def periodic_drops(
 def _best_period(time, drops, tolerance, min_period, max_period, data_days):
     """Indices (into the sorted `drops`) of the largest set on one period that passes both tests, or None."""
     best: np.ndarray | None = None
+    best_epochs = 0
     starts = np.unique(np.linspace(0, drops.size - 1, min(drops.size, MAX_STARTS)).astype(np.int64))
     for i in starts:
         for j in range(i + 1, min(i + 1 + NEIGHBOURS, drops.size)):
@@ -58,19 +59,25 @@ def _best_period(time, drops, tolerance, min_period, max_period, data_days):
                     continue
                 t0 = drops[i]
                 members = _on_period(drops, t0, period, tolerance)
-                if members.size < MIN_DROPS:
+                if _epochs(drops[members], t0, period) < MIN_DROPS:
                     continue
                 # Refit the period on the members, twice: a pair's gap is only good to a cadence,
                 # so at first only the drops near the pair line up.
                 for _ in range(REFITS):
                     period, t0 = _line(np.round((drops[members] - t0) / period), drops[members])
                     members = _on_period(drops, t0, period, tolerance)
-                if (members.size < MIN_DROPS or (best is not None and members.size <= best.size)
-                        or members.size < 0.5 * MIN_EPOCH_SHARE * data_days / period):  # cannot pass the share test
+                epochs = _epochs(drops[members], t0, period)
+                if (epochs < MIN_DROPS or (best is not None and epochs <= best_epochs)
+                        or epochs < 0.5 * MIN_EPOCH_SHARE * data_days / period):  # cannot pass the share test
                     continue
                 if _epoch_share(time, drops[members], t0, period, tolerance) >= MIN_EPOCH_SHARE:
-                    best = members
+                    best, best_epochs = members, epochs
     return best
+
+
+def _epochs(members: np.ndarray, t0: float, period: float) -> int:
+    """Transits the member drops fall in: a glitch flagged as two neighbouring drops is one event."""
+    return int(np.unique(np.round((members - t0) / period)).size)
 
 
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -23,6 +23,23 @@ MAX_EPOCH_SCATTER_SIGMA = 3.0  # transit depths may scatter this many expected e
 MAX_EPOCH_SCATTER_FRACTION = 0.3  # ... or this share of the depth, whichever is larger ...
 MAX_EPOCHS_SCATTER_TEST = 6  # ... in candidates with 4 to this many transits
 FLARE_OVER_DEPTH = 3.0  # a flare this many transit depths high can lift the trend into a false dip before it
+MIN_TRANSIT_COVERAGE = 0.3  # a transit has data when at least this share of its cadences has a point ...
+MIN_ONE_POINT_TRANSITS = 3  # ... and two points, unless this many transits shorter than two exposures have one
+# A transit this few exposures long has no shape a glitch lacks: only three or more on one period say it recurs.
+GLITCH_LIKE_POINTS = 3.0
+
+
+def with_transit_data(counts: np.ndarray, expected_points: float) -> np.ndarray:
+    """Which transits, by their points in transit (`counts`), are measured: MIN_TRANSIT_COVERAGE of the
+    `expected_points` and two points. A transit shorter than two exposures (an hour at long cadence) may
+    leave one, all K2 leaves once a thruster firing drops the other; such points count when
+    MIN_ONE_POINT_TRANSITS transits have them, for any two glitches fall on some period."""
+    counts = np.asarray(counts)
+    strict = counts >= max(2.0, MIN_TRANSIT_COVERAGE * expected_points)
+    if expected_points >= 2.0:
+        return strict
+    lenient = counts >= 1
+    return lenient if lenient.sum() >= MIN_ONE_POINT_TRANSITS else strict
 
 
 def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
@@ -89,9 +106,13 @@ def vet_candidate(
     epochs = np.round((t[inside] - t0) / period).astype(np.int64)
     expected_points = duration / max(cadence_days(t), 1e-9)
     epoch_ids, counts = np.unique(epochs, return_counts=True)
-    with_data = epoch_ids[counts >= max(2, 0.3 * expected_points)]
+    with_data = epoch_ids[with_transit_data(counts, expected_points)]
     if with_data.size < 2:
         verdict["reason"] = "fewer than two transits with data"
+        return verdict
+    if with_data.size < MIN_ONE_POINT_TRANSITS and expected_points < GLITCH_LIKE_POINTS:
+        verdict["reason"] = (f"{with_data.size} transits of {expected_points:.1f} exposures each: any two "
+                             "glitches fall on some period")
         return verdict
 
     epoch_depth = np.array([baseline - f[inside][epochs == e].mean() for e in with_data])

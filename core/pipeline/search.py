@@ -73,7 +73,8 @@ def search_and_remeasure(
     now = TrendedLook(look, trend.not_transit_material, trend.trend, flux / trend.trend)
     # Every retry searches the first look. Drops go in with little weight: one glitch cannot make a
     # peak, while a planet whose short transits are single exposures (long cadence) adds up over them.
-    drops = _drop_points(time, look)
+    # Drops that recur on a period (trend.released) are such transits already: they count in full.
+    drops = _drop_points(time, look) & ~trend.released
     usable = ~trend.not_transit_material | drops
     weights = search_weights(trend.spread, point_to_point_std(now.detrended[~trend.not_transit_material]))
     weights = weights / noise_ratio(time, look) ** 2  # stretches of raised noise count for less

@@ -55,3 +55,13 @@ def test_hundreds_of_drops_of_an_ultra_short_period_planet_are_released(rng):
     on_planet = np.abs((times - 0.2 + 0.275) % 0.55 - 0.275) <= 1.5 * CADENCE
     assert released[on_planet].mean() > 0.99
     assert not released[~on_planet].any()
+
+
+def test_a_glitch_flagged_as_two_neighbouring_drops_is_one_event():
+    # Two random glitches, one flagged as two drops a cadence apart, made three "drops on a period" in four
+    # evaluation stars; given full weight in the search they became false candidates.
+    time = _time()
+    times = np.array([10.0, 10.0 + CADENCE, 45.0])
+    assert not periodic_drops(time, times, CADENCE, 0.3, 44.0).any()
+    three_events = np.array([10.0, 10.0 + CADENCE, 45.0, 80.0])  # on 35 d: both transit times with data hit
+    assert periodic_drops(time, three_events, CADENCE, 0.3, 44.0).all()

@@ -348,3 +348,45 @@ def test_harmonics_of_a_short_systematic_use_up_one_peak_of_a_round():
 def test_periods_in_no_small_ratio_are_not_harmonics():
     assert _harmonic(0.4926, 0.7389) and _harmonic(3.0, 5.0 * 3.0 / 4.0)
     assert not _harmonic(3.0, 3.0 * 1.51) and not _harmonic(1.0, 7.0 / 6.0)
+
+
+LONG_CADENCE = 29.4244 / 1440.0
+PERIOD_CADENCES = 783  # about 16 d: every transit falls on an exposure
+
+
+def _short_transits(rng, epochs_with_data, exposures):
+    """80 days at long cadence, a dip of 10 ppt in `exposures` (1 or 2) exposures at each of `epochs_with_data`
+    of a ~16-d period (the other epochs in gaps); with one, the transit's second exposure was dropped (a K2
+    thruster firing). Returns time, flux, period, t0."""
+    t = np.arange(0.0, 80.0, LONG_CADENCE)
+    flux = 1.0 + rng.normal(0, 1e-3, t.size)
+    keep = np.ones(t.size, dtype=bool)
+    first = 245
+    for epoch in range(5):
+        index = first + PERIOD_CADENCES * epoch
+        if index >= t.size:
+            break
+        if epoch in epochs_with_data:
+            flux[index:index + exposures] -= 0.01
+            keep[index + 1] = exposures > 1
+        else:
+            keep[index - 5:index + 5] = False  # in a gap
+    return t[keep], flux[keep], PERIOD_CADENCES * LONG_CADENCE, float(t[first])
+
+
+def test_one_exposure_transits_count_when_three_or_more_recur(rng):
+    # A 1-h transit at 30-min cadence leaves one exposure once K2 drops the other; demanding two per transit
+    # left a 16-d, 10-ppt planet on seed 2's hard K2 star with "fewer than two transits with data".
+    t, flux, period, t0 = _short_transits(rng, (0, 1, 2, 3), exposures=1)
+    verdict = _vet_dips(t, flux, period, t0, 0.04)
+    assert verdict["reason"] is None
+    assert verdict["candidate"].n_transits == 4
+
+
+def test_two_transits_of_an_exposure_or_two_are_no_period(rng):
+    # Any two glitches fall on some period; at long cadence such a transit has no shape a glitch lacks.
+    t, flux, period, t0 = _short_transits(rng, (0, 1), exposures=2)
+    verdict = _vet_dips(t, flux, period, t0 + 0.5 * LONG_CADENCE, 0.06)
+    assert verdict["reason"] is not None and "glitches fall on some period" in verdict["reason"]
+    t, flux, period, t0 = _short_transits(rng, (0, 1, 2), exposures=2)
+    assert _vet_dips(t, flux, period, t0 + 0.5 * LONG_CADENCE, 0.06)["reason"] is None

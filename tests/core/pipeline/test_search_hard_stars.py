@@ -31,6 +31,18 @@ def test_a_planet_behind_deep_glitch_runs_is_found_at_its_period(seed, index, re
     assert period_match(planet["period"], [c.period for c in result.transits]) == "found"
 
 
+def test_a_planet_whose_transits_are_single_exposures_flagged_as_drops_is_found():
+    # Seed 2's K2 star 11: a 16.2-d, 1-h, 10-ppt planet; each transit is one exposure (thruster firings
+    # dropped the other), flagged as an outlier drop. The drops were released as periodic (three of the
+    # four), yet searched with a drop's tenth of a weight, and each transit's one point was no data.
+    case = hard_case(11, 2, K2)
+    planet = case.planets[0]
+    assert planet["effective_snr"] >= 10 and planet["duration"] < 0.05
+    result = analyze(case.lc)
+    found = [c for c in result.transits if period_match(planet["period"], [c.period]) == "found"]
+    assert found and found[0].vetting.verdict == "planet_candidate"
+
+
 @pytest.mark.parametrize(("seed", "index", "recipe"), [(1, 1, KEPLER), (1, 2, K2)])
 def test_a_clean_hard_star_gives_no_transit_candidate(seed, index, recipe):
     # Spot evolution on a 2.9-d rotator (Kepler) and red noise with K2's roll (K2) made peaks of SDE 7.5-8,
