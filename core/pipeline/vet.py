@@ -2,8 +2,9 @@
 
 The search's refusal tests decided what became a candidate; this stage classifies
 what they kept. Each candidate is measured (core.detect.candidate_metrics) on the
-final detrended flux without flares, outliers and the other candidates' transits,
-beside the star's rotation measured between all candidates' transits, then judged (core.detect.verdict) against the config's thresholds. Candidates at the
+final detrended flux without flares, outliers and the deeper candidates' transits
+(as the search re-measures them: a shallow false alarm's many windows can take a
+planet's few transits), beside the star's rotation measured between all candidates' transits, then judged (core.detect.verdict) against the config's thresholds. Candidates at the
 same period stay in each other's fold: two such dips are one binary's two eclipses, and
 each must show the other as its secondary.
 """
@@ -41,7 +42,8 @@ def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisC
     for i, candidate in enumerate(found.transits):
         own = usable.copy()
         for j, window in enumerate(windows):
-            if j != i and not _same_period(found.transits[j].period, candidate.period):
+            other = found.transits[j]
+            if j != i and other.depth > candidate.depth and not _same_period(other.period, candidate.period):
                 own &= ~window
         metrics = measure_candidate(time, detrended, own, candidate, found.periodogram, curve.star, periods,
                                     rotation)
