@@ -45,6 +45,9 @@ GLITCH_MARGIN = 4.0  # ... or only 2 sigma when a decaying tail of a few sigma f
 # FWHM of 4 min or more keeps >= ~9% of the peak exposure's excess (Davenport 2014 template, binned),
 # while after a cosmic-ray spike only noise is left.
 MIN_TAIL_RATIO = 0.1
+# At short cadence the flux must rise into a flare's peak by this many sigma from the lowest point of its rise:
+# on a fast rotator's steep flank, a shoulder where the fall eases out-fits the quadratic like a flare.
+MIN_RISE_SIGMA = 3.0
 LONG_CADENCE_DAYS = 10.0 / 1440.0  # above this a flare shorter than an exposure is one high point and its tail
 NARROW_BUMP_CADENCES = 1.5  # a bump this narrow (sigma, in cadences) and a flare are the same few high points
 DECAY_LEVEL = 1.0 / np.e  # rise and decay times are measured at this fraction of the peak
@@ -97,6 +100,8 @@ def is_flare(fit: ShapeFit, min_significance: float = MIN_SIGNIFICANCE, cadence:
         return False  # one high exposure whose "tail" is a sliver of it: a spike on noise
     if one_exposure_spike(fit, cadence):
         return False
+    if cadence <= LONG_CADENCE_DAYS and fit.rise < MIN_RISE_SIGMA:
+        return False  # the flux never rose into the "peak": a shoulder on a falling flank, not a flare
     narrow_bump = fit.params["bump"][1] <= NARROW_BUMP_CADENCES * cadence
     return fit.lead("flare", ("bump",)) >= (0.0 if narrow_bump else SHAPE_MARGIN)
 

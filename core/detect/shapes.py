@@ -56,6 +56,7 @@ DIP_CADENCES = 12  # the widest drop fitted, to tell a short transit from a glit
 EDGE_SHARES = (0.0, 1.0 / 3.0, 2.0 / 3.0)  # how much of an edge exposure a partial dip may dim
 STEP_REACH = 3  # a step may end this many cadences either side of the candidate ...
 STEP_CADENCES = (1, 2, 3, 4, 6, 8)  # ... after moving over this many cadences
+RISE_CADENCES = 10  # a flare's rise is looked for over its FWHM and a cadence before the peak, at most this far
 MIN_POINTS = 2 * BASELINE_DEGREE + 4
 # chi^2 (5 sigma) that cubic and quartic terms must take from what the best glitch leaves (a bump, a step or
 # a dip would take the curvature in themselves) before they join the baseline: a spotted star turning within
@@ -80,6 +81,8 @@ class ShapeFit:
     `tail` is the flux above the flare fit's baseline in the exposure after the
     highest point, as a fraction of the highest point's (nan when no flare was fitted
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
+    `rise` is how far the highest point stands above the lowest of the points in the
+    flare fit's rise before it (`_rise`), in units of the curve's noise.
     `turning` is the same fits with cubic to sixth-order terms in the baseline, when
     the star turns within the window (`core.detect.outliers.glitch_fit` judges a box on
     it that the quadratic refused, and `core.detect.excursions` a flare, but only on a
@@ -91,6 +94,7 @@ class ShapeFit:
     params: dict[str, tuple]
     scale: float
     tail: float = float("nan")
+    rise: float = float("nan")
     refit: Callable[[], "ShapeFit | None"] | None = field(default=None, repr=False, compare=False)
     measure_contrast: Callable[[], float] | None = field(default=None, repr=False, compare=False)
 
@@ -152,7 +156,7 @@ def fit_shapes(
     # never ask for it.
     refit = partial(_turning, time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max_glitch, before,
                     after, columns)
-    return dataclasses.replace(_judged(peak, fits, sigma, t, p, cadence), refit=refit,
+    return dataclasses.replace(_judged(peak, fits, sigma, t, y, p, cadence), refit=refit,
                                measure_contrast=partial(_box_contrast, y, p, sign, max_glitch))
 
 
@@ -193,11 +197,11 @@ def _turning(time, peak, sigma, basis, fits, t, y, p, window, cadence, sign, max
             break
         basis, _ = np.linalg.qr(np.column_stack([basis, higher]))
         latest, _ = _fit_families(basis, t, y, p, window, cadence, sign, max_glitch, before, after, columns)
-        turning = _judged(peak, latest, sigma, t, p, cadence)
+        turning = _judged(peak, latest, sigma, t, y, p, cadence)
     return turning
 
 
-def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, p: int, cadence: float) -> ShapeFit:
+def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, y: np.ndarray, p: int, cadence: float) -> ShapeFit:
     """The ShapeFit of one set of fits: gains counted against the scatter the best shape leaves."""
     best = max(fits, key=lambda shape: fits[shape][0])
     left = robust_std(fits[best][2])
@@ -212,7 +216,17 @@ def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, p: int, cadence:
         excess = fits["flare"][2] + amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
         if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
             tail = float(excess[p + 1] / excess[p])
-    return ShapeFit(peak, gains, params, scale, tail)
+    return ShapeFit(peak, gains, params, scale, tail, _rise(t, y, p, cadence, fits))
+
+
+def _rise(t: np.ndarray, y: np.ndarray, p: int, cadence: float, fits: dict) -> float:
+    """How far the highest point stands above the lowest of the points just before it (the flare's rise, at
+    most RISE_CADENCES), in units of the noise: what the flux itself did, whatever the baseline under it."""
+    if "flare" not in fits or p == 0:
+        return float("nan")
+    reach = int(np.clip(np.ceil(fits["flare"][1][1] / cadence) + 1, 2, RISE_CADENCES))
+    before = np.flatnonzero(t[max(0, p - reach):p] >= t[p] - (reach + 0.5) * cadence) + max(0, p - reach)
+    return float(y[p] - y[before].min()) if before.size else float("nan")
 
 
 def _powers(t: np.ndarray, centre: float, half_window: float, degrees: tuple[int, ...]) -> np.ndarray:

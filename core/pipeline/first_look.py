@@ -23,13 +23,15 @@ from core.detect.outliers import find_outliers
 from core.pipeline.prepared import PreparedCurve
 from core.pipeline.progress import ProgressCallback
 from core.result import Event
-from core.stats import pad_mask, robust_std
+from core.stats import pad_mask, point_to_point_std, robust_std
 from core.trend import fit_trend
 from core.trend.robust import SHORT_TREND_WINDOW_DAYS
 
 FLARE_MASK_PAD_CADENCES = 3
 TRANSIT_MEDIAN_POINTS = 7  # running median that drops inside a transit are measured from
 SIDE_POINTS = 3  # ... and spikes from the median of this many points on each side
+ROTATION_GAIN = 1.25  # the short trend leaves this many times the divided flux's scatter ...
+ROTATION_WHITE = 1.6  # ... which is within this many times the white noise: candidates from the divided flux
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ def first_look(
     residual = flux / trend - 1.0
     sigma = robust_std(residual[~(unusable | short.extreme)])
     report(0.2, "Looking for flares and outliers")
+    look_residual, look_sigma = _rotation_residual(curve, window, unusable, sigma) or (residual, sigma)
     found = find_excursions(
-        time, flux, residual, sigma, ~unusable, flare_sigma=config.flare_sigma, outlier_sigma=config.outlier_sigma,
+        time, flux, look_residual, look_sigma, ~unusable, flare_sigma=config.flare_sigma,
+        outlier_sigma=config.outlier_sigma,
         flares="flares" in config.detectors, glitches="outliers" in config.detectors,
         rotation_flux=curve.rotation_flux, star=curve.star,
     )
@@ -85,6 +89,28 @@ def first_look(
         outliers = sorted(outliers + inside, key=lambda e: e.t_start)
         outlier_mask = outlier_mask | inside_mask
     return FirstLook(found.flares, found.flare_mask, outliers, outlier_mask, trend, residual, sigma)
+
+
+def _rotation_residual(curve: PreparedCurve, window: float, unusable: np.ndarray,
+                       sigma: float) -> tuple[np.ndarray, float] | None:
+    """On a fast, deep rotator whose spots the short trend cannot follow, the residual (and its scatter) of the
+    flux divided by the star's neighbouring rotations, to find candidates and judge their height on; else None.
+
+    Used only when the short trend leaves (`sigma`) ROTATION_GAIN times the scatter the divided flux does and that is
+    within ROTATION_WHITE of the white noise: then the divided flux is the star without its spots, while on
+    a star whose spots drift between rotations it keeps bumps of several sigma. The shapes are still fitted
+    to the flux itself.
+    """
+    divided = curve.rotation_flux
+    if divided is None:
+        return None
+    trend = fit_trend(curve.time, divided, "short", window, unusable)
+    residual = divided / trend.trend - 1.0
+    divided_sigma = robust_std(residual[~(unusable | trend.extreme)])
+    white = point_to_point_std(divided[~unusable])
+    if not (sigma >= ROTATION_GAIN * divided_sigma and divided_sigma <= ROTATION_WHITE * white):
+        return None
+    return residual, divided_sigma
 
 
 def _outlier_residual(flux: np.ndarray, residual: np.ndarray, floor: np.ndarray) -> np.ndarray:
