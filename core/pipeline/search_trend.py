@@ -62,7 +62,8 @@ def _periodic_drop_points(time: np.ndarray, outlier_events: list[Event], config:
     if len(drops) < MIN_DROPS:
         return points
     p_min, p_max = period_range(float(time[-1] - time[0]), config.min_period_days, config.max_period_days)
-    released = periodic_drops(time, np.array([e.t_peak for e in drops]), cadence_days(time), p_min, p_max)
+    released = periodic_drops(time, np.array([e.t_peak for e in drops]), cadence_days(time), p_min, p_max,
+                              np.array([-e.amplitude for e in drops]))
     for event, periodic in zip(drops, released):
         if periodic:
             points[np.searchsorted(time, event.t_start):np.searchsorted(time, event.t_end, side="right")] = True

@@ -65,3 +65,12 @@ def test_a_glitch_flagged_as_two_neighbouring_drops_is_one_event():
     assert not periodic_drops(time, times, CADENCE, 0.3, 44.0).any()
     three_events = np.array([10.0, 10.0 + CADENCE, 45.0, 80.0])  # on 35 d: both transit times with data hit
     assert periodic_drops(time, three_events, CADENCE, 0.3, 44.0).all()
+
+
+def test_drops_of_very_different_depths_are_not_one_planet():
+    # Seed 0's hard Kepler star 7: three glitches 12, 26 and 12.5 ppt deep met on 17.5 d; searched in full,
+    # they made the star's real 3.7-ppt planet a "false alarm" with a 6-ppt "secondary eclipse".
+    time = _time()
+    times = np.array([5.0, 27.4, 49.8])
+    assert not periodic_drops(time, times, CADENCE, 0.3, 44.0, np.array([0.012, 0.026, 0.0125])).any()
+    assert periodic_drops(time, times, CADENCE, 0.3, 44.0, np.array([0.0096, 0.0087, 0.0093])).all()
