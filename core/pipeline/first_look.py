@@ -96,10 +96,10 @@ def _rotation_residual(curve: PreparedCurve, window: float, unusable: np.ndarray
     """On a fast, deep rotator whose spots the short trend cannot follow, the residual (and its scatter) of the
     flux divided by the star's neighbouring rotations, to find candidates and judge their height on; else None.
 
-    Used only when the short trend leaves (`sigma`) ROTATION_GAIN times the scatter the divided flux does and that is
-    within ROTATION_WHITE of the white noise: then the divided flux is the star without its spots, while on
-    a star whose spots drift between rotations it keeps bumps of several sigma. The shapes are still fitted
-    to the flux itself.
+    Used only when the short trend's residual scatter (`sigma`) is ROTATION_GAIN times the divided flux's,
+    and that is within ROTATION_WHITE of the white noise: then the divided flux is the star without its
+    spots, while on a star whose spots drift between rotations it keeps bumps of several sigma. The shapes
+    are still fitted to the flux itself.
     """
     divided = curve.rotation_flux
     if divided is None:
