@@ -30,10 +30,11 @@ from scipy.ndimage import median_filter
 from core.detect.box_kernel import BoxPower, box_likelihood_power
 from core.detect.fast_fold import fold_search, rows_needed
 from core.detect.jit import compiled
+from core.detect.shape_metrics import expected_duration as star_central_duration
 from core.parallel import threads_per_process
 from core.stats import cadence_days
 
-DURATIONS_HOURS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
+DURATIONS_HOURS = (1.0 / 3.0, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.5, 8.0, 10.0)
 MAX_DUTY_CYCLE = 0.15  # longest duration tried at a period, as a fraction of it
 PHASE_DRIFT = 0.5  # allowed drift of the transit phase across the data, in durations (peaks are refined)
 MIN_PERIOD_DAYS = 0.3
@@ -43,6 +44,7 @@ SEARCH_THREADS = 2  # at most; one inside a process-pool worker (core.parallel)
 BIN_FRACTION = 1.0 / 3.0  # the search bins flux to this fraction of a chunk's shortest duration
 OVERSAMPLE = 3  # phase steps per shortest duration (the reference's; the fast search's bins are that step)
 MIN_DURATION_FRACTION = 0.6  # shortest duration tried, as a fraction of expected_duration
+MIN_DURATION_SCALE = 0.3  # a small star's grid is at most this many times as fine as a Sun-like star's
 MIN_FOLD_ROWS = 8  # a chunk is fast-folded when its periods fit this often in the data
 POLISH_PEAKS = 10  # the strongest peaks of the fast-folded chunks are recomputed exactly...
 POLISH_STEPS = 8  # ... over this many grid periods on each side
@@ -60,36 +62,48 @@ def expected_duration(period: np.ndarray | float) -> np.ndarray | float:
     return 0.5 * (13.0 / 24.0) * (period / 365.25) ** (1.0 / 3.0)
 
 
+def star_duration_scale(star: dict) -> float:
+    """How much shorter than `expected_duration` this star's transits can be: its central transit's duration
+    (header radius and log g) over half a Sun-like star's, at most 1, at least MIN_DURATION_SCALE; 1 when the
+    header does not say. Around an M dwarf of 0.13 R_sun transits last a quarter of a Sun-like star's, and
+    the grid stepped for half of that smeared them over the fold."""
+    central = star_central_duration(10.0, star or {})
+    if central is None:
+        return 1.0
+    return float(np.clip(central / (2.0 * float(expected_duration(10.0))), MIN_DURATION_SCALE, 1.0))
+
+
 def period_range(span_days: float, min_period: float | None, max_period: float | None) -> tuple[float, float]:
     """The periods searched: as asked, else from MIN_PERIOD_DAYS to half the span (two transits in the data)."""
     return float(min_period or MIN_PERIOD_DAYS), float(max_period or span_days / 2.0)
 
 
-def period_grid(span_days: float, min_period: float, max_period: float) -> np.ndarray:
-    """Periods stepped so a transit's phase drifts by <= PHASE_DRIFT durations over the data.
+def period_grid(span_days: float, min_period: float, max_period: float, duration_scale: float = 1.0) -> np.ndarray:
+    """Periods stepped so a transit's phase drifts by <= PHASE_DRIFT durations (`expected_duration` times
+    `duration_scale`: `star_duration_scale`) over the data.
 
     The loop is compiled: a 4-year Kepler curve has 300k periods, 0.2 s in Python.
     """
-    return _grid(float(min_period), float(max_period), float(span_days))
+    return _grid(float(min_period), float(max_period), float(span_days), float(duration_scale))
 
 
 @compiled
-def _grid(first: float, last: float, span: float) -> np.ndarray:
+def _grid(first: float, last: float, span: float, scale: float) -> np.ndarray:
     count = 1
     p = first
     while p < last:
-        p = _next_period(p, span)
+        p = _next_period(p, span, scale)
         count += 1
     periods = np.empty(count)
     periods[0] = first
     for i in range(1, count):
-        periods[i] = _next_period(periods[i - 1], span)
+        periods[i] = _next_period(periods[i - 1], span, scale)
     return periods
 
 
 @compiled
-def _next_period(p: float, span: float) -> float:
-    return p + PHASE_DRIFT * (0.5 * (13.0 / 24.0) * (p / 365.25) ** (1.0 / 3.0)) * p / span
+def _next_period(p: float, span: float, scale: float) -> float:
+    return p + PHASE_DRIFT * (scale * 0.5 * (13.0 / 24.0) * (p / 365.25) ** (1.0 / 3.0)) * p / span
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ class Chunk:
     fast: bool = False
 
 
-def plan_chunks(t: np.ndarray, periods: np.ndarray) -> list[Chunk]:
+def plan_chunks(t: np.ndarray, periods: np.ndarray, duration_scale: float = 1.0) -> list[Chunk]:
     """The grid cut into chunks of periods within CHUNK_RATIO.
 
     Each chunk tries only durations plausible there (no shorter than
@@ -119,7 +133,8 @@ def plan_chunks(t: np.ndarray, periods: np.ndarray) -> list[Chunk]:
     while start < periods.size:
         stop = int(np.searchsorted(periods, periods[start] * CHUNK_RATIO, side="right"))
         chunk_first, chunk_last = periods[start], periods[stop - 1]
-        shortest = max(durations[0], MIN_DURATION_FRACTION * float(expected_duration(chunk_last)), cadence)
+        expected = duration_scale * float(expected_duration(chunk_last))
+        shortest = max(durations[0], MIN_DURATION_FRACTION * expected, cadence)
         allowed = durations[(durations >= 0.999 * shortest) & (durations < MAX_DUTY_CYCLE * chunk_first)]
         if allowed.size == 0:
             allowed = np.array([min(shortest, 0.9 * MAX_DUTY_CYCLE * chunk_first)])
@@ -129,7 +144,8 @@ def plan_chunks(t: np.ndarray, periods: np.ndarray) -> list[Chunk]:
 
 
 def periodogram(
-    t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray, progress: Progress | None = None
+    t: np.ndarray, f: np.ndarray, periods: np.ndarray, w: np.ndarray, progress: Progress | None = None,
+    duration_scale: float = 1.0,
 ) -> tuple[np.ndarray, dict]:
     """Box log-likelihood power at each of `periods`, and the best duration there.
 
@@ -141,7 +157,8 @@ def periodogram(
     `progress` hears the share of periods done.
     """
     span = float(t[-1] - t[0])
-    chunks = [replace(chunk, fast=folds_fast(chunk, periods, span)) for chunk in plan_chunks(t, periods)]
+    chunks = [replace(chunk, fast=folds_fast(chunk, periods, span))
+              for chunk in plan_chunks(t, periods, duration_scale)]
     binned = {width: uniform_bins(t, f, w, width) for width in {chunk.width for chunk in chunks if chunk.fast}}
     exact = _reference_runner(t, f, w, periods, [chunk for chunk in chunks if not chunk.fast],
                               partial(box_likelihood_power, pruned=True))

@@ -63,6 +63,7 @@ def search_transits(
     weights: np.ndarray | None = None,
     progress: Callable[[int, float], None] | None = None,
     periodograms: dict | None = None,
+    duration_scale: float = 1.0,
 ) -> TransitSearch:
     """Find periodic dips in detrended, normalised `flux` (baseline 1).
 
@@ -103,7 +104,7 @@ def search_transits(
     p_min, p_max = period_range(span, min_period, max_period)
     if p_max <= p_min:
         return result
-    periods = period_grid(span, p_min, p_max)
+    periods = period_grid(span, p_min, p_max, duration_scale)
     sigma = point_to_point_std(flux[usable])
 
     remaining = usable.copy()
@@ -118,7 +119,7 @@ def search_transits(
             if heard is not None:
                 heard(1.0)
         else:
-            power, best = periodogram(t, f, periods, w, heard)
+            power, best = periodogram(t, f, periods, w, heard, duration_scale)
             if periodograms is not None:
                 periodograms[key] = (power, best)
         sde = detection_efficiency(power)

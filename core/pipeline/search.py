@@ -15,6 +15,7 @@ from functools import partial
 import numpy as np
 
 from core.config import AnalysisConfig
+from core.detect.periodogram import star_duration_scale
 from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
 from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
 from core.pipeline.first_look import FirstLook, first_look
@@ -86,6 +87,7 @@ def search_and_remeasure(
         min_sde=config.transit_min_sde, max_fap=SEARCH_MAX_FAP, max_planets=config.max_planets,
         progress=bls_reporter(report),
         periodograms={},  # a retry's rounds that search the same points as before reuse them
+        duration_scale=star_duration_scale(curve.star),  # a small star's short transits need a finer grid
     )
     transits, events, rejections, excluded = [], [], [], ()
     for _ in range(1 + SEARCH_RETRIES):

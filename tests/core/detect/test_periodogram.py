@@ -5,7 +5,8 @@ import pytest
 from core.detect.box_kernel import box_likelihood_power
 from core.detect.fast_fold import _rows, _transform, fold_search
 from core.detect.periodogram import (
-    detection_efficiency, folds_fast, period_grid, periodogram, plan_chunks, reference_periodogram, uniform_bins,
+    MIN_DURATION_SCALE, detection_efficiency, folds_fast, period_grid, periodogram, plan_chunks, reference_periodogram,
+    star_duration_scale, uniform_bins,
 )
 from core.detect.transits import _peak_indices, _same_or_alias
 from core.detect.vetting import transit_mask
@@ -148,3 +149,17 @@ def test_down_weighted_drops_weigh_the_same_in_the_fast_and_the_reference_search
     assert np.corrcoef(fast, reference)[0, 1] > 0.85
     assert np.median(fast / reference) == pytest.approx(1.0, abs=0.01)
     assert np.median(unweighted / reference) > 2.0  # the weights change the statistic: the check above can fail
+
+
+def test_a_small_star_is_searched_on_a_finer_grid_with_shorter_boxes():
+    # The grid assumed half a Sun-like star's transit duration; around the 0.13 R_sun TESS M dwarf a transit
+    # lasts a quarter of that, and a 0.66-h, 4.8%-deep planet smeared over the fold to SDE 6.1.
+    m_dwarf = {"radius": 0.129, "logg": 5.2}
+    assert star_duration_scale(m_dwarf) == pytest.approx(MIN_DURATION_SCALE)
+    assert star_duration_scale({"radius": 1.0, "logg": 4.44}) == pytest.approx(1.0, rel=0.01)  # the Sun
+    assert star_duration_scale({}) == 1.0 and star_duration_scale({"radius": None, "logg": "x"}) == 1.0
+    coarse, fine = period_grid(27.0, 0.5, 13.0), period_grid(27.0, 0.5, 13.0, duration_scale=0.3)
+    assert fine.size == pytest.approx(coarse.size / 0.3, rel=0.05)
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    shortest = min(chunk.durations.min() for chunk in plan_chunks(t, fine, 0.3))
+    assert shortest * 24.0 < 0.5 <= min(chunk.durations.min() for chunk in plan_chunks(t, coarse)) * 24.0
