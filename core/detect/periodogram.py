@@ -64,8 +64,8 @@ def expected_duration(period: np.ndarray | float) -> np.ndarray | float:
 
 def star_duration_scale(star: dict) -> float:
     """How much shorter than `expected_duration` this star's transits can be: its central transit's duration
-    (header radius and log g) over half a Sun-like star's, at most 1, at least MIN_DURATION_SCALE; 1 when the
-    header does not say. Around an M dwarf of 0.13 R_sun transits last a quarter of a Sun-like star's, and
+    (header radius and log g) over a Sun-like star's (twice `expected_duration`), at most 1, at least
+    MIN_DURATION_SCALE; 1 when the header does not say. Around an M dwarf of 0.13 R_sun transits last a quarter of a Sun-like star's, and
     the grid stepped for half of that smeared them over the fold."""
     central = star_central_duration(10.0, star or {})
     if central is None:

@@ -42,6 +42,26 @@ def with_transit_data(counts: np.ndarray, expected_points: float) -> np.ndarray:
     return lenient if lenient.sum() >= MIN_ONE_POINT_TRANSITS else strict
 
 
+def outside_deeper_transits(usable: np.ndarray, candidates: list[TransitCandidate], windows: list[np.ndarray],
+                            index: int, same_period: float | None = None) -> np.ndarray:
+    """`usable` without the `windows` of the candidates deeper than `candidates[index]`, to measure it on.
+
+    A shallow planet's epoch that coincides with a deep planet's transit would look like a
+    glitch; a shallower candidate's windows stay (a shallow false alarm's many windows can
+    take a planet's few transits). Candidates within `same_period` (relative) of its period
+    stay in too, when given: two such dips are one binary's two eclipses.
+    """
+    own = usable.copy()
+    candidate = candidates[index]
+    for j, (other, window) in enumerate(zip(candidates, windows)):
+        if j == index or other.depth <= candidate.depth:
+            continue
+        if same_period is not None and abs(other.period / candidate.period - 1.0) <= same_period:
+            continue
+        own &= ~window
+    return own
+
+
 def transit_mask(time: np.ndarray, period: float, t0: float, width: float) -> np.ndarray:
     """True within `width`/2 of every transit centre t0 + k*period."""
     phase = np.mod(time - t0 + 0.5 * period, period) - 0.5 * period

@@ -17,7 +17,7 @@ import numpy as np
 from core.config import AnalysisConfig
 from core.detect.periodogram import star_duration_scale
 from core.detect.transits import TRANSIT_MASK_FACTOR, refine_candidate, search_transits
-from core.detect.vetting import dips_before_flares, transit_mask, vet_candidate
+from core.detect.vetting import dips_before_flares, outside_deeper_transits, transit_mask, vet_candidate
 from core.pipeline.first_look import FirstLook, first_look
 from core.pipeline.prepared import PreparedCurve
 from core.pipeline.progress import ProgressCallback, bls_reporter
@@ -146,19 +146,15 @@ def _remeasure(
     transits end where big flares (`flares`, from the first look) start or whose SNR
     falls below `min_snr` (the reported SNR must meet the threshold). A re-fit that fails
     vetting where the search's own fit passes gives way to it. Each candidate is
-    measured without the deeper candidates' transits: a shallow planet's epoch that
-    coincides with a deep planet's transit would otherwise look like a glitch. A
-    shallower one's windows stay: on evaluation seed 3 a 0.55-d false alarm's windows
-    took one of the two transits of a 6-ppt planet, which was lost.
+    measured without the deeper candidates' transits (`outside_deeper_transits`; on
+    evaluation seed 3 a 0.55-d false alarm's windows took one of the two transits of a
+    6-ppt planet, which was lost when every other candidate's windows were left out).
     """
     sigma = point_to_point_std(detrended[usable])
     windows = [transit_mask(time, c.period, c.t0, TRANSIT_MASK_FACTOR * c.duration) for c in candidates]
     transits, events, rejected = [], [], []
     for i, c in enumerate(candidates):
-        own = usable.copy()
-        for j, window in enumerate(windows):
-            if j != i and candidates[j].depth > c.depth:
-                own &= ~window
+        own = outside_deeper_transits(usable, candidates, windows, i)
         for period, duration, t0 in (refine_candidate(time, detrended, own, c), (c.period, c.duration, c.t0)):
             verdict = vet_candidate(time, detrended, own, period, t0, duration, sigma, c.sde)
             if verdict["reason"] is None:

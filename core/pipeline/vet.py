@@ -3,10 +3,11 @@
 The search's refusal tests decided what became a candidate; this stage classifies
 what they kept. Each candidate is measured (core.detect.candidate_metrics) on the
 final detrended flux without flares, outliers and the deeper candidates' transits
-(as the search re-measures them: a shallow false alarm's many windows can take a
-planet's few transits), beside the star's rotation measured between all candidates' transits, then judged (core.detect.verdict) against the config's thresholds. Candidates at the
-same period stay in each other's fold: two such dips are one binary's two eclipses, and
-each must show the other as its secondary.
+(`outside_deeper_transits`, as the search re-measures them), beside the star's
+rotation measured between all candidates' transits, then judged (core.detect.verdict)
+against the config's thresholds. Candidates at the same period stay in each other's
+fold: two such dips are one binary's two eclipses, and each must show the other as its
+secondary.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from core.config import AnalysisConfig
 from core.detect.candidate_metrics import measure_candidate
 from core.detect.transits import TRANSIT_MASK_FACTOR
 from core.detect.verdict import judge
-from core.detect.vetting import transit_mask
+from core.detect.vetting import outside_deeper_transits, transit_mask
 from core.pipeline.prepared import ROTATION_VETO_POWER, PreparedCurve
 from core.pipeline.search import TransitFindings
 from core.trend.rotation import rotation_period
@@ -40,11 +41,7 @@ def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisC
     rotation = _rotation_beside(time, curve.flux, ~eclipses & np.isfinite(curve.flux))
     vetted = []
     for i, candidate in enumerate(found.transits):
-        own = usable.copy()
-        for j, window in enumerate(windows):
-            other = found.transits[j]
-            if j != i and other.depth > candidate.depth and not _same_period(other.period, candidate.period):
-                own &= ~window
+        own = outside_deeper_transits(usable, found.transits, windows, i, same_period=SAME_PERIOD_TOLERANCE)
         metrics = measure_candidate(time, detrended, own, candidate, found.periodogram, curve.star, periods,
                                     rotation)
         vetting = judge(metrics, candidate, config.vetting)
@@ -65,7 +62,3 @@ def _rotation_beside(time: np.ndarray, flux: np.ndarray, outside: np.ndarray) ->
         return None
     period, power = rotation_period(time[outside], flux[outside])
     return period if power >= ROTATION_VETO_POWER and np.isfinite(period) else None
-
-
-def _same_period(a: float, b: float) -> bool:
-    return abs(a / b - 1.0) <= SAME_PERIOD_TOLERANCE
