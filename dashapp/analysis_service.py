@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from core.config import AnalysisConfig
 from core.anomaly.estimator import AnomalyEnsemble
-from core.detect.periodogram import search_work
+from core.detect.periodogram import search_work, star_duration_scale
 from core.io import load_lightcurve
 from core.lightcurve import LightCurve
 from core.pipeline import analyze
@@ -58,7 +58,8 @@ class PreparedAnalysis:
         """What this analysis's transit search costs (0 without the transits detector)."""
         if "transits" not in self.config.detectors:
             return 0.0
-        return search_work(self.lc.time, self.config.min_period_days, self.config.max_period_days)
+        return search_work(self.lc.time, self.config.min_period_days, self.config.max_period_days,
+                           star_duration_scale(self.lc.meta))
 
 
 class AnalysisService:

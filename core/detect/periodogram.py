@@ -220,12 +220,15 @@ def folds_fast(chunk: Chunk, periods: np.ndarray, span: float) -> bool:
     return span >= MIN_FOLD_ROWS * periods[chunk.last - 1]
 
 
-def search_work(time: np.ndarray, min_period: float | None = None, max_period: float | None = None) -> float:
+def search_work(
+    time: np.ndarray, min_period: float | None = None, max_period: float | None = None, duration_scale: float = 1.0,
+) -> float:
     """Elementary steps of one search round (`periodogram`): folding additions and box trials.
 
     Callers use it to decide whether an analysis fits in a web request. It grows
     with the span a little faster than linearly: the box trials per period grow
-    with the period's phase bins.
+    with the period's phase bins. `duration_scale` (`star_duration_scale`) is the
+    search's own: a small star's finer grid costs up to 1 / MIN_DURATION_SCALE times more.
     """
     t = np.sort(np.asarray(time, dtype=np.float64)[np.isfinite(time)])
     if t.size < 20:
@@ -234,10 +237,10 @@ def search_work(time: np.ndarray, min_period: float | None = None, max_period: f
     p_min, p_max = period_range(span, min_period, max_period)
     if p_max <= p_min:
         return 0.0
-    periods = period_grid(span, p_min, p_max)
+    periods = period_grid(span, p_min, p_max, duration_scale)
     ones = np.ones(t.size)
     work = 0.0
-    for chunk in plan_chunks(t, periods):
+    for chunk in plan_chunks(t, periods, duration_scale):
         in_bins = periods[chunk.first:chunk.last] / chunk.width
         work += float(in_bins.sum()) * box_widths(chunk.durations, chunk.width).size
         if not folds_fast(chunk, periods, span):
