@@ -7,13 +7,15 @@ refuses gets a closer look over +-2 h, where a fast rotator's spots curve less
 (CLOSER_HALF_WINDOW_DAYS). Two things guard the flares against what a star's own
 systematics fake:
 
-- on K2, the upside-down curve. Flares only go up; the roll-corrected flux's
-  residual jumps and ramps go both ways. The strongest "flare" the inverted curve
-  shows (away from dips deeper than INVERTED_MAX_DEPTH: transits and eclipses, not
-  roll residuals, and from the star's own flares) is what this star's systematics
-  can fake, and a flare must be at least that significant. (Kepler and TESS curves
-  have no such systematics; there a deep eclipse or a gap ramp turned upside down
-  would only cost real flares.)
+- on K2, the upside-down and the backwards curve. Flares only go up and rise
+  faster than they decay; the roll-corrected flux's residual jumps and ramps go both
+  ways in flux and in time (a slow ramp ending in a sharp drop is, run backwards, a
+  flare's shape). The strongest "flare" either curve shows (away from the star's own
+  flares, and upside down from dips deeper than INVERTED_MAX_DEPTH: transits and
+  eclipses, not roll residuals) is what this star's systematics can fake, and a flare
+  must be at least that significant. (Kepler and TESS curves have no such
+  systematics; there a deep eclipse or a gap ramp turned over would only cost real
+  flares.)
 - a step that is a long flare. A big flare decays for longer than the fitting
   window and looks like a step there; it is looked at again over a longer window,
   on the flux divided by the star's own rotation when the star rotates fast (the
@@ -74,12 +76,15 @@ def find_excursions(
     if n < 3 or not (np.isfinite(sigma) and sigma > 0) or not (flares or glitches):
         return Excursions([], np.zeros(n, dtype=bool), [], np.zeros(n, dtype=bool))
     floor = MIN_SIGNIFICANCE
-    if flares and (star or {}).get("mission") == "K2":  # what the roll systematics fake, upside down
-        shallow = usable & (residual > -INVERTED_MAX_DEPTH) & ~_upright_flares(
-            time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, rotation_flux)
+    if flares and (star or {}).get("mission") == "K2":  # what the roll systematics fake, upside down or backwards
+        own = usable & ~_upright_flares(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, rotation_flux)
+        shallow = own & (residual > -INVERTED_MAX_DEPTH)
         inverted, _ = _look(time, 2.0 - flux, -residual, sigma, shallow, flare_sigma, outlier_sigma, floor,
                             flares=True, glitches=False, rotation_flux=None if rotation_flux is None else 2.0 - rotation_flux)
-        floor = max([floor] + [f.significance for f in inverted])
+        backwards, _ = _look(time[0] + time[-1] - time[::-1], flux[::-1], residual[::-1], sigma, own[::-1],
+                             flare_sigma, outlier_sigma, floor, flares=True, glitches=False,
+                             rotation_flux=None if rotation_flux is None else rotation_flux[::-1])
+        floor = max([floor] + [f.significance for f in inverted + backwards])
     found, outliers = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, floor, flares=flares,
                             glitches=glitches, rotation_flux=rotation_flux)
     flare_list = flare_events(found, time, star)
