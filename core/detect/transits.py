@@ -44,6 +44,9 @@ class TransitSearch:
     periodogram: Periodogram | None
     rejected: list[dict] = field(default_factory=list)
     lone_events: np.ndarray | None = None  # points of single events set aside because they alone made peaks
+    # (period, t0, duration, sde) of peaks refused because their transits disagree in depth: unrelated dips, or
+    # one planet some of whose transits the trend ate
+    uneven_peaks: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def search_transits(
@@ -159,6 +162,8 @@ def search_transits(
                 accepted = verdict
                 break
             refused.append((period, t0, duration, float(sde[index])))
+            if verdict.get("uneven"):
+                result.uneven_peaks.append(refused[-1])
             result.rejected.append({"period": float(period), "sde": float(sde[index]), "reason": verdict["reason"]})
         if accepted is None:
             lone = _lone_event(time, flux, remaining, refused, sigma) if masked_events < MAX_MASKED_EVENTS else None

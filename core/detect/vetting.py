@@ -147,6 +147,7 @@ def vet_candidate(
     inconsistent = (epoch_depth < 0.5 * depth) & (0.5 * depth - epoch_depth > 3.0 * epoch_err)
     if inconsistent.sum() > MAX_INCONSISTENT_EPOCHS * with_data.size:
         verdict["reason"] = f"{inconsistent.sum()} of {with_data.size} transits are missing or far too shallow"
+        verdict["uneven"] = True
         return verdict
 
     red = red_variance(t, f - baseline, duration, sigma)
@@ -160,6 +161,7 @@ def vet_candidate(
             and scatter * np.median(epoch_noise) > MAX_EPOCH_SCATTER_FRACTION * depth):
         verdict["reason"] = (f"transit depths disagree ({scatter:.1f} times their expected error): "
                              "unrelated dips folded together, not one planet")
+        verdict["uneven"] = True
         return verdict
 
     red_snr = _folded_snr(t, f, period, t0, duration, depth)
