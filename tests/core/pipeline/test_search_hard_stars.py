@@ -87,7 +87,7 @@ def test_a_planet_of_short_transits_around_the_real_tess_m_dwarf_is_found(real_d
 
 def test_a_planet_whose_transits_the_search_trend_ate_is_searched_again_around_them():
     # Seed 3's TESS star 6: an 8.1-d, 3.9-ppt planet at twice the 4.05-d rotation (effective SNR 26). The
-    # first look called two egresses flares; beside them the search trend bent into the dips, two of the
+    # first look called three egresses flares; beside them the search trend bent into the dips, two of the
     # four transits kept 1.5 of 3.5 ppt, and the 8.09-d peak (SDE 16) was refused as uneven depths.
     case = hard_case(6, 3, TESS)
     planet = case.planets[0]
