@@ -143,7 +143,9 @@ def _search_around_uneven(
         return found
     provisional = TransitCandidate(period=period, t0=t0, duration=duration, depth=depth, snr=0.0, sde=sde,
                                    n_transits=0)
-    again = search(_look_again(curve, [provisional], trend, config, report, trend.released).detrended)
+    # Its own periodograms: the ones kept so far were of the other trend's flux, over the same points.
+    again = search(_look_again(curve, [provisional], trend, config, report, trend.released).detrended,
+                   periodograms={})
     return again if again.candidates else found
 
 
