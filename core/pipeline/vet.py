@@ -28,7 +28,8 @@ SAME_PERIOD_TOLERANCE = 0.01  # relative: candidates this close in period are ju
 
 
 def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisConfig) -> TransitFindings:
-    """`found` with each candidate carrying its vetting, and flags naming the tests it failed."""
+    """`found` with each candidate carrying its vetting, and flags naming the tests it failed; each transit
+    event carries its candidate's verdict, so a table of events says which dips the vetting doubts."""
     if not found.transits:
         return found
     time, detrended = curve.time, found.final.detrended
@@ -47,7 +48,10 @@ def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisC
         vetting = judge(metrics, candidate, config.vetting)
         vetted.append(replace(candidate, depth_err=metrics.depth_err, odd_even_sigma=metrics.odd_even_sigma,
                               flags=vetting.failed_tests(), vetting=vetting))
-    return replace(found, transits=vetted)
+    verdicts = {c.period: c.vetting.verdict for c in vetted}
+    events = [replace(e, extra={**e.extra, "verdict": verdicts[e.extra["period"]]})
+              if e.kind == "transit" and e.extra.get("period") in verdicts else e for e in found.events]
+    return replace(found, transits=vetted, events=events)
 
 
 def _rotation_beside(time: np.ndarray, flux: np.ndarray, outside: np.ndarray) -> float | None:

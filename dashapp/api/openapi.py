@@ -67,7 +67,12 @@ _SCHEMAS = {
             "events": {"type": "array", "items": {"type": "object", "properties": {
                 "kind": {"enum": list(EVENT_KINDS)},
                 **{k: {"type": ["number", "null"]} for k in ("t_start", "t_end", "t_peak", "amplitude", "snr",
-                                                              "score")}}}},
+                                                              "score")},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                               "description": "Share of events like it that were real in the evaluation"},
+                "period": {"type": "number", "description": "A transit event's candidate's period (d)"},
+                "verdict": {"enum": ["planet_candidate", "eclipsing_binary", "false_alarm"],
+                            "description": "A transit event's candidate's verdict"}}}},
             "timings": {"type": "object", "additionalProperties": {"type": "number"}},
         },
     },
