@@ -9,14 +9,6 @@ injection set: an isotonic (never decreasing) map from log S to that share.
 --calibration-out RECORDS` (on seeds other than those the README's reliability
 table uses) and writes `calibration.json` beside this module.
 
-A transit event of a candidate the vetting calls a false alarm is read apart
-(`transit_false_alarm|any`): its candidate's SNR is as high as a planet's (a white-noise
-SNR the vetting found red noise or rotation behind), so the planets' map would give its
-dips a planet's confidence. That map is one number, whatever the SNR or cadence: the
-share of false-alarm candidates whose dips were real, each candidate counted once (its
-dips are not independent draws, and a few dozen candidates are too few to map by SNR);
-a false alarm's dip gets it, or the planets' map when that is lower.
-
 `calibration.json` also says what it was fitted on (`fitted_on`: the evaluate settings).
 A kind the calibration has not seen gets FALLBACK: a logistic in S centred on 7 sigma.
 """
@@ -31,41 +23,23 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from core.candidate_vetting import FALSE_ALARM
 from core.result import Event
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SHORT_CADENCE_MINUTES = 10.0
 MIN_EVENTS = 20  # a kind and cadence class with fewer labelled events is not calibrated
 FALLBACK_CENTRE, FALLBACK_WIDTH = 7.0, 1.5  # sigma
-FALSE_ALARM_KEY = f"transit_{FALSE_ALARM}|any"
 
 
 def cadence_class(cadence_days: float) -> str:
     return "short" if cadence_days * 1440.0 <= SHORT_CADENCE_MINUTES else "long"
 
 
-def calibration_key(kind: str, cadence_days: float, verdict: str | None = None) -> str:
-    """The map a labelled event is fitted into: its kind's at its cadence class, or the false alarms' dips' one map."""
-    if kind == "transit" and verdict == FALSE_ALARM:
-        return FALSE_ALARM_KEY
-    return f"{kind}|{cadence_class(cadence_days)}"
-
-
-def confidence(kind: str, significance: float, cadence_days: float, verdict: str | None = None) -> float:
-    """The calibrated probability that an event of `kind` and `significance` is real (see `significance`);
-    `verdict` is a transit event's candidate's."""
+def confidence(kind: str, significance: float, cadence_days: float) -> float:
+    """The calibrated probability that an event of `kind` and `significance` is real (see `significance`)."""
     if not (significance is not None and math.isfinite(significance) and significance > 0):
         return 0.0
-    value = _read(calibration_key(kind, cadence_days), significance)
-    if kind == "transit" and verdict == FALSE_ALARM:  # never surer than a believed candidate's dips of that SNR
-        value = min(value, _read(FALSE_ALARM_KEY, significance))
-    return value
-
-
-def _read(key: str, significance: float) -> float:
-    """The map `key` at `significance`; a map the calibration lacks is FALLBACK."""
-    curve = _calibration().get(key)
+    curve = _calibration().get(f"{kind}|{cadence_class(cadence_days)}")
     if curve is None:
         return float(1.0 / (1.0 + math.exp(-(significance - FALLBACK_CENTRE) / FALLBACK_WIDTH)))
     return float(np.interp(math.log(significance), curve["log_snr"], curve["real"]))
@@ -80,48 +54,34 @@ def significance(kind: str, snr: float | None, score: float | None) -> float | N
 def with_confidence(events: Iterable[Event], cadence_days: float) -> list[Event]:
     """The events, each with `confidence` in its extra fields."""
     return [replace(e, extra={**e.extra, "confidence": round(
-        confidence(e.kind, significance(e.kind, e.snr, e.score), cadence_days, e.extra.get("verdict")), 3)})
-        for e in events]
+        confidence(e.kind, significance(e.kind, e.snr, e.score), cadence_days), 3)}) for e in events]
 
 
 def fit_calibration(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[float]]]:
     """Isotonic maps (log snr -> share real) per kind and cadence class, from labelled evaluation records.
 
-    Each record is `{"kind", "real", "cadence_min", "features": {"snr", ...}}` (and a transit
-    event's `verdict`), as `evaluate --calibration-out` writes them (grouped by kind there).
+    Each record is `{"kind", "real", "cadence_min", "features": {"snr", ...}}`, as
+    `evaluate --calibration-out` writes them (grouped by kind there).
     """
     from sklearn.isotonic import IsotonicRegression
 
-    groups: dict[str, list[tuple[float, bool, tuple]]] = {}
+    groups: dict[str, list[tuple[float, bool]]] = {}
     for record in records:
         features = record["features"]
         snr = significance(record["kind"], features.get("snr"), features.get("score"))
         if snr is None or not (snr > 0 and math.isfinite(snr)):
             continue
-        key = calibration_key(record["kind"], record["cadence_min"] / 1440.0, record.get("verdict"))
-        candidate = (record.get("case"), features.get("period"))
-        groups.setdefault(key, []).append((math.log(snr), bool(record["real"]), candidate))
+        key = f"{record['kind']}|{cadence_class(record['cadence_min'] / 1440.0)}"
+        groups.setdefault(key, []).append((math.log(snr), bool(record["real"])))
     out = {}
-    for key, rows in sorted(groups.items()):
-        if len(rows) < MIN_EVENTS:
+    for key, pairs in sorted(groups.items()):
+        if len(pairs) < MIN_EVENTS:
             continue
-        if key == FALSE_ALARM_KEY:
-            out[key] = _share_per_candidate(rows)
-            continue
-        x, y = np.array([row[:2] for row in rows], dtype=float).T
+        x, y = np.array(pairs, dtype=float).T
         fit = IsotonicRegression(increasing=True, y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, y)
         out[key] = {"log_snr": [round(float(v), 4) for v in fit.X_thresholds_],
-                    "real": [round(float(v), 4) for v in fit.y_thresholds_], "n_events": len(rows)}
+                    "real": [round(float(v), 4) for v in fit.y_thresholds_], "n_events": len(pairs)}
     return out
-
-
-def _share_per_candidate(rows: list[tuple[float, bool, tuple]]) -> dict[str, Any]:
-    """A map that is one number: the share of its candidates' dips that were real, each candidate weighing one."""
-    by_candidate: dict[tuple, list[bool]] = {}
-    for _, real, candidate in rows:
-        by_candidate.setdefault(candidate, []).append(real)
-    share = float(np.mean([np.mean(reals) for reals in by_candidate.values()]))
-    return {"log_snr": [0.0], "real": [round(share, 4)], "n_events": len(rows), "n_candidates": len(by_candidate)}
 
 
 def write_calibration(calibration: dict[str, Any], path: Path = CALIBRATION_FILE) -> Path:

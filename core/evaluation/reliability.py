@@ -87,11 +87,8 @@ def calibration_records(case: Case, labelled: Iterable[tuple[Event, bool]]) -> l
         features = {k: v for k, v in fields.items()
                     if k not in _TIMES and k != "kind" and isinstance(v, (int, float)) and not isinstance(v, bool)}
         features["duration"] = event.t_end - event.t_start
-        record = {"kind": event.kind, "real": bool(real), "case": case.name, "source": case.source,
-                  "cadence_min": case.cadence * 1440.0, "features": features}
-        if "verdict" in event.extra:
-            record["verdict"] = event.extra["verdict"]
-        records.append(record)
+        records.append({"kind": event.kind, "real": bool(real), "case": case.name, "source": case.source,
+                        "cadence_min": case.cadence * 1440.0, "features": features})
     return records
 
 

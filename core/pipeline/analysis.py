@@ -4,7 +4,7 @@ prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
 short trend) -> trend for the search (transit-preserving, flares and outliers
 masked) -> search and re-measure (BLS, then each candidate on a trend refitted
 around it) -> vetting (each candidate measured and judged: planet candidate,
-eclipsing binary or false alarm) -> unusual events (single transits, dips,
+eclipsing binary or false alarm; a false alarm's dips are no events) -> unusual events (single transits, dips,
 brightenings, steps, oscillation bursts; the flares and outliers they explain
 dropped) -> anomalies (stretches of raised noise, and IF + LOF where nothing else
 explains the data) -> result.
@@ -23,7 +23,7 @@ from core.pipeline.scatter import find_raised_noise
 from core.pipeline.search import TransitFindings, search_and_remeasure
 from core.pipeline.search_trend import trend_for_search
 from core.pipeline.unusual import UnusualFindings, find_unusual_events
-from core.pipeline.vet import vet_transits
+from core.pipeline.vet import set_aside_false_alarms, vet_transits
 from core.result import AnalysisResult
 
 
@@ -61,7 +61,7 @@ def analyze(
         found = search_and_remeasure(curve, look, trend, config, report)
         clock.lap("transits")
         report(0.75, "Vetting the transit candidates")
-        found = vet_transits(curve, found, config)
+        found = set_aside_false_alarms(curve, vet_transits(curve, found, config), trend, config, report)
         clock.lap("vetting")
 
     unusual = UnusualFindings.none(found.final.look)

@@ -101,7 +101,7 @@ def search_and_remeasure(
         if not found.candidates:
             transits, events = [], []
             break
-        now = _look_again(curve, found.candidates, trend, config, report, trend.released)
+        now = look_again(curve, found.candidates, trend, config, report, trend.released)
         # Single events the search set aside stay out: re-fitting the period could latch onto one.
         measurable = ~now.not_transit_material & ~shaky & ~found.lone_events
         transits, events, rejected = _remeasure(time, now.detrended, measurable, found.candidates, look.flares,
@@ -113,9 +113,9 @@ def search_and_remeasure(
     if rejections:
         # Refused candidates' windows were kept away from the flare and outlier
         # detectors and the trend; look there again with only the kept transits masked.
-        now = _look_again(curve, transits, trend, config, report)
+        now = look_again(curve, transits, trend, config, report)
     return TransitFindings(now, transits, events, found.rejected[:10] + rejections, found.periodogram,
-                           _transit_windows(time, transits, 1.0))
+                           transit_windows(time, transits, 1.0))
 
 
 def _search_around_uneven(
@@ -144,7 +144,7 @@ def _search_around_uneven(
     provisional = TransitCandidate(period=period, t0=t0, duration=duration, depth=depth, snr=0.0, sde=sde,
                                    n_transits=0)
     # Its own periodograms: the ones kept so far were of the other trend's flux, over the same points.
-    again = search(_look_again(curve, [provisional], trend, config, report, trend.released).detrended,
+    again = search(look_again(curve, [provisional], trend, config, report, trend.released).detrended,
                    periodograms={})
     return again if again.candidates else found
 
@@ -158,7 +158,7 @@ def _drop_points(time: np.ndarray, look: FirstLook) -> np.ndarray:
     return points
 
 
-def _look_again(
+def look_again(
     curve: PreparedCurve, candidates: list[TransitCandidate], trend: SearchTrend, config: AnalysisConfig,
     report: ProgressCallback, released: np.ndarray | None = None,
 ) -> TrendedLook:
@@ -219,7 +219,7 @@ def _transit_floor(time: np.ndarray, candidates: list[TransitCandidate]) -> np.n
     return floor
 
 
-def _transit_windows(time: np.ndarray, candidates: list[TransitCandidate], factor: float) -> np.ndarray:
+def transit_windows(time: np.ndarray, candidates: list[TransitCandidate], factor: float) -> np.ndarray:
     """True within `factor` durations (centred) of every transit of every candidate."""
     windows = np.zeros(time.size, dtype=bool)
     for c in candidates:

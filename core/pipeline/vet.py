@@ -15,13 +15,16 @@ from dataclasses import replace
 
 import numpy as np
 
+from core.candidate_vetting import FALSE_ALARM
 from core.config import AnalysisConfig
 from core.detect.candidate_metrics import measure_candidate
 from core.detect.transits import TRANSIT_MASK_FACTOR
 from core.detect.verdict import judge
 from core.detect.vetting import outside_deeper_transits, transit_mask
 from core.pipeline.prepared import ROTATION_VETO_POWER, PreparedCurve
-from core.pipeline.search import TransitFindings
+from core.pipeline.progress import ProgressCallback
+from core.pipeline.search import TransitFindings, look_again, transit_windows
+from core.pipeline.search_trend import SearchTrend
 from core.trend.rotation import rotation_period
 
 SAME_PERIOD_TOLERANCE = 0.01  # relative: candidates this close in period are judged as one system
@@ -52,6 +55,25 @@ def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisC
     events = [replace(e, extra={**e.extra, "verdict": verdicts[e.extra["period"]]})
               if e.kind == "transit" and e.extra.get("period") in verdicts else e for e in found.events]
     return replace(found, transits=vetted, events=events)
+
+
+def set_aside_false_alarms(curve: PreparedCurve, found: TransitFindings, trend: SearchTrend, config: AnalysisConfig,
+                           report: ProgressCallback) -> TransitFindings:
+    """`found` with the candidates the vetting calls false alarms still listed (with why), but their dips no
+    transit events or transit points, and flares and outliers looked for again in their windows.
+
+    A false alarm's dips as events would claim what its verdict denies: on an independent injection set's
+    clean stars with strong red noise, false alarms made 1.06 transit events per star (the bar is 0.2), and a
+    15.7-sigma flare beside a false alarm's window went unseen. The unusual-event stage still leaves their
+    windows alone: a false alarm folds red-noise wander or spots, which are not single events either.
+    """
+    believed = [c for c in found.transits if c.vetting is None or c.vetting.verdict != FALSE_ALARM]
+    if len(believed) == len(found.transits):
+        return found
+    periods = {c.period for c in believed}
+    events = [e for e in found.events if e.kind != "transit" or e.extra.get("period") in periods]
+    return replace(found, final=look_again(curve, believed, trend, config, report), events=events,
+                   in_transit=transit_windows(curve.time, believed, 1.0))
 
 
 def _rotation_beside(time: np.ndarray, flux: np.ndarray, outside: np.ndarray) -> float | None:

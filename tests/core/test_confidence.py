@@ -48,31 +48,3 @@ def test_calibrate_command_writes_the_fit(tmp_path, rng, capsys):
     assert main(["calibrate", str(records), "--write", "--out", str(out)]) == 0
     assert "flare|short" in json.loads(out.read_text())
     assert "flare|short (400 events)" in capsys.readouterr().out
-
-
-def _transit_records(rng):
-    """Transit events of as high an SNR whether the vetting believed their candidate or called it a false alarm.
-    The planets' are real; of three false alarms, one (40 dips, 2-min) was a planet, two (10 dips each, 30-min)
-    were not."""
-    records = [{"kind": "transit", "real": True, "cadence_min": 2.0, "verdict": "planet_candidate", "case": "a",
-                "features": {"snr": 1.0, "score": float(s), "period": 3.0}} for s in rng.uniform(10.0, 40.0, 60)]
-    for case, n, real, cadence in (("b", 40, True, 2.0), ("c", 10, False, 30.0), ("d", 10, False, 30.0)):
-        records += [{"kind": "transit", "real": real, "cadence_min": cadence, "verdict": "false_alarm", "case": case,
-                     "features": {"snr": 1.0, "score": float(s), "period": 5.0}} for s in rng.uniform(10.0, 40.0, n)]
-    return records
-
-
-def test_a_false_alarms_transits_get_one_confidence_each_candidate_counted_once(rng, monkeypatch):
-    fitted = fit_calibration(_transit_records(rng))
-    assert set(fitted) == {"transit|short", "transit_false_alarm|any"}
-    assert fitted["transit_false_alarm|any"]["n_candidates"] == 3
-    monkeypatch.setattr("core.confidence._calibration", lambda: fitted)
-    assert confidence("transit", 25.0, 2.0 / 1440.0, "planet_candidate") == pytest.approx(1.0)
-    for snr, cadence in ((12.0, 2.0), (35.0, 30.0)):  # one of three candidates, not 40 of 60 dips
-        assert confidence("transit", snr, cadence / 1440.0, "false_alarm") == pytest.approx(1 / 3, abs=1e-3)
-    fitted["transit|short"] = {"log_snr": [np.log(10.0), np.log(20.0)], "real": [0.1, 1.0]}
-    # ... and never more than a believed candidate's dips of the same SNR
-    assert confidence("transit", 10.0, 2.0 / 1440.0, "false_alarm") == pytest.approx(0.1)
-    (event,) = with_confidence([Event("transit", 1.0, 1.1, 1.05, -0.001, 3.0, 25.0,
-                                      {"period": 2.0, "verdict": "false_alarm"})], 2.0 / 1440.0)
-    assert event.extra["confidence"] == pytest.approx(1 / 3, abs=1e-3)
