@@ -21,18 +21,14 @@ from core.candidate_vetting import (
     Vetting,
 )
 from core.config import VettingThresholds
-from core.detect.transits import SURE_PINK_SNR  # ... and together as the search's surest (its FAP waived too)
 from core.result import TransitCandidate
 
-WAIVER_MIN_TRANSITS = 3  # the FAP test is waived for a dip of at least this many transits ...
-WAIVER_EACH_SIGMA = 3.0  # ... each at least this significant alone (red noise counted) ...
-WAIVER_MAX_RED_FACTOR = 3.0  # ... on a fold that scatters less than this many times what white noise gives ...
 SAME_DEPTH_SIGMA = 3.0  # a dip at phase 0.5 this close to the primary's depth is the primary again (period 2x)
 
 
 def judge(metrics: CandidateMetrics, candidate: TransitCandidate, limits: VettingThresholds) -> Vetting:
     """The verdict on `candidate` from its `metrics`, with every test's reason in order."""
-    not_transit = [_fap(metrics, candidate, limits), _uniqueness(metrics, limits), _single_event(metrics, limits),
+    not_transit = [_fap(metrics, limits), _uniqueness(metrics, limits), _single_event(metrics, limits),
                    _sinusoid(metrics, limits), _rotation(metrics, limits), _duration(metrics, limits)]
     stellar = [_odd_even(metrics, limits), _secondary(metrics, candidate, limits), _v_shape(metrics, limits)]
     if not all(r.passed for r in not_transit):
@@ -48,29 +44,14 @@ def _known(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _fap(m: CandidateMetrics, candidate: TransitCandidate, limits: VettingThresholds) -> Reason:
-    """The search's noise peaks reach this SDE rarely enough, or the dip is one signal without them: at least
-    WAIVER_MIN_TRANSITS transits, each WAIVER_EACH_SIGMA or more alone (red noise counted), SURE_PINK_SNR
-    together, on a fold whose scatter is under WAIVER_MAX_RED_FACTOR times the white noise's. A few deep
-    transits on a noisy star (5%-deep planets on a 2%-noise M dwarf: red factor 1.7-2.4) make an SDE that
-    noise peaks of a short curve reach; a fold of unrelated events has a transit that is not there alone;
-    and where systematics dominate the fold (a hard spotted star's 2-3%-deep V-shaped dips: factor 5-6),
-    strong lone dips are what they make."""
+def _fap(m: CandidateMetrics, limits: VettingThresholds) -> Reason:
     if not _known(m.fap):
         return Reason("false_alarm_probability", None, limits.max_fap, True, FALSE_ALARM,
                       "too few noise peaks in the periodogram to estimate it")
     passed = m.fap <= limits.max_fap
-    detail = f"noise alone reaches this SDE with probability {m.fap:.2g}"
-    if passed:
-        return Reason("false_alarm_probability", m.fap, limits.max_fap, True, FALSE_ALARM, detail)
-    each = [t.snr for t in m.per_transit]
-    if (len(each) >= WAIVER_MIN_TRANSITS and min(each) >= WAIVER_EACH_SIGMA
-            and candidate.snr_pink >= SURE_PINK_SNR and m.red_noise_factor < WAIVER_MAX_RED_FACTOR):
-        return Reason("false_alarm_probability", m.fap, limits.max_fap, True, FALSE_ALARM,
-                      f"{detail}, but each of its {len(each)} transits stands {min(each):.1f} sigma or more alone "
-                      f"and together {candidate.snr_pink:.1f} against correlated noise: one signal")
-    return Reason("false_alarm_probability", m.fap, limits.max_fap, False, FALSE_ALARM,
-                  f"{detail}, above {limits.max_fap:g}")
+    return Reason("false_alarm_probability", m.fap, limits.max_fap, passed, FALSE_ALARM,
+                  f"noise alone reaches this SDE with probability {m.fap:.2g}"
+                  + ("" if passed else f", above {limits.max_fap:g}"))
 
 
 def _uniqueness(m: CandidateMetrics, limits: VettingThresholds) -> Reason:

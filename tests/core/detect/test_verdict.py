@@ -98,27 +98,3 @@ def test_thresholds_come_from_the_config_and_are_checked():
         VettingThresholds(max_fap=2.0)
     with pytest.raises(ConfigError, match="JSON"):
         VettingThresholds.from_mapping("{not json")
-
-
-def _transits(*snrs: float) -> tuple[TransitMeasure, ...]:
-    return tuple(TransitMeasure(i, 1.0 + 3.0 * i, 0.002, 2e-4, s, 90) for i, s in enumerate(snrs))
-
-
-def test_a_few_transits_each_there_alone_are_one_signal_whatever_the_periodograms_noise_peaks():
-    """Four 5%-deep transits of a planet injected into the real TESS M dwarf (2% noise per point): pink SNR 14,
-    each transit 7-9 sigma, but an SDE that the short curve's noise peaks reach with probability 0.07."""
-    vetting = judge(replace(PLANET, fap=0.07, per_transit=_transits(9.0, 8.5, 7.0, 9.5)),
-                    replace(CANDIDATE, snr_pink=14.0), LIMITS)
-    assert vetting.verdict == "planet_candidate"
-
-
-@pytest.mark.parametrize("each, pink, red", [
-    ((9.0, 8.5, 0.5, 9.5), 14.0, 1.1),  # a fold of unrelated events: one "transit" is not there alone
-    ((12.0, 12.0), 14.0, 1.1),  # two transits: any two events fall on some period
-    ((4.0, 4.0, 4.0, 4.0), 8.0, 1.1),  # weak together
-    ((6.4, 7.9, 9.4, 8.7), 17.0, 6.0),  # a clean hard spotted star's V-shaped dips, its fold 6 times the white noise
-])
-def test_otherwise_the_false_alarm_probability_stands(each, pink, red):
-    vetting = judge(replace(PLANET, fap=0.07, per_transit=_transits(*each), red_noise_factor=red),
-                    replace(CANDIDATE, snr_pink=pink), LIMITS)
-    assert "false_alarm_probability" in vetting.failed_tests()
