@@ -4,10 +4,10 @@ prepare (quality mask, normalise, K2 roll) -> first look (flares, outliers on a
 short trend) -> trend for the search (transit-preserving, flares and outliers
 masked) -> search and re-measure (BLS, then each candidate on a trend refitted
 around it) -> vetting (each candidate measured and judged: planet candidate,
-eclipsing binary or false alarm; a false alarm's dips are no events) -> unusual events (single transits, dips,
-brightenings, steps, oscillation bursts; the flares and outliers they explain
-dropped) -> anomalies (stretches of raised noise, and IF + LOF where nothing else
-explains the data) -> result.
+eclipsing binary or false alarm; a false alarm's dips are no events) -> unusual
+events (single transits, dips, brightenings, steps, oscillation bursts; the flares
+and outliers they explain dropped) -> anomalies (stretches of raised noise, and
+IF + LOF where nothing else explains the data) -> result.
 """
 from __future__ import annotations
 

@@ -43,8 +43,8 @@ def vet_transits(curve: PreparedCurve, found: TransitFindings, config: AnalysisC
     secondaries = [transit_mask(time, c.period, c.t0 + 0.5 * c.period, TRANSIT_MASK_FACTOR * c.duration)
                    for c in found.transits]
     eclipses = np.any(windows + secondaries, axis=0)
-    own = curve.rotation_period if curve.rotation_power >= ROTATION_VETO_POWER else None
-    rotation = _rotation_beside(time, curve.flux, ~eclipses & np.isfinite(curve.flux), own)
+    curve_rotation = curve.rotation_period if curve.rotation_power >= ROTATION_VETO_POWER else None
+    rotation = _rotation_beside(time, curve.flux, ~eclipses & np.isfinite(curve.flux), curve_rotation)
     vetted = []
     for i, candidate in enumerate(found.transits):
         own = outside_deeper_transits(usable, found.transits, windows, i, same_period=SAME_PERIOD_TOLERANCE)

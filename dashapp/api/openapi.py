@@ -71,8 +71,9 @@ _SCHEMAS = {
                 "confidence": {"type": "number", "minimum": 0, "maximum": 1,
                                "description": "Share of events like it that were real in the evaluation"},
                 "period": {"type": "number", "description": "A transit event's candidate's period (d)"},
-                "verdict": {"enum": ["planet_candidate", "eclipsing_binary", "false_alarm"],
-                            "description": "A transit event's candidate's verdict"}}}},
+                "verdict": {"enum": ["planet_candidate", "eclipsing_binary"],
+                            "description": "A transit event's candidate's verdict (a false alarm's dips are "
+                                           "no events)"}}}},
             "timings": {"type": "object", "additionalProperties": {"type": "number"}},
         },
     },

@@ -14,7 +14,8 @@ def _transit_events(result):
 
 
 def test_a_planets_transit_events_carry_its_verdict_and_a_high_confidence():
-    lc, _ = generate_lightcurve(6000, 2.0, 3, noise_ppm=300.0, planets=[PlanetSpec(period=2.5, t0=1326.0, rp_rs=0.05, duration=0.1)])
+    planet = PlanetSpec(period=2.5, t0=1326.0, rp_rs=0.05, duration=0.1)
+    lc, _ = generate_lightcurve(6000, 2.0, 3, noise_ppm=300.0, planets=[planet])
     result = analyze(lc)
     (candidate,) = result.transits
     assert candidate.vetting.verdict == PLANET_CANDIDATE
