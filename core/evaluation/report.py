@@ -9,6 +9,8 @@ from core.evaluation.cases import RED_NOISE_TAU_HOURS, is_clean, is_unusual, is_
 from core.evaluation.effective_snr import FLATTEN_DURATIONS
 from core.evaluation.fast_rotator_cases import fast_rotator_markdown, is_fast_rotator
 from core.evaluation.foreign_flares import foreign_flare_markdown
+from core.evaluation.identifiable import IDENTIFIABLE_LEAD, MAX_BOX_CADENCES
+from core.evaluation.identifiable import MIN_SIGNIFICANCE as IDENTIFIABLE_SIGNIFICANCE
 from core.evaluation.hard_report import clean_by_set_markdown, hard_star_markdown
 from core.evaluation.labels import labels_markdown
 from core.evaluation.noise_cases import is_noise, noise_markdown
@@ -189,6 +191,8 @@ class EvaluationReport:
                 f"{as_percent(rate(c['flare_resolved_found'], c['flare_resolved']))}.",
                 "",
             ]
+        if c["flare_identifiable"]:
+            lines += [*self._identifiable_markdown(), ""]
         foreign = foreign_flare_markdown(clean)
         if foreign:
             lines += [*foreign, ""]
@@ -255,12 +259,44 @@ class EvaluationReport:
                   for bar, ok in summary["bars"].items()]
         return "\n".join(lines) + "\n"
 
+    def _identifiable_markdown(self) -> list[str]:
+        """Flare recall beside what an ideal observer, who knows each flare's shape, tells from a glitch."""
+        lines = [
+            f"Which flares >= 5 sigma could anyone call a flare? An observer who knows each one's exact shape and "
+            f"peak time fits it against the best flat glitch of 1-{MAX_BOX_CADENCES} exposures "
+            f"(`core/evaluation/identifiable.py`); *identifiable* means the template wins by chi^2 >= "
+            f"{IDENTIFIABLE_LEAD:.0f} (2 sigma) and stands {IDENTIFIABLE_SIGNIFICANCE:.0f} sigma over the local "
+            "quadratic. No detector can tell a flare that is not identifiable from a glitch.",
+            "",
+            "| source | flares >= 5 sigma | identifiable | recall | recall on the identifiable |",
+            "|---|---|---|---|---|",
+        ]
+        pooled = Counter()
+        for source, counts in self.counts.items():
+            counts = Counter(counts)
+            n = counts["flare|5-10"] + counts["flare|>10"]
+            if not n or _scored_apart(source):
+                continue
+            pooled.update({k: counts[k] for k in ("flare|5-10", "flare|>10", "flare_found|5-10", "flare_found|>10",
+                                                  "flare_identifiable", "flare_identifiable_found")})
+            lines.append(_identifiable_row(source, counts))
+        lines.append(_identifiable_row("all", pooled))
+        return lines
+
     def _curve_counts(self) -> dict[str, int]:
         out = {source: counts.get("vet_curves" if is_vetting(source) else "stars", 0)
                for source, counts in self.counts.items()}
         if self.real_checks:
             out["real as-is"] = len({r["file"] for r in self.real_checks})
         return out
+
+
+def _identifiable_row(source: str, counts: Counter) -> str:
+    n = counts["flare|5-10"] + counts["flare|>10"]
+    found = counts["flare_found|5-10"] + counts["flare_found|>10"]
+    ident, ident_found = counts["flare_identifiable"], counts["flare_identifiable_found"]
+    return (f"| {source} | {n} | {ident} ({as_percent(rate(ident, n))}) | {as_percent(rate(found, n))} "
+            f"| {as_percent(rate(ident_found, ident))} |")
 
 
 def _scored_apart(source: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from core.candidate_vetting import FALSE_ALARM
 from core.evaluation.cases import Case
+from core.evaluation.identifiable import flare_identifiable
 from core.evaluation.matching import (
     bin_of,
     match_events,
@@ -99,6 +100,10 @@ def score_case(case: Case, result: AnalysisResult, seed_runs: Sequence[tuple[flo
                 shape = "one_exposure" if event["second_sigma"] < ONE_EXPOSURE_SIGMA else "resolved"
                 c[f"flare_{shape}"] += 1
                 c[f"flare_{shape}_found"] += hit
+                if "fwhm" in event and flare_identifiable(case.lc.time, case.lc.flux, event, case.cadence,
+                                                          event["observed_amplitude"] / event["peak_sigma"]):
+                    c["flare_identifiable"] += 1
+                    c["flare_identifiable_found"] += hit
             c[key.replace(kind, f"{kind}_found", 1)] += hit
             c[key.replace(kind, f"{kind}_seed", 1)] += seed_hit
         forgiven = [not t and near_known(d, case.known, case.cadence) for d, t in zip(detected[kind], true)]

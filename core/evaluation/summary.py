@@ -40,6 +40,8 @@ def summarize(c: Counter, clean: Counter, real_checks: list[dict[str, Any]],
         "flare_recall_ge_5_sigma": (c["flare_found|5-10"] + c["flare_found|>10"], c["flare|5-10"] + c["flare|>10"]),
         # Not a design bar: the same flares without those that are one high exposure.
         "flare_recall_ge_5_sigma_resolved": (c["flare_resolved_found"], c["flare_resolved"]),
+        # Nor this: the flares an ideal observer tells from a flat glitch (core.evaluation.identifiable).
+        "flare_recall_ge_5_sigma_identifiable": (c["flare_identifiable_found"], c["flare_identifiable"]),
         "flare_precision": (c["flare_det_true"], c["flare_det"]),
         "outlier_recall": (c["outlier_found"], c["outlier"]),
         "outlier_precision": (c["outlier_det_true"], c["outlier_det"]),
