@@ -64,11 +64,12 @@ class Excursions:
 def find_excursions(
     time: np.ndarray, flux: np.ndarray, residual: np.ndarray, sigma: float, usable: np.ndarray, *,
     flare_sigma: float = 3.0, outlier_sigma: float = 5.0, flares: bool = True, glitches: bool = True,
-    rotation_flux: np.ndarray | None = None, star: dict | None = None,
+    rotation_flux: np.ndarray | None = None, star: dict | None = None, flare_usable: np.ndarray | None = None,
 ) -> Excursions:
     """Flares and glitches among the candidates of `residual` (flux over a short trend, minus 1; noise `sigma`).
 
-    Points not `usable` (known transit windows) are never candidates. `rotation_flux`
+    Points not `usable` (known transit windows) are never candidates, but flares may use `flare_usable`
+    (`usable` and the windows of transits too shallow to fake a flare's shape). `rotation_flux`
     is the flux divided by the star's rotation model, when the star rotates fast;
     `star` (mission, teff, radius) turns equivalent durations into energies.
     """
@@ -86,7 +87,7 @@ def find_excursions(
                              rotation_flux=None if rotation_flux is None else rotation_flux[::-1])
         floor = max([floor] + [f.significance for f in inverted + backwards])
     found, outliers = _look(time, flux, residual, sigma, usable, flare_sigma, outlier_sigma, floor, flares=flares,
-                            glitches=glitches, rotation_flux=rotation_flux)
+                            glitches=glitches, rotation_flux=rotation_flux, flare_usable=flare_usable)
     flare_list = flare_events(found, time, star)
     return Excursions(flare_list, span_mask(time, flare_list), outliers, span_mask(time, outliers))
 
@@ -106,33 +107,39 @@ def _upright_flares(time, flux, residual, sigma, usable, flare_sigma, outlier_si
 def _look(
     time: np.ndarray, flux: np.ndarray, residual: np.ndarray, sigma: float, usable: np.ndarray, flare_sigma: float,
     outlier_sigma: float, floor: float, *, flares: bool, glitches: bool, rotation_flux: np.ndarray | None,
+    flare_usable: np.ndarray | None = None,
 ) -> tuple[list[FoundFlare], list[Event]]:
-    """Each candidate, strongest first, fitted on the flux less the flares already found: a flare, a glitch or neither."""
+    """Each candidate, strongest first, fitted on the flux less the flares already found: a flare, a glitch or neither.
+
+    Fits and flare candidates use `flare_usable` (default `usable`); glitches are judged only at `usable` points.
+    """
     cadence = cadence_days(time)
+    usable = np.asarray(usable, dtype=bool)
+    fit_usable = usable if flare_usable is None else np.asarray(flare_usable, dtype=bool)
     found: list[FoundFlare] = []
     outliers: list[Event] = []
     model = np.zeros(time.size)
     remaining = flux - model  # the flux less the flares found so far, recomputed only when one is found
-    taken = ~np.asarray(usable, dtype=bool)
-    for peak in _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flares, glitches):
+    taken = ~fit_usable
+    for peak in _candidates(time, flux, residual, sigma, fit_usable, usable, cadence, flare_sigma, flares, glitches):
         if taken[peak]:
             continue
         sign = 1 if residual[peak] > 0 else -1
         fit = fit_shapes(time, remaining, sigma, peak, cadence, sign, max_glitch_cadences(cadence),
-                         usable=usable)
+                         usable=fit_usable)
         if flares and sign > 0:
-            fit = _long_flare(time, remaining, sigma, fit, cadence, rotation_flux, model, usable)
+            fit = _long_flare(time, remaining, sigma, fit, cadence, rotation_flux, model, fit_usable)
             if not is_flare(fit, floor, cadence) and cadence <= LONG_CADENCE_DAYS:
-                fit = _closer_look(time, remaining, sigma, fit, cadence, usable, floor)
+                fit = _closer_look(time, remaining, sigma, fit, cadence, fit_usable, floor)
             if is_flare(fit, floor, cadence):
-                flare = FoundFlare.from_fit(time, fit, sigma, cadence, usable)
+                flare = FoundFlare.from_fit(time, fit, sigma, cadence, fit_usable)
                 found.append(flare)
                 flare.add_model(model, time, cadence)
                 remaining = flux - model
                 # Its own peak is done; elsewhere on it, flux less the template may hold another flare.
                 taken[max(fit.peak - SAME_FLARE_CADENCES, 0):fit.peak + SAME_FLARE_CADENCES + 1] = True
                 continue
-        judged = glitch_fit(fit, sigma, outlier_sigma, cadence) if glitches else None
+        judged = glitch_fit(fit, sigma, outlier_sigma, cadence) if glitches and usable[peak] else None
         if judged is not None:
             outliers.append(glitch_event(time, judged, sigma))
             start, stop, _ = judged.params["glitch"]
@@ -140,12 +147,13 @@ def _look(
     return found, sorted(outliers, key=lambda e: e.t_start)
 
 
-def _candidates(time, flux, residual, sigma, usable, cadence, flare_sigma, flares, glitches) -> list[int]:
-    """Flare and glitch candidates, the furthest from the trend first."""
+def _candidates(time, flux, residual, sigma, flare_usable, usable, cadence, flare_sigma, flares, glitches) -> list[int]:
+    """Flare candidates (among `flare_usable` points) and glitch candidates (among `usable` ones), the furthest
+    from the trend first."""
     peaks: set[int] = set()
     if flares:
         peaks |= set(candidate_peaks(time, flux, residual, sigma, cadence, threshold=flare_sigma,
-                                     usable=usable).tolist())
+                                     usable=flare_usable).tolist())
     if glitches:
         z = np.where(usable, residual / sigma, 0.0)
         extreme = np.abs(z[1:-1]) > GLITCH_CANDIDATE_SIGMA

@@ -32,6 +32,10 @@ TRANSIT_MEDIAN_POINTS = 7  # running median that drops inside a transit are meas
 SIDE_POINTS = 3  # ... and spikes from the median of this many points on each side
 ROTATION_GAIN = 1.25  # the short trend leaves this many times the divided flux's scatter ...
 ROTATION_WHITE = 1.6  # ... which is within this many times the white noise: candidates from the divided flux
+# A known transit that can take the flux no further than this many sigma below the trend is noise to the flare
+# detector: its edges cannot fake a flare's shape, and a flare inside its window (or inside a false candidate's,
+# whose depth is noise) is still looked for.
+FLARE_BLIND_FLOOR_SIGMA = 3.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ def first_look(
     """Flares and outliers by shape on the short-trend residual; the trend refitted without the flares.
 
     Points in known transits' windows (`transit_floor` < 0: how far below the trend
-    the transits there can reach) are kept out of the trend and of the flare detector.
+    the transits there can reach) are kept out of the trend, and out of the flare
+    detector unless the transits are shallow (FLARE_BLIND_FLOOR_SIGMA).
     """
     time, flux = curve.time, curve.flux
     floor = np.zeros(time.size) if transit_floor is None else transit_floor
@@ -76,6 +81,7 @@ def first_look(
         outlier_sigma=config.outlier_sigma,
         flares="flares" in config.detectors, glitches="outliers" in config.detectors,
         rotation_flux=curve.rotation_flux, star=curve.star,
+        flare_usable=~(floor < -FLARE_BLIND_FLOOR_SIGMA * sigma),
     )
     if found.flares:  # refit the trend without the flares so long flares do not lift it
         masked = unusable | pad_mask(found.flare_mask, FLARE_MASK_PAD_CADENCES) | pad_mask(short.extreme, 1)
