@@ -82,7 +82,8 @@ class ShapeFit:
     highest point, as a fraction of the highest point's (nan when no flare was fitted
     or no exposure follows within MAX_TAIL_GAP_CADENCES).
     `rise` is how far the highest point stands above the lowest of the points in the
-    flare fit's rise before it (`_rise`), in units of the curve's noise.
+    flare fit's rise before it (`_rise`), in units of the curve's noise, and `height`
+    how far the fitted template stands there above its baseline, in the same units.
     `turning` is the same fits with cubic to sixth-order terms in the baseline, when
     the star turns within the window (`core.detect.outliers.glitch_fit` judges a box on
     it that the quadratic refused, and `core.detect.excursions` a flare, but only on a
@@ -95,6 +96,7 @@ class ShapeFit:
     scale: float
     tail: float = float("nan")
     rise: float = float("nan")
+    height: float = float("nan")
     refit: Callable[[], "ShapeFit | None"] | None = field(default=None, repr=False, compare=False)
     measure_contrast: Callable[[], float] | None = field(default=None, repr=False, compare=False)
 
@@ -209,14 +211,16 @@ def _judged(peak: int, fits: dict, sigma: float, t: np.ndarray, y: np.ndarray, p
     gains = {shape: fit[0] / scale**2 for shape, fit in fits.items()}
     # Amplitudes were fitted to flux / sigma: back to relative flux (the flare's error also to the scatter left).
     params = {shape: (*fit[1][:-1], fit[1][-1] * sigma) for shape, fit in fits.items() if shape != "flare"}
-    tail = float("nan")
+    tail = height = float("nan")
     if "flare" in fits:
         t_peak, fwhm, amplitude, error = fits["flare"][1]
         params["flare"] = (t_peak, fwhm, amplitude * sigma, error * sigma * scale)
-        excess = fits["flare"][2] + amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
+        template = amplitude * flare_binned(t, t_peak, fwhm, 1.0, cadence)
+        excess = fits["flare"][2] + template
         if p + 1 < t.size and t[p + 1] - t[p] < MAX_TAIL_GAP_CADENCES * cadence and excess[p] > 0:
             tail = float(excess[p + 1] / excess[p])
-    return ShapeFit(peak, gains, params, scale, tail, _rise(t, y, p, cadence, fits))
+        height = float(template[p])
+    return ShapeFit(peak, gains, params, scale, tail, _rise(t, y, p, cadence, fits), height=height)
 
 
 def _rise(t: np.ndarray, y: np.ndarray, p: int, cadence: float, fits: dict) -> float:

@@ -83,5 +83,6 @@ def test_a_shoulder_on_a_steep_flank_is_no_flare(monkeypatch):
     lc, flares = _fast_set_star(2, 0)
     near = lambda events: [e for e in events if e.kind == "flare" and abs(e.t_peak - 1325.789) < 0.02]
     assert not near(analyze(lc).events)
-    monkeypatch.setattr(flare_rules, "MIN_RISE_SIGMA", -float("inf"))
+    monkeypatch.setattr(flare_rules, "MIN_RISE_SIGMA", -float("inf"))  # the rise guard off (both its parts)
+    monkeypatch.setattr(flare_rules, "MIN_RISE_SHARE", -float("inf"))
     assert near(analyze(lc).events)
