@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.detect.shape_columns import box_columns
 from core.flare_model import flare_binned
 from core.stats import robust_std
 
@@ -28,8 +29,8 @@ def flare_identifiable(time: np.ndarray, flux: np.ndarray, flare: dict, cadence:
     """Whether the injected `flare` (t_peak, fwhm, amplitude in relative flux) stands out from a flat box.
 
     `flux` is the curve as the detector got it (in any unit) and `sigma` its white noise relative to the
-    median flux; the chi^2
-    is counted against the larger of that and the scatter the true model leaves in the window (red noise).
+    median flux; the chi^2 is counted against the larger of that and the scatter the true model leaves in
+    the window (red noise).
     """
     time, flux = np.asarray(time, dtype=float), np.asarray(flux, dtype=float)
     near = np.isfinite(time) & np.isfinite(flux) & (np.abs(time - flare["t_peak"]) <= HALF_WINDOW_DAYS)
@@ -42,17 +43,12 @@ def flare_identifiable(time: np.ndarray, flux: np.ndarray, flare: dict, cadence:
     with_flare, residual = _fit(np.column_stack([baseline, template]), y)
     scale = max(sigma, robust_std(residual)) ** 2
     brightest = int(np.argmax(template))
-    boxes = [_box(t.size, first, width) for width in range(1, MAX_BOX_CADENCES + 1)
-             for first in range(brightest - width + 1, brightest + 1) if first >= 0 and first + width <= t.size]
-    best_box = min(_chi2(np.column_stack([baseline, box]), y) for box in boxes)
+    boxes = box_columns(t.size, tuple((first, first + width) for width in range(1, MAX_BOX_CADENCES + 1)
+                                      for first in range(brightest - width + 1, brightest + 1)
+                                      if first >= 0 and first + width <= t.size))
+    best_box = min(_chi2(np.column_stack([baseline, box]), y) for box in boxes.T)
     significant = (quadratic - with_flare) / scale >= MIN_SIGNIFICANCE**2
     return bool(significant and (best_box - with_flare) / scale >= IDENTIFIABLE_LEAD)
-
-
-def _box(n: int, first: int, width: int) -> np.ndarray:
-    column = np.zeros(n)
-    column[first:first + width] = 1.0
-    return column
 
 
 def _fit(design: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:

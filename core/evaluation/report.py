@@ -271,16 +271,11 @@ class EvaluationReport:
             "| source | flares >= 5 sigma | identifiable | recall | recall on the identifiable |",
             "|---|---|---|---|---|",
         ]
-        pooled = Counter()
         for source, counts in self.counts.items():
             counts = Counter(counts)
-            n = counts["flare|5-10"] + counts["flare|>10"]
-            if not n or _scored_apart(source):
-                continue
-            pooled.update({k: counts[k] for k in ("flare|5-10", "flare|>10", "flare_found|5-10", "flare_found|>10",
-                                                  "flare_identifiable", "flare_identifiable_found")})
-            lines.append(_identifiable_row(source, counts))
-        lines.append(_identifiable_row("all", pooled))
+            if counts["flare|5-10"] + counts["flare|>10"] and not _scored_apart(source):
+                lines.append(_identifiable_row(source, counts))
+        lines.append(_identifiable_row("all", self.total()))
         return lines
 
     def _curve_counts(self) -> dict[str, int]:
